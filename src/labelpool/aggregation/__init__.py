@@ -1,0 +1,1 @@
+"""Truth inference: pure NumPy/SciPy aggregation algorithms (no web, no database)."""
