@@ -1,0 +1,1 @@
+"""Organizations, users, roles, memberships, sessions, API tokens and authentication."""

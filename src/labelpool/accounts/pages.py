@@ -1,0 +1,301 @@
+"""Pages for signing up, logging in and out, the dashboard, the account and user admin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from labelpool.accounts import service
+from labelpool.accounts.models import User
+from labelpool.accounts.service import RateLimits
+from labelpool.config import Settings
+from labelpool.enums import Role
+from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
+from labelpool.web.deps import (
+    SESSION_COOKIE,
+    AdminUser,
+    CurrentUser,
+    DbSession,
+    OptionalUser,
+    SettingsDep,
+    client_address,
+    csrf_protect,
+)
+from labelpool.web.render import redirect, render, set_flash
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+FormStr = Annotated[str, Form()]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow local paths after log-in, never another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def _limits(settings: Settings) -> RateLimits:
+    return RateLimits(
+        max_failures_per_account=settings.login_max_failures_per_account,
+        max_failures_per_address=settings.login_max_failures_per_address,
+        window=timedelta(seconds=settings.login_window_seconds),
+    )
+
+
+def _log_in(
+    request: Request, db: DbSession, settings: Settings, user: User, target: str
+) -> RedirectResponse:
+    token = service.start_session(
+        db,
+        user,
+        days=settings.session_days,
+        ip_address=client_address(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+    response = redirect(request, _safe_next(target))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, user: OptionalUser, db: DbSession) -> Response:
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    organizations = [
+        {"name": o.name, "slug": o.slug, "role": role.value}
+        for o, role in service.organizations_of(db, user)
+    ]
+    return render(request, "home.html", {"organizations": organizations}, user=user)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, user: OptionalUser, next: str = "") -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": next, "form": {}})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    email: FormStr = "",
+    password: FormStr = "",
+    next: FormStr = "",
+) -> Response:
+    context: dict[str, Any] = {"next": next, "form": {"email": email}}
+    try:
+        user = service.authenticate(
+            db, email, password, ip_address=client_address(request), limits=_limits(settings)
+        )
+    except RateLimited as exc:
+        response = render(
+            request, "auth/login.html", {**context, "form_error": exc.message}, status_code=429
+        )
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+    except NotAuthenticated as exc:
+        return render(
+            request, "auth/login.html", {**context, "form_error": exc.message}, status_code=401
+        )
+    return _log_in(request, db, settings, user, next)
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_page(request: Request, user: OptionalUser) -> Response:
+    if user is not None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "auth/signup.html", {"form": {"account_type": "contributor"}})
+
+
+@router.post("/signup", response_class=HTMLResponse)
+def signup(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    display_name: FormStr = "",
+    email: FormStr = "",
+    password: FormStr = "",
+    account_type: FormStr = "contributor",
+    organization_name: FormStr = "",
+) -> Response:
+    form = {
+        "display_name": display_name,
+        "email": email,
+        "account_type": account_type,
+        "organization_name": organization_name,
+    }
+    try:
+        if account_type not in ("contributor", "requester"):
+            raise InvalidInput(
+                "Choose whether you want to do work or get data labeled.",
+                details={"field": "account_type"},
+            )
+        if account_type == "requester" and not organization_name.strip():
+            raise InvalidInput(
+                "Give your organization a name, e.g. your company or team.",
+                details={"field": "organization_name"},
+            )
+        role = Role.REQUESTER if account_type == "requester" else Role.CONTRIBUTOR
+        user = service.create_user(
+            db, email=email, password=password, display_name=display_name, role=role
+        )
+        if role == Role.REQUESTER:
+            organization = service.create_organization(db, organization_name, actor=user)
+            service.add_membership(db, user, organization, Role.REQUESTER, actor=user)
+    except LabelpoolError as exc:
+        db.rollback()
+        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        return render(
+            request,
+            "auth/signup.html",
+            {
+                "form": form,
+                "form_error": exc.message,
+                "field_errors": {field: exc.message} if field else {},
+            },
+            status_code=exc.status_code,
+        )
+    response = _log_in(request, db, settings, user, "/")
+    set_flash(request, response, "success", f"Welcome to labelpool, {user.display_name}!")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: DbSession) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        service.end_session(db, cookie)
+    response = redirect(request, "/login", ("info", "You have been logged out."))
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _token_rows(db: DbSession, user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": f"{t.created_at:%Y-%m-%d %H:%M} UTC",
+            "last_used_at": f"{t.last_used_at:%Y-%m-%d %H:%M} UTC" if t.last_used_at else None,
+            "revoked": t.revoked_at is not None,
+        }
+        for t in service.list_api_tokens(db, user)
+    ]
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, user: CurrentUser, db: DbSession) -> Response:
+    return render(request, "account.html", {"tokens": _token_rows(db, user)}, user=user)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def create_token(
+    request: Request, user: CurrentUser, db: DbSession, name: FormStr = ""
+) -> Response:
+    try:
+        secret, _ = service.create_api_token(db, user, name)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "account.html",
+            {"tokens": _token_rows(db, user)},
+            user=user,
+            status_code=422,
+            flashes=[{"category": "error", "message": exc.message}],
+        )
+    db.flush()
+    return render(
+        request,
+        "account.html",
+        {"tokens": _token_rows(db, user), "new_token": secret},
+        user=user,
+        status_code=201,
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: int, user: CurrentUser, db: DbSession) -> Response:
+    token = service.revoke_api_token(db, user, token_id)
+    return redirect(request, "/account", ("success", f"Token '{token.name}' revoked."))
+
+
+def _user_rows(db: DbSession) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": u.id,
+            "display_name": u.display_name,
+            "email": u.email,
+            "role": u.role.value,
+            "is_active": u.is_active,
+            "created_at": f"{u.created_at:%Y-%m-%d}",
+            "organizations": ", ".join(o.name for o, _ in service.organizations_of(db, u)),
+        }
+        for u in service.list_users(db)
+    ]
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def admin_users(request: Request, admin: AdminUser, db: DbSession) -> Response:
+    return render(request, "admin/users.html", {"users": _user_rows(db)}, user=admin)
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def admin_create_user(
+    request: Request,
+    admin: AdminUser,
+    db: DbSession,
+    display_name: FormStr = "",
+    email: FormStr = "",
+    role: FormStr = "contributor",
+    password: FormStr = "",
+) -> Response:
+    try:
+        if role not in {r.value for r in Role}:
+            raise InvalidInput(f"'{role}' is not a role; choose one from the list.")
+        created = service.create_user(
+            db,
+            email=email,
+            password=password,
+            display_name=display_name,
+            role=Role(role),
+            actor=admin,
+        )
+    except LabelpoolError as exc:
+        db.rollback()
+        return render(
+            request,
+            "admin/users.html",
+            {"users": _user_rows(db)},
+            user=admin,
+            status_code=exc.status_code,
+            flashes=[{"category": "error", "message": exc.message}],
+        )
+    return redirect(request, "/admin/users", ("success", f"Created {created.email}."))
+
+
+@router.post("/admin/users/{user_id}/reset-password", response_class=HTMLResponse)
+def admin_reset_password(
+    request: Request, user_id: int, admin: AdminUser, db: DbSession
+) -> Response:
+    target = service.get_user(db, user_id)
+    password = service.reset_password(db, admin, target)
+    return render(
+        request,
+        "admin/users.html",
+        {"users": _user_rows(db), "reset_result": {"email": target.email, "password": password}},
+        user=admin,
+    )

@@ -1,0 +1,360 @@
+"""Account logic: users, organizations, memberships, logins, sessions and API tokens.
+
+Services never commit; the caller's unit of work (request or CLI command) does.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from labelpool.accounts.models import (
+    ApiToken,
+    LoginAttempt,
+    LoginSession,
+    Membership,
+    Organization,
+    User,
+)
+from labelpool.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from labelpool.accounts.tokens import new_api_token, new_secret, sha256_hex
+from labelpool.audit.service import record
+from labelpool.db.types import utcnow
+from labelpool.enums import Role
+from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG_PATTERN = re.compile(r"[^a-z0-9]+")
+# Only write `last_used_at` / `last_seen_at` when older than this, to keep reads cheap.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    max_failures_per_account: int = 5
+    max_failures_per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+def normalise_email(email: str) -> str:
+    value = email.strip().lower()
+    if not EMAIL_PATTERN.match(value) or len(value) > 320:
+        raise InvalidInput(
+            f"'{email.strip()}' is not an e-mail address; use the form name@example.org.",
+            details={"field": "email"},
+        )
+    return value
+
+
+def slugify(name: str) -> str:
+    return SLUG_PATTERN.sub("-", name.lower()).strip("-")[:100] or "org"
+
+
+# --- organizations and users -------------------------------------------------------------
+
+
+def create_organization(db: Session, name: str, *, actor: User | None = None) -> Organization:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("Organization name must not be empty.", details={"field": "name"})
+    base = slugify(name)
+    slug, n = base, 1
+    while db.scalar(select(Organization.id).where(Organization.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    organization = Organization(name=name, slug=slug)
+    db.add(organization)
+    db.flush()
+    record(
+        db,
+        "organization.created",
+        "organization",
+        organization.id,
+        actor_id=actor.id if actor else None,
+        organization_id=organization.id,
+    )
+    return organization
+
+
+def create_user(
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    role: Role = Role.CONTRIBUTOR,
+    actor: User | None = None,
+) -> User:
+    """Create an account. Raises Conflict if the e-mail is taken, InvalidInput if a field is bad."""
+    email = normalise_email(email)
+    display_name = display_name.strip()
+    if not display_name:
+        raise InvalidInput("Name must not be empty.", details={"field": "display_name"})
+    if problem := password_problem(password):
+        raise InvalidInput(problem, details={"field": "password"})
+    if get_user_by_email(db, email) is not None:
+        raise Conflict(
+            f"An account with {email} already exists; log in or reset its password.",
+            details={"field": "email"},
+        )
+    user = User(
+        email=email,
+        display_name=display_name[:200],
+        password_hash=hash_password(password),
+        role=role,
+        password_changed_at=utcnow(),
+    )
+    db.add(user)
+    db.flush()
+    record(
+        db,
+        "user.created",
+        "user",
+        user.id,
+        actor_id=actor.id if actor else user.id,
+        details={"role": role.value},
+    )
+    return user
+
+
+def add_membership(
+    db: Session, user: User, organization: Organization, role: Role, *, actor: User | None = None
+) -> Membership:
+    existing = db.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organization_id == organization.id
+        )
+    )
+    if existing is not None:
+        existing.role = role
+        return existing
+    membership = Membership(user_id=user.id, organization_id=organization.id, role=role)
+    db.add(membership)
+    db.flush()
+    record(
+        db,
+        "membership.created",
+        "user",
+        user.id,
+        actor_id=actor.id if actor else None,
+        organization_id=organization.id,
+        details={"role": role.value},
+    )
+    return membership
+
+
+def get_user(db: Session, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    return user
+
+
+def get_user_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def list_users(db: Session, *, organization_id: int | None = None) -> list[User]:
+    query = select(User).options(selectinload(User.memberships)).order_by(User.id)
+    if organization_id is not None:
+        query = query.join(Membership).where(Membership.organization_id == organization_id)
+    return list(db.scalars(query))
+
+
+def organizations_of(db: Session, user: User) -> list[tuple[Organization, Role]]:
+    rows = db.execute(
+        select(Organization, Membership.role)
+        .join(Membership)
+        .where(Membership.user_id == user.id)
+        .order_by(Organization.name)
+    )
+    return [(org, role) for org, role in rows.tuples()]
+
+
+def shares_organization(db: Session, a: User, b: User) -> bool:
+    mine = select(Membership.organization_id).where(Membership.user_id == a.id)
+    found = db.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.user_id == b.id, Membership.organization_id.in_(mine))
+    )
+    return bool(found)
+
+
+# --- logging in ---------------------------------------------------------------------------
+
+
+def check_login_rate(
+    db: Session, email: str, ip_address: str, limits: RateLimits, now: datetime
+) -> None:
+    """Refuse when this account or this address has failed too often within the window."""
+    since = now - limits.window
+    last_success = db.scalar(
+        select(func.max(LoginAttempt.created_at)).where(
+            LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    account_since = max(since, last_success) if last_success else since
+    for column, value, limit, what in (
+        (LoginAttempt.email, email, limits.max_failures_per_account, "this account"),
+        (LoginAttempt.ip_address, ip_address, limits.max_failures_per_address, "your address"),
+    ):
+        window_start = account_since if column is LoginAttempt.email else since
+        failures = db.execute(
+            select(func.count(), func.min(LoginAttempt.created_at)).where(
+                column == value,
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.created_at > window_start,
+            )
+        ).one()
+        count, oldest = failures
+        if count >= limit:
+            retry = max(1, int((oldest + limits.window - now).total_seconds()) + 1)
+            minutes = (retry + 59) // 60
+            raise RateLimited(
+                f"Too many failed log-ins for {what}. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}, or ask an admin to reset the password.",
+                retry_after_seconds=retry,
+            )
+
+
+def authenticate(
+    db: Session,
+    email: str,
+    password: str,
+    *,
+    ip_address: str,
+    limits: RateLimits | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Check a password. Every attempt is recorded; repeated failures are rate limited."""
+    now = now or utcnow()
+    limits = limits or RateLimits()
+    key = email.strip().lower()[:320]
+    check_login_rate(db, key, ip_address, limits, now)
+    user = get_user_by_email(db, key)
+    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = ok and user is not None and user.is_active
+    db.add(LoginAttempt(email=key, ip_address=ip_address, succeeded=ok, created_at=now))
+    if not ok or user is None:
+        raise NotAuthenticated("E-mail or password is wrong.", code="invalid_credentials")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(
+    db: Session,
+    user: User,
+    *,
+    days: int = 14,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
+) -> str:
+    """Create a login session and return the cookie value (only its hash is stored)."""
+    token = new_secret()
+    now = utcnow()
+    db.add(
+        LoginSession(
+            token_hash=sha256_hex(token),
+            user_id=user.id,
+            expires_at=now + timedelta(days=days),
+            last_seen_at=now,
+            ip_address=ip_address,
+            user_agent=(user_agent or "")[:300] or None,
+        )
+    )
+    return token
+
+
+def user_for_session(db: Session, token: str) -> User | None:
+    now = utcnow()
+    login = db.scalar(
+        select(LoginSession).where(LoginSession.token_hash == sha256_hex(token))
+    )
+    if login is None or login.expires_at <= now or not login.user.is_active:
+        return None
+    if now - login.last_seen_at > TOUCH_INTERVAL:
+        login.last_seen_at = now
+    return login.user
+
+
+def end_session(db: Session, token: str) -> None:
+    db.execute(delete(LoginSession).where(LoginSession.token_hash == sha256_hex(token)))
+
+
+def end_all_sessions(db: Session, user: User) -> None:
+    db.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]:
+    """Create a token; the plain value is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(
+            "Token name must be 1 to 100 characters, e.g. 'import script'.",
+            details={"field": "name"},
+        )
+    token, prefix = new_api_token()
+    api_token = ApiToken(user_id=user.id, name=name, prefix=prefix, token_hash=sha256_hex(token))
+    db.add(api_token)
+    db.flush()
+    record(db, "api_token.created", "api_token", api_token.id, actor_id=user.id)
+    return token, api_token
+
+
+def user_for_api_token(db: Session, token: str) -> User | None:
+    api_token = db.scalar(select(ApiToken).where(ApiToken.token_hash == sha256_hex(token)))
+    if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
+        return None
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > TOUCH_INTERVAL:
+        api_token.last_used_at = now
+    return api_token.user
+
+
+def list_api_tokens(db: Session, user: User) -> list[ApiToken]:
+    return list(
+        db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    )
+
+
+def revoke_api_token(db: Session, user: User, token_id: int) -> ApiToken:
+    api_token = db.get(ApiToken, token_id)
+    if api_token is None or api_token.user_id != user.id:
+        raise NotFound(f"You have no API token with id {token_id}.")
+    if api_token.revoked_at is None:
+        api_token.revoked_at = utcnow()
+        record(db, "api_token.revoked", "api_token", api_token.id, actor_id=user.id)
+    return api_token
+
+
+# --- passwords ----------------------------------------------------------------------------
+
+
+def reset_password(
+    db: Session, actor: User, user: User, new_password: str | None = None
+) -> str:
+    """An admin sets a new password (generated if not given); the user's sessions end."""
+    password = new_password or secrets.token_urlsafe(12)
+    if problem := password_problem(password):
+        raise InvalidInput(problem, details={"field": "password"})
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    end_all_sessions(db, user)
+    record(db, "user.password_reset", "user", user.id, actor_id=actor.id)
+    return password

@@ -1,0 +1,50 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from labelpool import __version__
+from labelpool.accounts.api import router as accounts_api
+from labelpool.accounts.pages import router as accounts_pages
+from labelpool.config import Settings, get_settings
+from labelpool.db.engine import make_engine, make_session_factory
+from labelpool.system.api import router as system_api
+from labelpool.web.errors import install_error_handlers
+from labelpool.web.middleware import BodySizeLimitMiddleware, CsrfCookieMiddleware
+from labelpool.web.render import STATIC_DIR
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    app = FastAPI(
+        title="labelpool",
+        version=__version__,
+        summary="Contributors, labeling, quality, aggregation and pay in one program.",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    _ = settings.signing_key  # create the key file at start-up, not on the first request
+
+    install_error_handlers(app)
+    app.include_router(system_api, prefix=API_PREFIX)
+    app.include_router(accounts_api, prefix=API_PREFIX)
+    app.include_router(accounts_pages)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Entry point for `uvicorn --factory` (used by `labelpool serve --workers N`)."""
+    return create_app()

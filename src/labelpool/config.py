@@ -1,0 +1,86 @@
+"""Settings from `LABELPOOL_*` environment variables, with defaults that work out of the box."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field can be set as `LABELPOOL_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="LABELPOOL_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="SQLite file, media and secrets.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; defaults to SQLite in the data dir."
+    )
+    secret_key: str | None = Field(
+        default=None, description="Signs cookies; generated and kept in the data dir if unset."
+    )
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest accepted body.")
+    session_days: int = Field(default=14, description="How long a login lasts.")
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 20
+    login_window_seconds: int = 15 * 60
+    debug: bool = False
+
+    @cached_property
+    def resolved_data_dir(self) -> Path:
+        path = self.data_dir.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def media_dir(self) -> Path:
+        path = self.resolved_data_dir / "media"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{self.resolved_data_dir / 'labelpool.sqlite3'}"
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The secret key: from the environment, else read from (or created in) the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        return load_or_create_secret(self.resolved_data_dir / SECRET_KEY_FILE)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept `postgres://` and `postgresql://` and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_or_create_secret(path: Path) -> str:
+    """Read the key file, or create it with mode 600 without a window where others can read it."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,7 @@
+"""Import every ORM module so `Base.metadata` is complete (for Alembic and tests)."""
+
+from labelpool.accounts import models as accounts_models
+from labelpool.audit import models as audit_models
+from labelpool.db.base import Base
+
+__all__ = ["Base", "accounts_models", "audit_models"]

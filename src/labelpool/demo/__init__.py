@@ -1,0 +1,1 @@
+"""The demo data `make run` seeds."""

@@ -1,0 +1,1 @@
+"""The web layer: app wiring, middleware, error handling, page helpers, templates and static."""

@@ -1,0 +1,159 @@
+"""Typed FastAPI dependencies: the database unit of work and who is asking."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from labelpool.accounts import service as accounts
+from labelpool.accounts.models import User
+from labelpool.config import Settings
+from labelpool.enums import Role
+from labelpool.errors import NotAuthenticated, PermissionDenied
+
+SESSION_COOKIE = "lp_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class LoginRequired(NotAuthenticated):
+    """Raised by page routes; the handler redirects to the log-in page."""
+
+
+class CsrfFailed(PermissionDenied):
+    code = "csrf_failed"
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed before the response is sent, else rolled back."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated(
+            "The Authorization header must be 'Bearer <token>'.", code="invalid_token"
+        )
+    return token.strip()
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    expected = request.scope.get("state", {}).get("csrf_token")
+    return bool(submitted and expected and hmac.compare_digest(submitted, expected))
+
+
+def optional_user(request: Request, db: DbSession) -> User | None:
+    """The caller from an API token, else from the session cookie, else None.
+
+    Cookie-authenticated API calls that change state must carry the CSRF header.
+    """
+    token = _bearer_token(request)
+    if token is not None:
+        user = accounts.user_for_api_token(db, token)
+        if user is None:
+            raise NotAuthenticated(
+                "This API token is invalid or has been revoked; create a new one on your "
+                "account page or with `labelpool tokens create`.",
+                code="invalid_token",
+            )
+        request.state.auth_method = "token"
+        return user
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    user = accounts.user_for_session(db, cookie)
+    if user is not None:
+        request.state.auth_method = "session"
+        request.state.page_user = user
+        is_api = request.url.path.startswith("/api/")
+        if (
+            is_api
+            and request.method not in SAFE_METHODS
+            and not csrf_ok(request, request.headers.get(CSRF_HEADER))
+        ):
+            raise CsrfFailed(
+                "Missing or wrong X-CSRF-Token header; reload the page and try again."
+            )
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(request: Request, user: OptionalUser) -> User:
+    if user is None:
+        if request.url.path.startswith("/api/"):
+            raise NotAuthenticated(
+                "Log in first, or send an API token as 'Authorization: Bearer <token>'."
+            )
+        raise LoginRequired("Please log in to see this page.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    """A dependency that admits only users whose platform role is one of `roles`."""
+    allowed = ", ".join(r.value for r in roles)
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise PermissionDenied(
+                f"This needs the role {allowed}; you are signed in as {user.role.value}."
+            )
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+
+
+async def csrf_protect(request: Request) -> None:
+    """Page routes: every state-changing form must echo the CSRF token."""
+    if request.method in SAFE_METHODS:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            submitted = value if isinstance(value, str) else None
+    if not csrf_ok(request, submitted):
+        raise CsrfFailed(
+            "This form has expired or did not come from labelpool. Reload the page and try again."
+        )

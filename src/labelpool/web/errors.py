@@ -1,0 +1,155 @@
+"""Every error becomes `{"error": {"code", "message", "details"}}` on the API, a page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from labelpool.errors import LabelpoolError, RateLimited
+from labelpool.web.deps import LoginRequired
+from labelpool.web.render import render
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+}
+TITLES = {
+    400: "Bad request",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not allowed here",
+    409: "Conflict",
+    413: "Too large",
+    422: "Check your input",
+    429: "Slow down",
+    500: "Something went wrong",
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if wants_json(request):
+        return JSONResponse(
+            {"error": {"code": code, "message": message, "details": details}},
+            status_code=status,
+            headers=headers,
+        )
+    user = getattr(request.state, "page_user", None)
+    response = render(
+        request,
+        "error.html",
+        {"status_code": status, "title": TITLES.get(status, "Error"), "message": message},
+        user=user,
+        status_code=status,
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "body"
+
+
+def describe_validation_error(error: dict[str, Any]) -> dict[str, str]:
+    """One pydantic error as {field, problem} with a sentence a person can act on."""
+    loc = tuple(error.get("loc", ()))
+    field = _field_name(loc)
+    kind = error.get("type", "")
+    where = loc[0] if loc else "body"
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        problem = f"Unknown field '{field}'; remove it (check the spelling against /docs)."
+    elif kind == "missing":
+        problem = f"'{field}' is required in the {where}."
+    elif where == "path" and kind.startswith("int"):
+        problem = f"'{given}' is not a valid id: {field} must be a whole number."
+    else:
+        problem = f"'{field}': {error.get('msg', 'is not valid')}."
+    return {"field": field, "problem": problem}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(LabelpoolError)
+    async def domain_error(request: Request, exc: LabelpoolError) -> Response:
+        headers = None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
+        return error_response(
+            request, exc.status_code, exc.code, exc.message, exc.details, headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = list(exc.errors())
+        json_error = next((e for e in errors if e.get("type") == "json_invalid"), None)
+        if json_error is not None:
+            reason = (json_error.get("ctx") or {}).get("error", "invalid JSON")
+            position = json_error.get("loc", ("body", "?"))[-1]
+            return error_response(
+                request,
+                400,
+                "malformed_json",
+                f"The request body is not valid JSON ({reason} at character {position}).",
+            )
+        problems = [describe_validation_error(e) for e in errors]
+        message = problems[0]["problem"] if len(problems) == 1 else (
+            f"{len(problems)} problems with the request: "
+            + " ".join(p["problem"] for p in problems[:3])
+        )
+        return error_response(request, 422, "invalid_input", message, problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = HTTP_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            message = f"There is nothing at {request.url.path}; check the address."
+        if exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}."
+        return error_response(request, exc.status_code, code, message, None, exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(
+            request,
+            500,
+            "internal_error",
+            "Something went wrong on our side; the error has been logged. Try again later.",
+        )
