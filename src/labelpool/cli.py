@@ -224,3 +224,5 @@ def main() -> None:
 
 
 __all__: list[str] = ["app", "main"]
+if __name__ == "__main__":
+    main()

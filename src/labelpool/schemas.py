@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict
 
 
@@ -13,3 +16,9 @@ class InputModel(BaseModel):
 
 class OutputModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+MAX_ID = 2**63 - 1
+ResourceId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="A positive whole number identifying the resource.")
+]

@@ -20,6 +20,7 @@ from labelpool.accounts.schemas import (
     UserOut,
 )
 from labelpool.enums import Role
+from labelpool.schemas import ResourceId
 from labelpool.errors import NotFound
 from labelpool.web.deps import AdminUser, CurrentUser, DbSession
 
@@ -52,7 +53,7 @@ def create_token(body: TokenCreate, user: CurrentUser, db: DbSession) -> TokenCr
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(token_id: int, user: CurrentUser, db: DbSession) -> TokenOut:
+def revoke_token(token_id: ResourceId, user: CurrentUser, db: DbSession) -> TokenOut:
     return TokenOut.model_validate(service.revoke_api_token(db, user, token_id))
 
 
@@ -62,7 +63,7 @@ def my_organizations(user: CurrentUser, db: DbSession) -> list[OrganizationOut]:
 
 
 @router.get("/organizations/{organization_id}/members", response_model=list[MemberOut])
-def organization_members(organization_id: int, user: CurrentUser, db: DbSession) -> list[MemberOut]:
+def organization_members(organization_id: ResourceId, user: CurrentUser, db: DbSession) -> list[MemberOut]:
     """Members of an organization you belong to (admins see every organization)."""
     if user.role != Role.ADMIN and organization_id not in {
         o.id for o, _ in service.organizations_of(db, user)
@@ -73,7 +74,7 @@ def organization_members(organization_id: int, user: CurrentUser, db: DbSession)
         .join(Membership)
         .where(Membership.organization_id == organization_id)
         .order_by(User.display_name)
-    ).tuples()
+    )
     return [
         MemberOut(user_id=u.id, display_name=u.display_name, email=u.email, role=role)
         for u, role in rows
@@ -100,7 +101,7 @@ def create_user(body: UserCreate, admin: AdminUser, db: DbSession) -> UserOut:
 
 @router.post("/users/{user_id}/password-reset", response_model=PasswordResetOut)
 def reset_password(
-    user_id: int, body: PasswordReset, admin: AdminUser, db: DbSession
+    user_id: ResourceId, body: PasswordReset, admin: AdminUser, db: DbSession
 ) -> PasswordResetOut:
     """Set a new password (random unless given) and end the user's sessions."""
     user = service.get_user(db, user_id)

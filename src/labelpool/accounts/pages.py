@@ -13,6 +13,7 @@ from labelpool.accounts.models import User
 from labelpool.accounts.service import RateLimits
 from labelpool.config import Settings
 from labelpool.enums import Role
+from labelpool.schemas import ResourceId
 from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
 from labelpool.web.deps import (
     SESSION_COOKIE,
@@ -228,7 +229,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: int, user: CurrentUser, db: DbSession) -> Response:
+def revoke_token(request: Request, token_id: ResourceId, user: CurrentUser, db: DbSession) -> Response:
     token = service.revoke_api_token(db, user, token_id)
     return redirect(request, "/account", ("success", f"Token '{token.name}' revoked."))
 
@@ -289,7 +290,7 @@ def admin_create_user(
 
 @router.post("/admin/users/{user_id}/reset-password", response_class=HTMLResponse)
 def admin_reset_password(
-    request: Request, user_id: int, admin: AdminUser, db: DbSession
+    request: Request, user_id: ResourceId, admin: AdminUser, db: DbSession
 ) -> Response:
     target = service.get_user(db, user_id)
     password = service.reset_password(db, admin, target)

@@ -179,7 +179,7 @@ def organizations_of(db: Session, user: User) -> list[tuple[Organization, Role]]
         .where(Membership.user_id == user.id)
         .order_by(Organization.name)
     )
-    return [(org, role) for org, role in rows.tuples()]
+    return [(org, role) for org, role in rows]
 
 
 def shares_organization(db: Session, a: User, b: User) -> bool:

@@ -14,6 +14,7 @@ from labelpool.accounts.models import User
 from labelpool.config import Settings
 from labelpool.enums import Role
 from labelpool.errors import NotAuthenticated, PermissionDenied
+from labelpool.web.render import UserView
 
 SESSION_COOKIE = "lp_session"
 CSRF_FIELD = "csrf_token"
@@ -96,7 +97,7 @@ def optional_user(request: Request, db: DbSession) -> User | None:
     user = accounts.user_for_session(db, cookie)
     if user is not None:
         request.state.auth_method = "session"
-        request.state.page_user = user
+        request.state.page_user = UserView.of(user)
         is_api = request.url.path.startswith("/api/")
         if (
             is_api

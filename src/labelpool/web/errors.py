@@ -92,8 +92,8 @@ def describe_validation_error(error: dict[str, Any]) -> dict[str, str]:
         problem = f"Unknown field '{field}'; remove it (check the spelling against /docs)."
     elif kind == "missing":
         problem = f"'{field}' is required in the {where}."
-    elif where == "path" and kind.startswith("int"):
-        problem = f"'{given}' is not a valid id: {field} must be a whole number."
+    elif where == "path" and (kind.startswith("int") or kind.endswith(("_equal", "_than"))):
+        problem = f"'{given}' is not a valid id: {field} must be a whole number from 1 to 2^63-1."
     else:
         problem = f"'{field}': {error.get('msg', 'is not valid')}."
     return {"field": field, "problem": problem}

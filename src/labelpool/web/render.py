@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,23 @@ NAV_BY_ROLE: dict[Role, list[tuple[str, str]]] = {
 COMMON_NAV = [("Account", "/account")]
 
 
-def nav_items(user: User | None) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class UserView:
+    """What templates need of the signed-in user; safe to use after the session has closed."""
+
+    id: int
+    display_name: str
+    email: str
+    role: Role
+
+    @classmethod
+    def of(cls, user: User | UserView | None) -> UserView | None:
+        if user is None or isinstance(user, UserView):
+            return user
+        return cls(id=user.id, display_name=user.display_name, email=user.email, role=user.role)
+
+
+def nav_items(user: UserView | None) -> list[dict[str, str]]:
     if user is None:
         return []
     return [{"label": label, "href": href} for label, href in NAV_BY_ROLE[user.role] + COMMON_NAV]
@@ -87,17 +104,18 @@ def render(
     template: str,
     context: dict[str, Any] | None = None,
     *,
-    user: User | None = None,
+    user: User | UserView | None = None,
     status_code: int = 200,
     flashes: list[dict[str, str]] | None = None,
 ) -> HTMLResponse:
     pending = _read_flashes(request)
+    view = UserView.of(user)
     response = templates.TemplateResponse(
         request,
         template,
         {
-            "current_user": user,
-            "nav_items": nav_items(user),
+            "current_user": view,
+            "nav_items": nav_items(view),
             "flashes": pending + (flashes or []),
             "csrf_token": request.scope.get("state", {}).get("csrf_token", ""),
             "app_version": __version__,
