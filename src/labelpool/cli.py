@@ -31,7 +31,6 @@ app.add_typer(tokens_app, name="tokens")
 app.command("aggregate")(aggregate)
 
 
-
 def fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -75,7 +74,9 @@ def _upgrade() -> str:
         return current_revision(engine) or "empty"
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise fail(f"cannot reach the database ({engine.url.render_as_string()}): {reason}")
+        raise fail(
+            f"cannot reach the database ({engine.url.render_as_string()}): {reason}"
+        ) from None
     finally:
         engine.dispose()
 
@@ -85,6 +86,22 @@ def db_upgrade() -> None:
     """Apply every pending migration."""
     revision = _upgrade()
     typer.echo(f"database is at revision {revision}")
+
+
+@db_app.command("revision")
+def db_revision(
+    message: Annotated[str, typer.Option("-m", "--message", help="What the migration does.")],
+) -> None:
+    """Write a new migration from the model changes (run `db upgrade` first)."""
+    from labelpool.config import get_settings
+    from labelpool.db.engine import make_engine
+    from labelpool.db.migrate import revision
+
+    engine = make_engine(get_settings().sqlalchemy_url)
+    try:
+        typer.echo(f"wrote {revision(engine, message)}")
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -192,8 +209,12 @@ def users_list(
     table = Table("id", "email", "name", "role", "active", "created")
     for r in rows:
         table.add_row(
-            str(r["id"]), str(r["email"]), str(r["name"]), str(r["role"]),
-            "yes" if r["active"] else "no", str(r["created_at"])[:10],
+            str(r["id"]),
+            str(r["email"]),
+            str(r["name"]),
+            str(r["role"]),
+            "yes" if r["active"] else "no",
+            str(r["created_at"])[:10],
         )
     Console().print(table)
 

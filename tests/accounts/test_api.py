@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.factories import api_token, csrf_token, log_in, make_organization, make_user
 
 from labelpool.enums import Role
-from tests.factories import api_token, csrf_token, log_in, make_organization, make_user
 
 
 def test_requests_without_credentials_get_401_with_the_error_body(client: TestClient) -> None:
@@ -28,7 +28,9 @@ def test_token_auth_me_and_last_used(client: TestClient, db: Session) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["email"] == "rita@example.org" and body["role"] == "requester"
-    assert body["organizations"] == [{"id": org.id, "name": "Acme", "slug": "acme", "role": "requester"}]
+    assert body["organizations"] == [
+        {"id": org.id, "name": "Acme", "slug": "acme", "role": "requester"}
+    ]
 
 
 def test_create_list_and_revoke_tokens_over_the_api(client: TestClient, db: Session) -> None:
@@ -69,8 +71,12 @@ def test_only_admins_list_and_create_users(client: TestClient, db: Session) -> N
     headers = api_token(db, admin)
     created = client.post(
         "/api/v1/users",
-        json={"email": "new@example.org", "display_name": "New", "password": "a fine password",
-              "role": "reviewer"},
+        json={
+            "email": "new@example.org",
+            "display_name": "New",
+            "password": "a fine password",
+            "role": "reviewer",
+        },
         headers=headers,
     )
     assert created.status_code == 201 and created.json()["role"] == "reviewer"
@@ -99,7 +105,9 @@ def test_organizations_do_not_see_each_other(client: TestClient, db: Session) ->
     rita = make_user(db, role=Role.REQUESTER, organization=acme)
     make_user(db, role=Role.REQUESTER, organization=globex, email="hank@globex.example")
     headers = api_token(db, rita)
-    assert client.get(f"/api/v1/organizations/{acme.id}/members", headers=headers).status_code == 200
+    assert (
+        client.get(f"/api/v1/organizations/{acme.id}/members", headers=headers).status_code == 200
+    )
     other = client.get(f"/api/v1/organizations/{globex.id}/members", headers=headers)
     assert other.status_code == 404
     assert "hank" not in other.text

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.factories import PASSWORD, csrf_token, log_in, make_user
 
 from labelpool.accounts.models import Membership, Organization, User
 from labelpool.enums import Role
-from tests.factories import PASSWORD, csrf_token, log_in, make_user
 
 
 def _set_cookie_headers(response: object) -> list[str]:
@@ -28,8 +27,12 @@ def test_pages_redirect_to_login_and_back(client: TestClient, db: Session) -> No
     assert page.status_code == 200 and 'name="next" value="/account"' in page.text
     logged_in = client.post(
         "/login",
-        data={"email": "ana@example.org", "password": PASSWORD, "next": "/account",
-              "csrf_token": csrf_token(client)},
+        data={
+            "email": "ana@example.org",
+            "password": PASSWORD,
+            "next": "/account",
+            "csrf_token": csrf_token(client),
+        },
         follow_redirects=False,
     )
     assert logged_in.headers["location"] == "/account"
@@ -39,8 +42,12 @@ def test_login_never_redirects_off_site(client: TestClient, db: Session) -> None
     make_user(db, email="ana@example.org")
     response = client.post(
         "/login",
-        data={"email": "ana@example.org", "password": PASSWORD, "next": "//evil.example/",
-              "csrf_token": csrf_token(client)},
+        data={
+            "email": "ana@example.org",
+            "password": PASSWORD,
+            "next": "//evil.example/",
+            "csrf_token": csrf_token(client),
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
@@ -65,8 +72,11 @@ def test_session_cookie_is_secure_over_https(settings: object, db: Session) -> N
     with TestClient(create_app(settings), base_url="https://testserver") as https_client:  # type: ignore[arg-type]
         response = https_client.post(
             "/login",
-            data={"email": "ana@example.org", "password": PASSWORD,
-                  "csrf_token": csrf_token(https_client)},
+            data={
+                "email": "ana@example.org",
+                "password": PASSWORD,
+                "csrf_token": csrf_token(https_client),
+            },
             follow_redirects=False,
         )
         cookie = next(c for c in _set_cookie_headers(response) if c.startswith("lp_session="))
@@ -77,7 +87,11 @@ def test_wrong_password_shows_the_form_again(client: TestClient, db: Session) ->
     make_user(db, email="ana@example.org")
     response = client.post(
         "/login",
-        data={"email": "ana@example.org", "password": "not it at all", "csrf_token": csrf_token(client)},
+        data={
+            "email": "ana@example.org",
+            "password": "not it at all",
+            "csrf_token": csrf_token(client),
+        },
     )
     assert response.status_code == 401
     assert "E-mail or password is wrong." in response.text
@@ -89,8 +103,10 @@ def test_login_is_rate_limited_per_account(client: TestClient, db: Session) -> N
     make_user(db, email="ana@example.org")
     token = csrf_token(client)
     for _ in range(5):
-        client.post("/login", data={"email": "ana@example.org", "password": "nope nope nope",
-                                    "csrf_token": token})
+        client.post(
+            "/login",
+            data={"email": "ana@example.org", "password": "nope nope nope", "csrf_token": token},
+        )
     blocked = client.post(
         "/login", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": token}
     )
@@ -128,8 +144,13 @@ def test_logout_needs_csrf_and_ends_the_session(client: TestClient, db: Session)
 def test_signup_as_contributor_logs_in(client: TestClient, db: Session) -> None:
     response = client.post(
         "/signup",
-        data={"display_name": "Amara", "email": "amara@example.org", "password": PASSWORD,
-              "account_type": "contributor", "csrf_token": csrf_token(client)},
+        data={
+            "display_name": "Amara",
+            "email": "amara@example.org",
+            "password": PASSWORD,
+            "account_type": "contributor",
+            "csrf_token": csrf_token(client),
+        },
     )
     assert response.status_code == 200
     assert "Welcome to labelpool, Amara!" in response.text
@@ -140,9 +161,14 @@ def test_signup_as_contributor_logs_in(client: TestClient, db: Session) -> None:
 def test_signup_as_requester_creates_the_organization(client: TestClient, db: Session) -> None:
     client.post(
         "/signup",
-        data={"display_name": "Rita", "email": "rita@example.org", "password": PASSWORD,
-              "account_type": "requester", "organization_name": "Rita's Robots",
-              "csrf_token": csrf_token(client)},
+        data={
+            "display_name": "Rita",
+            "email": "rita@example.org",
+            "password": PASSWORD,
+            "account_type": "requester",
+            "organization_name": "Rita's Robots",
+            "csrf_token": csrf_token(client),
+        },
     )
     organization = db.scalar(select(Organization).where(Organization.name == "Rita's Robots"))
     assert organization is not None
@@ -153,9 +179,14 @@ def test_signup_as_requester_creates_the_organization(client: TestClient, db: Se
 def test_signup_errors_keep_the_input_and_store_nothing(client: TestClient, db: Session) -> None:
     response = client.post(
         "/signup",
-        data={"display_name": "Rita", "email": "rita@example.org", "password": "short",
-              "account_type": "requester", "organization_name": "Robots",
-              "csrf_token": csrf_token(client)},
+        data={
+            "display_name": "Rita",
+            "email": "rita@example.org",
+            "password": "short",
+            "account_type": "requester",
+            "organization_name": "Robots",
+            "csrf_token": csrf_token(client),
+        },
     )
     assert response.status_code == 422
     assert "at least 10 characters" in response.text
@@ -194,9 +225,41 @@ def test_account_page_creates_shows_once_and_revokes_tokens(
 ) -> None:
     make_user(db, email="ana@example.org")
     log_in(client, "ana@example.org")
-    created = client.post("/account/tokens", data={"name": "laptop", "csrf_token": csrf_token(client)})
+    created = client.post(
+        "/account/tokens", data={"name": "laptop", "csrf_token": csrf_token(client)}
+    )
     assert created.status_code == 201
     secret = re.search(r"lp_[A-Za-z0-9_-]{20,}", created.text)
     assert secret is not None
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret.group(0)}"}).status_code == 200
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret.group(0)}"}).status_code
+        == 200
+    )
     assert secret.group(0) not in client.get("/account").text, "shown once only"
+
+
+def test_changing_the_password_logs_out_other_sessions(client: TestClient, db: Session) -> None:
+    make_user(db, email="ana@example.org")
+    other_device = TestClient(client.app)
+    log_in(other_device, "ana@example.org")
+    log_in(client, "ana@example.org")
+    wrong = client.post(
+        "/account/password",
+        data={
+            "current_password": "guess guess",
+            "new_password": "a brand new password",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert wrong.status_code == 422 and "current password is not right" in wrong.text
+    changed = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new password",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert changed.status_code == 200 and "Your password has been changed." in changed.text
+    assert other_device.get("/account", follow_redirects=False).status_code == 303
+    log_in(TestClient(client.app), "ana@example.org", "a brand new password")

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.factories import PASSWORD, make_organization, make_user
 
 from labelpool.accounts import service
 from labelpool.accounts.models import ApiToken, LoginSession, User
 from labelpool.audit.models import AuditEvent
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, RateLimited
-from tests.factories import PASSWORD, make_organization, make_user
 
 
 def test_passwords_are_stored_as_argon2id_hashes(db: Session) -> None:
@@ -71,8 +71,12 @@ def test_rate_limit_per_account_blocks_even_the_right_password(db: Session) -> N
     for i in range(3):
         with pytest.raises(NotAuthenticated):
             service.authenticate(
-                db, "ana@example.org", "bad password", ip_address=f"10.0.0.{i}",
-                limits=limits, now=now,
+                db,
+                "ana@example.org",
+                "bad password",
+                ip_address=f"10.0.0.{i}",
+                limits=limits,
+                now=now,
             )
     with pytest.raises(RateLimited, match="this account") as caught:
         service.authenticate(
@@ -92,8 +96,12 @@ def test_rate_limit_per_address_spans_accounts(db: Session) -> None:
     for i in range(4):
         with pytest.raises(NotAuthenticated):
             service.authenticate(
-                db, f"guess{i}@example.org", "bad password", ip_address="6.6.6.6",
-                limits=limits, now=now,
+                db,
+                f"guess{i}@example.org",
+                "bad password",
+                ip_address="6.6.6.6",
+                limits=limits,
+                now=now,
             )
     with pytest.raises(RateLimited, match="your address"):
         service.authenticate(
@@ -109,15 +117,34 @@ def test_a_successful_login_clears_the_account_failures(db: Session) -> None:
     limits = service.RateLimits(max_failures_per_account=2, max_failures_per_address=100)
     now = datetime.now(UTC)
     with pytest.raises(NotAuthenticated):
-        service.authenticate(db, "ana@example.org", "bad password", ip_address="1.1.1.1",
-                             limits=limits, now=now)
-    service.authenticate(db, "ana@example.org", PASSWORD, ip_address="1.1.1.1",
-                         limits=limits, now=now + timedelta(seconds=1))
+        service.authenticate(
+            db, "ana@example.org", "bad password", ip_address="1.1.1.1", limits=limits, now=now
+        )
+    service.authenticate(
+        db,
+        "ana@example.org",
+        PASSWORD,
+        ip_address="1.1.1.1",
+        limits=limits,
+        now=now + timedelta(seconds=1),
+    )
     with pytest.raises(NotAuthenticated):
-        service.authenticate(db, "ana@example.org", "bad password", ip_address="1.1.1.1",
-                             limits=limits, now=now + timedelta(seconds=2))
-    assert service.authenticate(db, "ana@example.org", PASSWORD, ip_address="1.1.1.1",
-                                limits=limits, now=now + timedelta(seconds=3))
+        service.authenticate(
+            db,
+            "ana@example.org",
+            "bad password",
+            ip_address="1.1.1.1",
+            limits=limits,
+            now=now + timedelta(seconds=2),
+        )
+    assert service.authenticate(
+        db,
+        "ana@example.org",
+        PASSWORD,
+        ip_address="1.1.1.1",
+        limits=limits,
+        now=now + timedelta(seconds=3),
+    )
 
 
 def test_api_tokens_are_stored_hashed_and_can_be_revoked(db: Session) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.factories import api_token, make_user
 
 from labelpool import __version__
 from labelpool.enums import Role
-from tests.factories import api_token, make_user
 
 
 def test_health_reports_version_and_database(client: TestClient) -> None:
@@ -73,8 +73,12 @@ def test_unknown_fields_are_refused(client: TestClient, admin_headers: dict[str,
 def test_bad_role_value_is_422(client: TestClient, admin_headers: dict[str, str]) -> None:
     response = client.post(
         "/api/v1/users",
-        json={"email": "a@b.org", "display_name": "x", "password": "long enough pw",
-              "role": "overlord"},
+        json={
+            "email": "a@b.org",
+            "display_name": "x",
+            "password": "long enough pw",
+            "role": "overlord",
+        },
         headers=admin_headers,
     )
     assert response.status_code == 422

@@ -20,8 +20,8 @@ from labelpool.accounts.schemas import (
     UserOut,
 )
 from labelpool.enums import Role
-from labelpool.schemas import ResourceId
 from labelpool.errors import NotFound
+from labelpool.schemas import ResourceId
 from labelpool.web.deps import AdminUser, CurrentUser, DbSession
 
 router = APIRouter(tags=["accounts"])
@@ -37,7 +37,9 @@ def _organizations(db: DbSession, user: User) -> list[OrganizationOut]:
 @router.get("/me", response_model=MeOut)
 def me(user: CurrentUser, db: DbSession) -> MeOut:
     """The account making the request."""
-    return MeOut(**UserOut.model_validate(user).model_dump(), organizations=_organizations(db, user))
+    return MeOut(
+        **UserOut.model_validate(user).model_dump(), organizations=_organizations(db, user)
+    )
 
 
 @router.get("/tokens", response_model=list[TokenOut])
@@ -63,7 +65,9 @@ def my_organizations(user: CurrentUser, db: DbSession) -> list[OrganizationOut]:
 
 
 @router.get("/organizations/{organization_id}/members", response_model=list[MemberOut])
-def organization_members(organization_id: ResourceId, user: CurrentUser, db: DbSession) -> list[MemberOut]:
+def organization_members(
+    organization_id: ResourceId, user: CurrentUser, db: DbSession
+) -> list[MemberOut]:
     """Members of an organization you belong to (admins see every organization)."""
     if user.role != Role.ADMIN and organization_id not in {
         o.id for o, _ in service.organizations_of(db, user)

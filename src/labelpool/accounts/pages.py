@@ -13,8 +13,8 @@ from labelpool.accounts.models import User
 from labelpool.accounts.service import RateLimits
 from labelpool.config import Settings
 from labelpool.enums import Role
-from labelpool.schemas import ResourceId
 from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
+from labelpool.schemas import ResourceId
 from labelpool.web.deps import (
     SESSION_COOKIE,
     AdminUser,
@@ -228,8 +228,37 @@ def create_token(
     )
 
 
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    current_password: FormStr = "",
+    new_password: FormStr = "",
+) -> Response:
+    try:
+        service.change_password(
+            db,
+            user,
+            current_password,
+            new_password,
+            keep_session=request.cookies.get(SESSION_COOKIE),
+        )
+    except InvalidInput as exc:
+        return render(
+            request,
+            "account.html",
+            {"tokens": _token_rows(db, user), "password_error": exc.message},
+            user=user,
+            status_code=422,
+        )
+    return redirect(request, "/account", ("success", "Your password has been changed."))
+
+
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: ResourceId, user: CurrentUser, db: DbSession) -> Response:
+def revoke_token(
+    request: Request, token_id: ResourceId, user: CurrentUser, db: DbSession
+) -> Response:
     token = service.revoke_api_token(db, user, token_id)
     return redirect(request, "/account", ("success", f"Token '{token.name}' revoked."))
 

@@ -280,9 +280,7 @@ def start_session(
 
 def user_for_session(db: Session, token: str) -> User | None:
     now = utcnow()
-    login = db.scalar(
-        select(LoginSession).where(LoginSession.token_hash == sha256_hex(token))
-    )
+    login = db.scalar(select(LoginSession).where(LoginSession.token_hash == sha256_hex(token)))
     if login is None or login.expires_at <= now or not login.user.is_active:
         return None
     if now - login.last_seen_at > TOUCH_INTERVAL:
@@ -294,8 +292,11 @@ def end_session(db: Session, token: str) -> None:
     db.execute(delete(LoginSession).where(LoginSession.token_hash == sha256_hex(token)))
 
 
-def end_all_sessions(db: Session, user: User) -> None:
-    db.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+def end_all_sessions(db: Session, user: User, *, except_token: str | None = None) -> None:
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if except_token is not None:
+        query = query.where(LoginSession.token_hash != sha256_hex(except_token))
+    db.execute(query)
 
 
 # --- API tokens ---------------------------------------------------------------------------
@@ -346,9 +347,7 @@ def revoke_api_token(db: Session, user: User, token_id: int) -> ApiToken:
 # --- passwords ----------------------------------------------------------------------------
 
 
-def reset_password(
-    db: Session, actor: User, user: User, new_password: str | None = None
-) -> str:
+def reset_password(db: Session, actor: User, user: User, new_password: str | None = None) -> str:
     """An admin sets a new password (generated if not given); the user's sessions end."""
     password = new_password or secrets.token_urlsafe(12)
     if problem := password_problem(password):
@@ -358,3 +357,19 @@ def reset_password(
     end_all_sessions(db, user)
     record(db, "user.password_reset", "user", user.id, actor_id=actor.id)
     return password
+
+
+def change_password(
+    db: Session, user: User, current: str, new: str, *, keep_session: str | None = None
+) -> None:
+    """The user changes their own password; their other sessions end."""
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput(
+            "Your current password is not right.", details={"field": "current_password"}
+        )
+    if problem := password_problem(new):
+        raise InvalidInput(problem, details={"field": "new_password"})
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    end_all_sessions(db, user, except_token=keep_session)
+    record(db, "user.password_changed", "user", user.id, actor_id=user.id)

@@ -46,3 +46,13 @@ def current_revision(engine: Engine) -> str | None:
 @cache
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def revision(engine: Engine, message: str) -> str:
+    """Autogenerate a migration from the difference between the models and `engine`'s schema."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        script = command.revision(config, message=message, autogenerate=True)
+    scripts = script if isinstance(script, list) else [script]
+    return ", ".join(s.path for s in scripts if s is not None)

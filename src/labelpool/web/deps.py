@@ -104,9 +104,7 @@ def optional_user(request: Request, db: DbSession) -> User | None:
             and request.method not in SAFE_METHODS
             and not csrf_ok(request, request.headers.get(CSRF_HEADER))
         ):
-            raise CsrfFailed(
-                "Missing or wrong X-CSRF-Token header; reload the page and try again."
-            )
+            raise CsrfFailed("Missing or wrong X-CSRF-Token header; reload the page and try again.")
     return user
 
 

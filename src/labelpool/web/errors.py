@@ -110,9 +110,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(exc.retry_after_seconds)}
-        return error_response(
-            request, exc.status_code, exc.code, exc.message, exc.details, headers
-        )
+        return error_response(request, exc.status_code, exc.code, exc.message, exc.details, headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -128,9 +126,13 @@ def install_error_handlers(app: FastAPI) -> None:
                 f"The request body is not valid JSON ({reason} at character {position}).",
             )
         problems = [describe_validation_error(e) for e in errors]
-        message = problems[0]["problem"] if len(problems) == 1 else (
-            f"{len(problems)} problems with the request: "
-            + " ".join(p["problem"] for p in problems[:3])
+        message = (
+            problems[0]["problem"]
+            if len(problems) == 1
+            else (
+                f"{len(problems)} problems with the request: "
+                + " ".join(p["problem"] for p in problems[:3])
+            )
         )
         return error_response(request, 422, "invalid_input", message, problems)
 
@@ -142,7 +144,8 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"There is nothing at {request.url.path}; check the address."
         if exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}."
-        return error_response(request, exc.status_code, code, message, None, exc.headers)
+        headers = dict(exc.headers) if exc.headers else None
+        return error_response(request, exc.status_code, code, message, None, headers)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:

@@ -137,5 +137,5 @@ def _cookie(scope: Scope, name: str) -> str | None:
             for part in value.decode("latin-1").split(";"):
                 key, _, val = part.strip().partition("=")
                 if key == name:
-                    return val
+                    return str(val)
     return None
