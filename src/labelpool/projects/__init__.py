@@ -1,0 +1,1 @@
+"""Projects, items, templates, data import and pre-annotations."""
