@@ -3,5 +3,6 @@
 from labelpool.accounts import models as accounts_models
 from labelpool.audit import models as audit_models
 from labelpool.db.base import Base
+from labelpool.projects import models as projects_models
 
-__all__ = ["Base", "accounts_models", "audit_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "projects_models"]

@@ -1,0 +1,148 @@
+"""ORM models for projects, items, pre-annotations and import runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from labelpool.db.base import Base, CreatedAtMixin
+from labelpool.db.types import UTCDateTime, utcnow
+
+# JSONB on PostgreSQL (indexable, compact); JSON text on SQLite.
+JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+# Items can number in the millions: 64-bit ids, but SQLite needs INTEGER for its rowid alias.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class ProjectStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ImportStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+def _enum(enum: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        enum,
+        native_enum=False,
+        length=20,
+        values_callable=lambda values: [v.value for v in values],
+        validate_strings=True,
+        create_constraint=True,
+        name=name,
+    )
+
+
+class Project(CreatedAtMixin, Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    template_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    task_family: Mapped[str] = mapped_column(String(32))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    guidelines: Mapped[str] = mapped_column(Text, default="")
+    data_fields: Mapped[list[dict[str, Any]]] = mapped_column(JsonColumn)
+    label_schema: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
+    status: Mapped[ProjectStatus] = mapped_column(
+        _enum(ProjectStatus, "project_status"), default=ProjectStatus.DRAFT
+    )
+    overlap: Mapped[int] = mapped_column(Integer, default=3)
+    lease_seconds: Mapped[int] = mapped_column(Integer, default=600)
+    item_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    gold_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ImportRun(CreatedAtMixin, Base):
+    """One import of a file into a project: what was read, stored and refused."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    source_name: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ImportStatus] = mapped_column(
+        _enum(ImportStatus, "import_status"), default=ImportStatus.RUNNING
+    )
+    skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False)
+    rows_read: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_imported: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_invalid: Mapped[int] = mapped_column(BigInteger, default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JsonColumn, default=list)
+    message: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class Item(CreatedAtMixin, Base):
+    """One row of data to label. Gold items carry known answers (never sent to contributors)."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint("project_id", "external_id"),
+        Index("ix_items_project_id_position", "project_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(BigInteger)
+    external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
+    is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
+    gold: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL"), default=None, index=True
+    )
+
+
+class Prediction(CreatedAtMixin, Base):
+    """A model's pre-annotation of an item, per control; kept apart from human responses."""
+
+    __tablename__ = "predictions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("items.id", ondelete="CASCADE"),
+        index=True,
+    )
+    model_version: Mapped[str] = mapped_column(String(100), default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
