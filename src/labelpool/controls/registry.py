@@ -1,0 +1,39 @@
+"""All control kinds by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labelpool.controls.base import ControlKind
+from labelpool.controls.choice import ChoiceKind
+from labelpool.controls.rating import RatingKind
+from labelpool.controls.text import TextKind
+
+KINDS: dict[str, ControlKind[Any]] = {
+    kind.kind: kind
+    for kind in (
+        ChoiceKind(),
+        RatingKind(),
+        TextKind(),
+    )
+}
+
+
+class UnknownKindError(KeyError):
+    """No control kind has this name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+        self.message = f"'{name}' is not a control kind; known kinds: {', '.join(sorted(KINDS))}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def kind_for(name: str) -> ControlKind[Any]:
+    """The control kind called `name`; UnknownKindError (a KeyError) listing the known ones."""
+    try:
+        return KINDS[name]
+    except (KeyError, TypeError):
+        raise UnknownKindError(str(name)) from None
