@@ -1,0 +1,1 @@
+"""Media files: content checks, storage (local folder or S3), archives and signed URLs."""

@@ -1,0 +1,197 @@
+"""`GET /media/{id}?exp=...&sig=...`: serve a media file to whoever holds a valid signed link.
+
+No login: the signature is the capability (the labeling page hands signed links to the
+contributor who holds the task). Local files are streamed with single-range support (for
+audio/video seeking); S3 objects are redirected to a short-lived presigned URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
+
+from labelpool.errors import LabelpoolError, NotFound
+from labelpool.media import service
+from labelpool.media.settings import MediaSettings
+from labelpool.media.signing import InvalidMediaSignature, verify_media_signature
+from labelpool.media.storage import MediaStorage, content_disposition, storage_from_settings
+from labelpool.web.deps import DbSession, SettingsDep
+
+router = APIRouter(tags=["media"])
+
+CHUNK_SIZE = 256 * 1024
+MAX_CACHE_SECONDS = 24 * 3600
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class RangeNotSatisfiable(LabelpoolError):
+    status_code = 416
+    code = "range_not_satisfiable"
+
+
+def media_settings(request: Request) -> MediaSettings:
+    found = getattr(request.app.state, "media_settings", None)
+    if not isinstance(found, MediaSettings):
+        found = MediaSettings()
+        request.app.state.media_settings = found
+    return found
+
+
+def media_storage(request: Request) -> MediaStorage:
+    """The app's storage: `app.state.media_storage` if set, else built from the settings once."""
+    found: MediaStorage | None = getattr(request.app.state, "media_storage", None)
+    if found is None:
+        found = storage_from_settings(request.app.state.settings, media_settings(request))
+        request.app.state.media_storage = found
+    return found
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(first, last) byte positions of a single `bytes=` range, or None to send everything.
+
+    Multiple ranges and other units are ignored (a full 200 answer is allowed by RFC 9110);
+    a well-formed range that lies outside the file raises `RangeNotSatisfiable`.
+    """
+    if not header:
+        return None
+    match = _RANGE.fullmatch(header.strip())
+    if match is None:
+        return None
+    first_text, last_text = match.groups()
+    if not first_text:
+        if not last_text:
+            return None
+        suffix = int(last_text)
+        if suffix == 0:
+            raise RangeNotSatisfiable(f"The range {header!r} is empty.")
+        return max(0, size - suffix), size - 1
+    first = int(first_text)
+    last = int(last_text) if last_text else size - 1
+    if last < first:
+        return None
+    if first >= size:
+        raise RangeNotSatisfiable(
+            f"The range {header!r} starts after the end of the file ({size} bytes)."
+        )
+    return first, min(last, size - 1)
+
+
+def _iter_bytes(handle: BinaryIO, start: int, length: int) -> Iterator[bytes]:
+    try:
+        if start:
+            if handle.seekable():
+                handle.seek(start)
+            else:
+                skip = start
+                while skip > 0 and (chunk := handle.read(min(CHUNK_SIZE, skip))):
+                    skip -= len(chunk)
+        remaining = length
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK_SIZE, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+@router.api_route(
+    "/media/{media_id}",
+    methods=["GET", "HEAD"],
+    summary="A media file, through a signed expiring link",
+    response_class=Response,
+    responses={
+        200: {"description": "The file"},
+        206: {"description": "Part of the file (Range)"},
+        307: {"description": "Redirect to the object store"},
+        403: {"description": "Signature missing, wrong or expired"},
+        404: {"description": "No such media file"},
+        416: {"description": "Range not satisfiable"},
+    },
+)
+def serve_media(
+    media_id: int,
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    exp: str | None = Query(default=None, description="Expiry, Unix seconds"),
+    sig: str | None = Query(default=None, description="HMAC-SHA256 signature"),
+) -> Response:
+    try:
+        expires = int(exp) if exp is not None else None
+    except ValueError:
+        raise InvalidMediaSignature("This media link's expiry is not a number.") from None
+    remaining = verify_media_signature(media_id, expires, sig, settings.signing_key)
+    media = service.find_media(db, media_id)
+    storage = media_storage(request)
+    max_age = min(remaining, MAX_CACHE_SECONDS)
+    disposition = content_disposition(media.original_name)
+
+    url = storage.url_for(
+        media.storage_key,
+        max_age,
+        content_type=media.content_type,
+        filename=media.original_name,
+    )
+    if url is not None:
+        return RedirectResponse(
+            url, status_code=307, headers={"Cache-Control": f"private, max-age={max_age}"}
+        )
+
+    etag = f'"{media.sha256}"'
+    headers = {
+        "Accept-Ranges": "bytes",
+        "Cache-Control": f"private, max-age={max_age}",
+        "Content-Disposition": disposition,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "ETag": etag,
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+
+    size = media.size_bytes
+    range_header = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if if_range is not None and if_range != etag:
+        range_header = None  # the client's copy is stale: send it all
+    try:
+        byte_range = parse_range(range_header, size)
+    except RangeNotSatisfiable as exc:
+        exc.details = {"size": size}
+        return Response(
+            status_code=416,
+            headers={**headers, "Content-Range": f"bytes */{size}"},
+            content=exc.message,
+            media_type="text/plain",
+        )
+    status = 200
+    start, length = 0, size
+    if byte_range is not None:
+        first, last = byte_range
+        start, length = first, last - first + 1
+        status = 206
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    headers["Content-Length"] = str(length)
+
+    if request.method == "HEAD":
+        return Response(status_code=status, headers=headers, media_type=media.content_type)
+    try:
+        handle = storage.open(media.storage_key)
+    except FileNotFoundError:
+        raise NotFound(
+            f"Media file {media_id} is recorded but its content is missing from storage."
+        ) from None
+    return StreamingResponse(
+        _iter_bytes(handle, start, length),
+        status_code=status,
+        headers=headers,
+        media_type=media.content_type,
+        background=BackgroundTask(handle.close),
+    )
