@@ -5,16 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from labelpool.controls.base import ControlKind
+from labelpool.controls.boxes import BoxesKind
 from labelpool.controls.choice import ChoiceKind
+from labelpool.controls.pairwise import PairwiseKind
+from labelpool.controls.ranking import RankingKind
 from labelpool.controls.rating import RatingKind
+from labelpool.controls.regions import RegionsKind
+from labelpool.controls.spans import SpansKind
 from labelpool.controls.text import TextKind
+from labelpool.controls.tracks import TracksKind
 
 KINDS: dict[str, ControlKind[Any]] = {
     kind.kind: kind
     for kind in (
         ChoiceKind(),
         RatingKind(),
+        PairwiseKind(),
+        RankingKind(),
         TextKind(),
+        SpansKind(),
+        BoxesKind(),
+        RegionsKind(),
+        TracksKind(),
     )
 }
 

@@ -1,0 +1,96 @@
+"""boxes: labelled bounding boxes on an image.
+
+Config::
+
+    {"name": "objects", "kind": "boxes", "title": "Draw a box around each vehicle",
+     "target": "image", "labels": [{"value": "car", "label": "Car"}, ...],
+     "min_boxes": 0, "max_boxes": 50}
+
+Answer: a list of ``{"x": number, "y": number, "w": number, "h": number, "label": str}`` in image
+pixels: (x, y) the top-left corner (x, y ≥ 0), w and h > 0. A required control needs at least
+one box (make it optional, or set min_boxes 0 with required false, when "nothing to box" is
+a valid answer). Boxes are not checked against the image size.
+
+Score: boxes are matched one-to-one (Hungarian algorithm on IoU); a match needs the same label
+and IoU ≥ 0.5. Score = F1 of the matches (2k / (answer boxes + gold boxes)) * mean IoU of the
+matched pairs; both empty → 1. Agreement: mean pairwise score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from labelpool.controls.base import JSON, AnswerError
+from labelpool.controls.common import (
+    MATCH_THRESHOLD,
+    LabelledConfig,
+    SimpleKind,
+    box_iou,
+    check_box_fields,
+    check_list,
+    check_object,
+    listing,
+    matched_f1,
+    quoted,
+)
+
+
+class BoxesConfig(LabelledConfig):
+    kind: Literal["boxes"] = "boxes"
+    min_boxes: int = Field(default=0, ge=0)
+    max_boxes: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> BoxesConfig:
+        if self.max_boxes is not None and self.min_boxes > self.max_boxes:
+            raise ValueError(
+                f"min_boxes ({self.min_boxes}) is more than max_boxes ({self.max_boxes})"
+            )
+        return self
+
+
+def boxes_score(answer: Sequence[Mapping[str, Any]], gold: Sequence[Mapping[str, Any]]) -> float:
+    """IoU-matched F1 * mean IoU of the matches (see the module docstring)."""
+    iou = np.array([[box_iou(a, g) for g in gold] for a in answer]).reshape(len(answer), len(gold))
+    same_label = np.array([[a["label"] == g["label"] for g in gold] for a in answer], dtype=bool)
+    eligible = same_label.reshape(iou.shape) & (iou >= MATCH_THRESHOLD)
+    return matched_f1(iou, eligible)
+
+
+class BoxesKind(SimpleKind[BoxesConfig]):
+    kind = "boxes"
+    config_model = BoxesConfig
+
+    def check(self, config: BoxesConfig, answer: JSON, data: Mapping[str, Any] | None) -> JSON:
+        name = config.name
+        boxes = check_list(name, answer, "boxes")
+        if not boxes:
+            if config.required:
+                least = max(1, config.min_boxes)
+                raise AnswerError(name, f"draw at least {least} box{'es' if least > 1 else ''}")
+            return []
+        labels = config.label_values()
+        out: list[dict[str, Any]] = []
+        for number, raw in enumerate(boxes, start=1):
+            what = f"box {number}"
+            box = check_object(name, what, raw, ["x", "y", "w", "h", "label"])
+            fields: dict[str, Any] = dict(check_box_fields(name, what, box))
+            if box["label"] not in labels:
+                raise AnswerError(
+                    name,
+                    f"{what}: {quoted(box['label'])} is not one of the labels {listing(labels)}",
+                )
+            fields["label"] = box["label"]
+            out.append(fields)
+        if len(out) < config.min_boxes:
+            raise AnswerError(name, f"draw at least {config.min_boxes} boxes ({len(out)} drawn)")
+        if config.max_boxes is not None and len(out) > config.max_boxes:
+            raise AnswerError(name, f"draw at most {config.max_boxes} boxes ({len(out)} drawn)")
+        return out
+
+    def similarity(self, config: BoxesConfig, answer: JSON, gold: JSON) -> float:
+        return boxes_score(answer, gold)
