@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -10,12 +12,15 @@ from labelpool.accounts.api import router as accounts_api
 from labelpool.accounts.pages import router as accounts_pages
 from labelpool.config import Settings, get_settings
 from labelpool.db.engine import make_engine, make_session_factory
+from labelpool.media.api import router as media_router
+from labelpool.projects.api import router as projects_api
 from labelpool.system.api import router as system_api
 from labelpool.web.errors import install_error_handlers
 from labelpool.web.middleware import BodySizeLimitMiddleware, CsrfCookieMiddleware
 from labelpool.web.render import STATIC_DIR
 
 API_PREFIX = "/api/v1"
+UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/(imports|media)")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,11 +42,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(system_api, prefix=API_PREFIX)
     app.include_router(accounts_api, prefix=API_PREFIX)
+    app.include_router(projects_api, prefix=API_PREFIX)
+    app.include_router(media_router)
     app.include_router(accounts_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(CsrfCookieMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+        upload_paths=UPLOAD_PATHS,
+    )
     return app
 
 

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -25,9 +26,13 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+templates_app = typer.Typer(help="Project templates.", no_args_is_help=True)
+projects_app = typer.Typer(help="Projects.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(templates_app, name="templates")
+app.add_typer(projects_app, name="projects")
 app.command("aggregate")(aggregate)
 
 
@@ -234,6 +239,199 @@ def tokens_create(
         secret, token = service.create_api_token(db, user, name)
         typer.echo(f"token {token.id} for {user.email}:", err=True)
         typer.echo(secret)
+
+
+@templates_app.command("list")
+def templates_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    family: Annotated[str | None, typer.Option(help="Only this task family.")] = None,
+) -> None:
+    """List project templates with their keys, task family, data fields and controls."""
+    from labelpool.catalog import list_templates, template_summary
+
+    templates = list_templates(family)
+    if as_json:
+        typer.echo(json.dumps([template_summary(t) for t in templates], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("key", "family", "title", "data fields", "controls")
+    for t in templates:
+        table.add_row(
+            t.key,
+            t.family.value,
+            t.title,
+            ", ".join(f.name for f in t.data_fields),
+            ", ".join(f"{c['name']} ({c['kind']})" for c in t.controls),
+        )
+    Console().print(table)
+
+
+def _organization_id(db: Session, name_or_id: str) -> int:
+    from sqlalchemy import select
+
+    from labelpool.accounts.models import Organization
+
+    query = select(Organization.id).where(
+        (Organization.slug == name_or_id) | (Organization.name == name_or_id)
+    )
+    if name_or_id.isdigit():
+        query = select(Organization.id).where(Organization.id == int(name_or_id))
+    found = db.scalar(query)
+    if found is None:
+        raise fail(f"no organization '{name_or_id}'")
+    return found
+
+
+def _system_admin(db: Session) -> object:
+    """The CLI acts with an admin's rights: the first admin account."""
+    from sqlalchemy import select
+
+    from labelpool.accounts.models import User
+    from labelpool.enums import Role
+
+    admin = db.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
+    if admin is None:
+        raise fail("create an admin first: labelpool users create EMAIL --role admin")
+    return admin
+
+
+@projects_app.command("create")
+def projects_create(
+    name: Annotated[str, typer.Argument(help="Project name.")],
+    template: Annotated[str, typer.Option(help="Template key; see `labelpool templates list`.")],
+    organization: Annotated[str, typer.Option(help="Organization name, slug or id.")],
+    overlap: Annotated[int, typer.Option(help="Answers wanted per item.")] = 3,
+) -> None:
+    """Create a draft project from a template."""
+    from labelpool.projects import service
+
+    with unit_of_work() as db:
+        project = service.create_project(
+            db,
+            _system_admin(db),  # type: ignore[arg-type]
+            _organization_id(db, organization),
+            name=name,
+            template_key=template,
+            overlap=overlap,
+        )
+        typer.echo(f"created project {project.id} '{project.name}' ({project.template_key})")
+
+
+@projects_app.command("list")
+def projects_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every project."""
+    from sqlalchemy import select
+
+    from labelpool.projects.models import Project
+
+    with unit_of_work() as db:
+        rows = [
+            {
+                "id": p.id,
+                "organization_id": p.organization_id,
+                "name": p.name,
+                "template": p.template_key,
+                "status": p.status.value,
+                "items": p.item_count,
+            }
+            for p in db.scalars(select(Project).order_by(Project.id))
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['id']:>5}  {r['status']:<10} {r['items']:>9} items  {r['name']} ({r['template']})"
+        )
+
+
+@projects_app.command("status")
+def projects_status(
+    project_id: Annotated[int, typer.Argument(help="Project id.")],
+    status: Annotated[str, typer.Argument(help="active, paused, completed or cancelled.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+) -> None:
+    """Move a project through its lifecycle."""
+    from labelpool.projects import service
+    from labelpool.projects.models import Project, ProjectStatus
+
+    statuses = [s.value for s in ProjectStatus]
+    if status not in statuses:
+        raise fail(f"unknown status '{status}'; choose one of {', '.join(statuses)}")
+    with unit_of_work() as db:
+        project = db.get(Project, project_id)
+        if project is None:
+            raise fail(f"no project with id {project_id}; see `labelpool projects list`")
+        service.change_status(db, _system_admin(db), project, ProjectStatus(status), reason)  # type: ignore[arg-type]
+        typer.echo(f"project {project.id} is now {project.status.value}")
+
+
+@app.command("import")
+def import_command(
+    project_id: Annotated[int, typer.Argument(help="Project id (see `labelpool projects list`).")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet, URL list (.txt), zip or folder.")
+    ],
+    format: Annotated[
+        str | None, typer.Option("--format", help="Format, when the file name does not say.")
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the good rows and report the rest.")
+    ] = False,
+) -> None:
+    """Import items into a project. By default a file with any bad row imports nothing."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from labelpool.config import get_settings
+    from labelpool.projects.importing.service import import_file
+    from labelpool.projects.media_import import media_records_for
+    from labelpool.projects.models import ImportStatus, Project
+
+    if not file.exists():
+        raise fail(f"{file} does not exist")
+    console = Console(stderr=True)
+    total = file.stat().st_size if file.is_file() else None
+    with (
+        unit_of_work() as db,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        ) as bar,
+    ):
+        project = db.get(Project, project_id)
+        if project is None:
+            raise fail(f"no project with id {project_id}; see `labelpool projects list`")
+        task = bar.add_task(f"importing {file.name}", total=total)
+        run = import_file(
+            db,
+            None,
+            project,
+            file,
+            fmt=format,
+            skip_invalid=skip_invalid,
+            progress=lambda done: bar.update(task, completed=done),
+            media_records=media_records_for(db, get_settings(), project, None),
+        )
+        status, message, errors = run.status, run.message, list(run.errors)
+        bar.update(task, completed=total)
+    for error in errors[:20]:
+        where = f"row {error['row']}" if error.get("row") else "file"
+        field = f", field '{error['field']}'" if error.get("field") else ""
+        console.print(f"  {where}{field}: {error['problem']}", highlight=False)
+    if len(errors) > 20:
+        console.print(f"  ... and more; see the import run for the first {len(errors)}.")
+    if status == ImportStatus.FAILED:
+        raise fail(message or "import failed")
+    typer.echo(message)
 
 
 def main() -> None:

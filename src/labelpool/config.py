@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         default=None, description="Signs cookies; generated and kept in the data dir if unset."
     )
     max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest accepted body.")
+    max_upload_bytes: int = Field(
+        default=2 * 1024 * 1024 * 1024, description="Largest file upload (imports, media)."
+    )
     session_days: int = Field(default=14, description="How long a login lasts.")
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20

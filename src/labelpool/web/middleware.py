@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from typing import Any
 
@@ -22,14 +23,28 @@ def _error_body(code: str, message: str, details: Any = None) -> bytes:
 class BodySizeLimitMiddleware:
     """Refuse request bodies over `max_bytes` with 413, whether or not Content-Length is sent."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_max_bytes: int | None = None,
+        upload_paths: re.Pattern[str] | None = None,
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes or max_bytes
+        self.upload_paths = upload_paths
+
+    def limit_for(self, path: str) -> int:
+        if self.upload_paths is not None and self.upload_paths.fullmatch(path):
+            return self.upload_max_bytes
+        return self.default_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -39,8 +54,8 @@ class BodySizeLimitMiddleware:
                 if declared < 0:
                     await self._refuse(send, 400, "bad_request", "Content-Length is not a number.")
                     return
-                if declared > self.max_bytes:
-                    await self._too_large(send)
+                if declared > max_bytes:
+                    await self._too_large(send, max_bytes)
                     return
         received = 0
         exceeded = False
@@ -51,7 +66,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     exceeded = True
                     raise BodyTooLarge
             return message
@@ -62,7 +77,7 @@ class BodySizeLimitMiddleware:
             if exceeded:
                 if not replaced:
                     replaced = True
-                    await self._too_large(send)
+                    await self._too_large(send, max_bytes)
                 return
             await send(message)
 
@@ -70,10 +85,10 @@ class BodySizeLimitMiddleware:
             await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
             if not replaced:
-                await self._too_large(send)
+                await self._too_large(send, max_bytes)
 
-    async def _too_large(self, send: Send) -> None:
-        limit_mb = self.max_bytes / (1024 * 1024)
+    async def _too_large(self, send: Send, max_bytes: int) -> None:
+        limit_mb = max_bytes / (1024 * 1024)
         await self._refuse(
             send,
             413,

@@ -1,0 +1,65 @@
+"""Who may see and change a project: members of its organization, by role."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import Membership, User
+from labelpool.enums import Role
+from labelpool.errors import NotFound, PermissionDenied
+from labelpool.projects.models import Project
+
+VIEW_ROLES = frozenset({Role.REQUESTER, Role.REVIEWER, Role.ADMIN})
+MANAGE_ROLES = frozenset({Role.REQUESTER, Role.ADMIN})
+
+
+def organization_role(db: Session, user: User, organization_id: int) -> Role | None:
+    return db.scalar(
+        select(Membership.role).where(
+            Membership.user_id == user.id, Membership.organization_id == organization_id
+        )
+    )
+
+
+def manageable_organization_ids(db: Session, user: User) -> list[int]:
+    return list(
+        db.scalars(
+            select(Membership.organization_id).where(
+                Membership.user_id == user.id, Membership.role.in_(MANAGE_ROLES)
+            )
+        )
+    )
+
+
+def visible_organization_ids(db: Session, user: User) -> list[int]:
+    return list(
+        db.scalars(
+            select(Membership.organization_id).where(
+                Membership.user_id == user.id, Membership.role.in_(VIEW_ROLES)
+            )
+        )
+    )
+
+
+def project_for_viewer(db: Session, user: User, project_id: int) -> Project:
+    """The project if `user` may see it; otherwise NotFound (other tenants' ids stay hidden)."""
+    project = db.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"No project with id {project_id}.")
+    if user.role == Role.ADMIN:
+        return project
+    if organization_role(db, user, project.organization_id) not in VIEW_ROLES:
+        raise NotFound(f"No project with id {project_id}.")
+    return project
+
+
+def project_for_manager(db: Session, user: User, project_id: int) -> Project:
+    project = project_for_viewer(db, user, project_id)
+    if user.role != Role.ADMIN and organization_role(db, user, project.organization_id) not in (
+        MANAGE_ROLES
+    ):
+        raise PermissionDenied(
+            "Only the organization's requesters and admins can change this project."
+        )
+    return project

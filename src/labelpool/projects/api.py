@@ -1,0 +1,245 @@
+"""JSON API for templates, projects, items, imports and predictions."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+
+from labelpool.catalog import get_template, list_templates, template_summary
+from labelpool.errors import InvalidInput, NotFound
+from labelpool.projects import access, service
+from labelpool.projects.importing.service import import_file
+from labelpool.projects.media_import import media_records_for
+from labelpool.projects.models import ImportRun, ImportStatus
+from labelpool.projects.schemas import (
+    ImportRunOut,
+    ItemOut,
+    ItemPage,
+    PredictionIn,
+    PredictionOut,
+    ProjectCreate,
+    ProjectOut,
+    ProjectUpdate,
+    StatusChange,
+    StatusEventOut,
+)
+from labelpool.schemas import ResourceId
+from labelpool.web.deps import CurrentUser, DbSession, SettingsDep
+
+router = APIRouter(tags=["projects"])
+
+
+@router.get("/templates")
+def templates(_user: CurrentUser, family: str | None = None) -> list[dict[str, Any]]:
+    """Every project template: key, task family, data fields, controls and guidelines."""
+    return [template_summary(t) for t in list_templates(family)]
+
+
+@router.get("/templates/{key}")
+def template(key: str, _user: CurrentUser) -> dict[str, Any]:
+    try:
+        return template_summary(get_template(key))
+    except KeyError as exc:
+        raise NotFound(str(exc.args[0])) from None
+
+
+@router.get("/projects", response_model=list[ProjectOut])
+def projects(user: CurrentUser, db: DbSession) -> list[ProjectOut]:
+    return [ProjectOut.model_validate(p) for p in service.list_projects(db, user)]
+
+
+@router.post("/projects", response_model=ProjectOut, status_code=status.HTTP_201_CREATED)
+def create_project(body: ProjectCreate, user: CurrentUser, db: DbSession) -> ProjectOut:
+    """Create a draft project from a template in one step (or from your own schema)."""
+    organization_id = body.organization_id
+    if organization_id is None:
+        mine = access.manageable_organization_ids(db, user)
+        if len(mine) != 1:
+            raise InvalidInput(
+                "Say which organization the project belongs to (organization_id); "
+                f"you can create projects in {len(mine)} organizations.",
+                details={"field": "organization_id"},
+            )
+        organization_id = mine[0]
+    project = service.create_project(
+        db,
+        user,
+        organization_id,
+        **body.model_dump(exclude={"organization_id", "template"}),
+        template_key=body.template,
+    )
+    return ProjectOut.model_validate(project)
+
+
+@router.get("/projects/{project_id}", response_model=ProjectOut)
+def project(project_id: ResourceId, user: CurrentUser, db: DbSession) -> ProjectOut:
+    return ProjectOut.model_validate(service.require_viewer(db, user, project_id))
+
+
+@router.patch("/projects/{project_id}", response_model=ProjectOut)
+def update_project(
+    project_id: ResourceId, body: ProjectUpdate, user: CurrentUser, db: DbSession
+) -> ProjectOut:
+    project = service.require_manager(db, user, project_id)
+    changes = body.model_dump(exclude_unset=True)
+    return ProjectOut.model_validate(service.update_project(db, user, project, changes))
+
+
+@router.post("/projects/{project_id}/status", response_model=ProjectOut)
+def change_status(
+    project_id: ResourceId, body: StatusChange, user: CurrentUser, db: DbSession
+) -> ProjectOut:
+    """Move the project: draft → active → paused → completed / cancelled."""
+    project = service.require_manager(db, user, project_id)
+    return ProjectOut.model_validate(
+        service.change_status(db, user, project, body.status, body.reason)
+    )
+
+
+@router.get("/projects/{project_id}/history", response_model=list[StatusEventOut])
+def history(project_id: ResourceId, user: CurrentUser, db: DbSession) -> list[StatusEventOut]:
+    project = service.require_viewer(db, user, project_id)
+    return [
+        StatusEventOut(
+            at=e.created_at,
+            action=e.action,
+            actor_id=e.actor_id,
+            from_status=e.details.get("from"),
+            to_status=e.details.get("to", "draft" if e.action == "project.created" else None),
+            reason=e.reason,
+        )
+        for e in service.status_history(db, project)
+    ]
+
+
+@router.post("/projects/{project_id}/imports", response_model=ImportRunOut, status_code=201)
+def upload_import(
+    request: Request,
+    project_id: ResourceId,
+    user: CurrentUser,
+    db: DbSession,
+    settings: SettingsDep,
+    file: Annotated[
+        UploadFile, File(description="CSV, TSV, JSONL, JSON, Parquet, URL list or zip.")
+    ],
+    format: Annotated[
+        str | None, Form(description="Format, when the file name does not say.")
+    ] = None,
+    skip_invalid: Annotated[
+        bool, Form(description="Import the good rows, report the rest.")
+    ] = False,
+) -> Response:
+    """Import items. A file with bad rows imports nothing (422 listing them) unless skip_invalid."""
+    project = service.require_manager(db, user, project_id)
+    name = Path(file.filename or "upload").name
+    with tempfile.TemporaryDirectory(dir=settings.resolved_data_dir) as folder:
+        path = Path(folder) / name
+        with path.open("wb") as target:
+            shutil.copyfileobj(file.file, target, length=1024 * 1024)
+        run = import_file(
+            db,
+            user,
+            project,
+            path,
+            fmt=format or None,
+            skip_invalid=skip_invalid,
+            media_records=media_records_for(db, settings, project, user),
+        )
+    body = ImportRunOut.model_validate(run)
+    if run.status == ImportStatus.FAILED:
+        # Returned, not raised, so the failed run is still recorded.
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "import_failed",
+                    "message": run.message,
+                    "details": {"import_run_id": run.id, "errors": run.errors},
+                }
+            },
+            status_code=422,
+        )
+    return JSONResponse(body.model_dump(mode="json"), status_code=201)
+
+
+@router.get("/projects/{project_id}/imports", response_model=list[ImportRunOut])
+def imports(project_id: ResourceId, user: CurrentUser, db: DbSession) -> list[ImportRunOut]:
+    project = service.require_viewer(db, user, project_id)
+    runs = db.scalars(
+        select(ImportRun).where(ImportRun.project_id == project.id).order_by(ImportRun.id.desc())
+    )
+    return [ImportRunOut.model_validate(r) for r in runs]
+
+
+@router.get("/projects/{project_id}/imports/{run_id}", response_model=ImportRunOut)
+def import_run(
+    project_id: ResourceId, run_id: ResourceId, user: CurrentUser, db: DbSession
+) -> ImportRunOut:
+    project = service.require_viewer(db, user, project_id)
+    run = db.get(ImportRun, run_id)
+    if run is None or run.project_id != project.id:
+        raise NotFound(f"Project {project.id} has no import with id {run_id}.")
+    return ImportRunOut.model_validate(run)
+
+
+@router.get("/projects/{project_id}/items", response_model=ItemPage)
+def items(
+    project_id: ResourceId,
+    user: CurrentUser,
+    db: DbSession,
+    after: Annotated[int, Query(ge=0, description="Last item id of the previous page.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> ItemPage:
+    project = service.require_viewer(db, user, project_id)
+    page = service.list_items(db, project, after_id=after, limit=limit)
+    return ItemPage(
+        items=[ItemOut.model_validate(i) for i in page],
+        next_after=page[-1].id if len(page) == limit else None,
+    )
+
+
+@router.get("/projects/{project_id}/items/{item_id}", response_model=ItemOut)
+def item(project_id: ResourceId, item_id: ResourceId, user: CurrentUser, db: DbSession) -> ItemOut:
+    project = service.require_viewer(db, user, project_id)
+    return ItemOut.model_validate(service.get_item(db, project, item_id))
+
+
+@router.post(
+    "/projects/{project_id}/items/{item_id}/predictions",
+    response_model=PredictionOut,
+    status_code=201,
+)
+def add_prediction(
+    project_id: ResourceId,
+    item_id: ResourceId,
+    body: PredictionIn,
+    user: CurrentUser,
+    db: DbSession,
+) -> PredictionOut:
+    """Store a model's pre-annotation, shown to labelers as a starting point."""
+    project = service.require_manager(db, user, project_id)
+    prediction = service.add_prediction(
+        db,
+        project,
+        service.get_item(db, project, item_id),
+        body.answers,
+        model_version=body.model_version,
+        score=body.score,
+    )
+    return PredictionOut.model_validate(prediction)
+
+
+@router.get(
+    "/projects/{project_id}/items/{item_id}/predictions", response_model=list[PredictionOut]
+)
+def predictions(
+    project_id: ResourceId, item_id: ResourceId, user: CurrentUser, db: DbSession
+) -> list[PredictionOut]:
+    project = service.require_viewer(db, user, project_id)
+    item = service.get_item(db, project, item_id)
+    return [PredictionOut.model_validate(p) for p in service.predictions_for(db, item)]

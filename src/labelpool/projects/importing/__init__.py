@@ -1,0 +1,1 @@
+"""Bulk import of items from CSV, JSONL, JSON, Parquet, URL lists, folders and zips of media."""

@@ -1,0 +1,266 @@
+"""Running an import: read, check every row, bulk insert, all in one savepoint.
+
+By default a file with any bad row imports nothing, and the run records every problem (the
+first 100 in detail). With `skip_invalid` the good rows are imported and the bad ones reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import User
+from labelpool.audit.service import record
+from labelpool.db.types import utcnow
+from labelpool.errors import InvalidInput
+from labelpool.projects.fields import MEDIA_KINDS, DataField, FieldKind
+from labelpool.projects.importing import readers
+from labelpool.projects.importing.rows import MAX_ERRORS_KEPT, CheckedRow, RowChecker, RowError
+from labelpool.projects.importing.writer import ItemWriter
+from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
+
+BATCH_SIZE = 5_000
+
+
+@dataclass
+class Tally:
+    """What an import has seen so far (kept outside the ORM so a rollback keeps it)."""
+
+    read: int = 0
+    invalid: int = 0
+    imported: int = 0
+    gold: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def refuse(self, found: list[RowError]) -> None:
+        self.invalid += 1
+        room = MAX_ERRORS_KEPT - len(self.errors)
+        if room > 0:
+            self.errors.extend(found[:room])
+
+
+MediaRecords = Callable[[Path, list[DataField]], Iterator[tuple[int, Any]]]
+
+
+def project_fields(project: Project) -> list[DataField]:
+    return [DataField.model_validate(f) for f in project.data_fields]
+
+
+def url_field(fields: list[DataField]) -> DataField:
+    """The one field a plain list of URLs fills."""
+    candidates = [f for f in fields if f.kind in MEDIA_KINDS or f.kind == FieldKind.URL]
+    others = [f for f in fields if f.required and f not in candidates[:1]]
+    if not candidates or others:
+        names = ", ".join(f.name for f in fields if f.required)
+        raise InvalidInput(
+            "A list of URLs fills a single media or URL field, but this project needs the "
+            f"fields {names}; import CSV or JSON Lines instead."
+        )
+    return candidates[0]
+
+
+def _records(
+    fmt: str,
+    path: Path,
+    fields: list[DataField],
+    progress: readers.Progress | None,
+    media_records: MediaRecords | None,
+) -> Iterator[tuple[int, Any]]:
+    if fmt == "jsonl":
+        return readers.read_jsonl(path, progress)
+    if fmt == "json":
+        return readers.read_json_array(path, progress)
+    if fmt in ("csv", "tsv"):
+        return readers.read_csv(path, fields, "\t" if fmt == "tsv" else ",", progress)
+    if fmt == "parquet":
+        return readers.read_parquet(path, progress)
+    if fmt == "urls":
+        return readers.read_urls(path, url_field(fields), progress)
+    if media_records is None:
+        raise InvalidInput(f"Importing a {fmt} of media files is not available here.")
+    return media_records(path, fields)
+
+
+def import_file(
+    db: Session,
+    actor: User | None,
+    project: Project,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    skip_invalid: bool = False,
+    source_name: str | None = None,
+    progress: readers.Progress | None = None,
+    media_records: MediaRecords | None = None,
+) -> ImportRun:
+    """Import `path` into `project`. Returns the run; a failed run has stored no items."""
+    from labelpool.projects.answers import answer_checker, checked_schema
+
+    fmt = readers.detect_format(path, fmt)
+    if project.status.value in ("completed", "cancelled"):
+        raise InvalidInput(f"The project is {project.status.value}; items cannot be added.")
+    fields = project_fields(project)
+    control_names, check_answer = answer_checker(
+        checked_schema(project.label_schema, [f.name for f in fields])
+    )
+    run = ImportRun(
+        project_id=project.id,
+        source_name=(source_name or path.name)[:500],
+        format=fmt,
+        skip_invalid=skip_invalid,
+        created_by=actor.id if actor else None,
+        errors=[],
+    )
+    db.add(run)
+    db.flush()
+    checker = RowChecker(fields, control_names, check_answer)
+    savepoint = db.begin_nested()
+
+    def undo() -> None:
+        savepoint.rollback()
+        if media_records is not None and hasattr(media_records, "discard"):
+            media_records.discard()
+
+    tally = Tally()
+    try:
+        _load(db, project, run, checker, fmt, path, fields, progress, media_records, tally)
+    except InvalidInput as exc:
+        undo()
+        details = exc.details if isinstance(exc.details, list) else []
+        return _finish(db, actor, project, run, tally, ImportStatus.FAILED, exc.message, details)
+    if tally.read == 0:
+        undo()
+        message = "The file has no items."
+        return _finish(db, actor, project, run, tally, ImportStatus.FAILED, message, [])
+    if tally.invalid and not skip_invalid:
+        undo()
+        tally.imported = 0
+        message = (
+            f"{tally.invalid} of {tally.read} rows have problems, so nothing was imported. Fix "
+            "them, or import with skip-invalid to load the good rows only."
+        )
+        return _finish(db, actor, project, run, tally, ImportStatus.FAILED, message, tally.errors)
+    savepoint.commit()
+    project.item_count += tally.imported
+    project.gold_count += tally.gold
+    message = f"Imported {tally.imported} items" + (
+        f"; skipped {tally.invalid} invalid rows." if tally.invalid else "."
+    )
+    return _finish(db, actor, project, run, tally, ImportStatus.SUCCEEDED, message, tally.errors)
+
+
+def _load(
+    db: Session,
+    project: Project,
+    run: ImportRun,
+    checker: RowChecker,
+    fmt: str,
+    path: Path,
+    fields: list[DataField],
+    progress: readers.Progress | None,
+    media_records: MediaRecords | None,
+    tally: Tally,
+) -> None:
+    """Read, check and write every row, counting in `tally`."""
+    writer = ItemWriter(db.connection(), project.id, run.id, utcnow())
+    start = db.scalar(select(func.max(Item.position)).where(Item.project_id == project.id))
+    position = (start or 0) + 1
+    check_existing = project.item_count > 0
+    seen_ids: set[int] = set()
+    batch: list[CheckedRow] = []
+
+    def flush() -> None:
+        nonlocal position, batch
+        if check_existing:
+            batch = _drop_existing_ids(db, project.id, batch, tally.refuse)
+        writer.write(batch, position)
+        position += len(batch)
+        tally.imported += len(batch)
+        batch = []
+
+    for row, raw in _records(fmt, path, fields, progress, media_records):
+        tally.read += 1
+        problem = readers.is_malformed(raw)
+        result = [RowError(row, None, problem)] if problem else checker.check(row, raw)
+        if isinstance(result, list):
+            tally.refuse(result)
+            continue
+        if result.external_id is not None:
+            key = hash(result.external_id)
+            if key in seen_ids:
+                message = f"'{result.external_id}' appears twice in the file"
+                tally.refuse([RowError(row, "id", message)])
+                continue
+            seen_ids.add(key)
+        if tally.invalid and not run.skip_invalid:
+            continue  # keep reading to report every problem, but store nothing
+        tally.gold += result.gold_json is not None
+        batch.append(result)
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    if batch and (run.skip_invalid or not tally.invalid):
+        flush()
+
+
+def _drop_existing_ids(
+    db: Session,
+    project_id: int,
+    batch: list[CheckedRow],
+    refuse: Callable[[list[RowError]], None],
+) -> list[CheckedRow]:
+    ids = [row.external_id for row in batch if row.external_id is not None]
+    if not ids:
+        return batch
+    existing = set(
+        db.scalars(
+            select(Item.external_id).where(Item.project_id == project_id, Item.external_id.in_(ids))
+        )
+    )
+    if not existing:
+        return batch
+    kept = []
+    for row in batch:
+        if row.external_id in existing:
+            refuse([RowError(row.row, "id", f"'{row.external_id}' is already in the project")])
+        else:
+            kept.append(row)
+    return kept
+
+
+def _finish(
+    db: Session,
+    actor: User | None,
+    project: Project,
+    run: ImportRun,
+    tally: Tally,
+    status: ImportStatus,
+    message: str,
+    errors: list[Any],
+) -> ImportRun:
+    run.rows_read = tally.read
+    run.rows_invalid = tally.invalid
+    run.rows_imported = tally.imported if status == ImportStatus.SUCCEEDED else 0
+    run.status = status
+    run.message = message
+    run.errors = [e.as_dict() if isinstance(e, RowError) else e for e in errors]
+    run.finished_at = utcnow()
+    record(
+        db,
+        f"import.{status.value}",
+        "project",
+        project.id,
+        actor_id=actor.id if actor else None,
+        organization_id=project.organization_id,
+        details={
+            "import_run_id": run.id,
+            "imported": run.rows_imported,
+            "invalid": run.rows_invalid,
+        },
+    )
+    db.flush()
+    return run

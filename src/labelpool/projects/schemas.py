@@ -1,0 +1,128 @@
+"""API bodies for projects, items, imports and predictions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from labelpool.projects.models import ImportStatus, ProjectStatus
+from labelpool.schemas import InputModel, OutputModel
+
+
+class ProjectCreate(InputModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Product review sentiment"])
+    template: str | None = Field(
+        default=None,
+        description="Template key (see GET /api/v1/templates).",
+        examples=["text-sentiment"],
+    )
+    organization_id: int | None = Field(
+        default=None, description="Defaults to your organization when you have exactly one."
+    )
+    description: str | None = Field(default=None, max_length=20_000)
+    instructions: str | None = Field(default=None, max_length=20_000)
+    guidelines: str | None = Field(default=None, max_length=500_000, description="Markdown.")
+    data_fields: list[dict[str, Any]] | None = Field(
+        default=None, description="Overrides the template's data fields."
+    )
+    label_schema: dict[str, Any] | None = Field(
+        default=None, description='Overrides the template\'s schema: {"controls": [...]}.'
+    )
+    overlap: int = Field(default=3, ge=1, le=100, description="Answers wanted per item.")
+    lease_seconds: int = Field(default=600, ge=30, le=86_400)
+
+
+class ProjectUpdate(InputModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=20_000)
+    instructions: str | None = Field(default=None, max_length=20_000)
+    guidelines: str | None = Field(default=None, max_length=500_000)
+    data_fields: list[dict[str, Any]] | None = None
+    label_schema: dict[str, Any] | None = None
+    overlap: int | None = Field(default=None, ge=1, le=100)
+    lease_seconds: int | None = Field(default=None, ge=30, le=86_400)
+
+
+class StatusChange(InputModel):
+    status: ProjectStatus
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class ProjectOut(OutputModel):
+    id: int
+    organization_id: int
+    name: str
+    description: str
+    template_key: str | None
+    task_family: str
+    status: ProjectStatus
+    overlap: int
+    lease_seconds: int
+    item_count: int
+    gold_count: int
+    instructions: str
+    guidelines: str
+    data_fields: list[dict[str, Any]]
+    label_schema: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class StatusEventOut(OutputModel):
+    at: datetime
+    action: str
+    actor_id: int | None
+    from_status: str | None
+    to_status: str | None
+    reason: str | None
+
+
+class ImportRunOut(OutputModel):
+    id: int
+    project_id: int
+    source_name: str
+    format: str
+    status: ImportStatus
+    skip_invalid: bool
+    rows_read: int
+    rows_imported: int
+    rows_invalid: int
+    errors: list[dict[str, Any]]
+    message: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ItemOut(OutputModel):
+    id: int
+    project_id: int
+    position: int
+    external_id: str | None
+    data: dict[str, Any]
+    is_gold: bool
+    gold: dict[str, Any] | None
+    created_at: datetime
+
+
+class ItemPage(OutputModel):
+    items: list[ItemOut]
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page; null at the end."
+    )
+
+
+class PredictionIn(InputModel):
+    answers: dict[str, Any] = Field(description="Answers by control name.")
+    model_version: str = Field(default="", max_length=100)
+    score: float | None = None
+
+
+class PredictionOut(OutputModel):
+    id: int
+    item_id: int
+    model_version: str
+    answers: dict[str, Any]
+    score: float | None
+    created_at: datetime

@@ -1,0 +1,273 @@
+"""Project logic: create from a template, change, move through the lifecycle, list items."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import Organization, User
+from labelpool.audit.models import AuditEvent
+from labelpool.audit.service import record
+from labelpool.catalog import get_template
+from labelpool.enums import Role
+from labelpool.errors import Conflict, InvalidInput, NotFound
+from labelpool.projects import access
+from labelpool.projects.answers import answer_checker, checked_schema
+from labelpool.projects.fields import DataField
+from labelpool.projects.importing.rows import RESERVED_KEYS
+from labelpool.projects.lifecycle import transition_problem
+from labelpool.projects.models import Item, Prediction, Project, ProjectStatus
+
+EDITABLE_ANY_TIME = (
+    "name",
+    "description",
+    "instructions",
+    "guidelines",
+    "overlap",
+    "lease_seconds",
+)
+EDITABLE_WHILE_EMPTY = ("data_fields", "label_schema")
+
+
+def _check_fields(raw_fields: Sequence[Mapping[str, Any]]) -> list[DataField]:
+    try:
+        fields = [DataField.model_validate(f) for f in raw_fields]
+    except ValueError as exc:
+        raise InvalidInput(
+            f"A data field is not valid: {exc}", details={"field": "data_fields"}
+        ) from None
+    if not fields:
+        raise InvalidInput("A project needs at least one data field.")
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names):
+        raise InvalidInput("Data field names must be unique.", details={"field": "data_fields"})
+    if reserved := RESERVED_KEYS.intersection(names):
+        raise InvalidInput(
+            f"'{sorted(reserved)[0]}' is reserved for import rows; rename that data field.",
+            details={"field": "data_fields"},
+        )
+    return fields
+
+
+def _check_numbers(overlap: int, lease_seconds: int) -> None:
+    if not 1 <= overlap <= 100:
+        raise InvalidInput("Overlap (answers per item) must be from 1 to 100.")
+    if not 30 <= lease_seconds <= 24 * 3600:
+        raise InvalidInput("Lease time must be from 30 seconds to 24 hours.")
+
+
+def create_project(
+    db: Session,
+    actor: User,
+    organization_id: int,
+    *,
+    name: str,
+    template_key: str | None = None,
+    description: str | None = None,
+    instructions: str | None = None,
+    guidelines: str | None = None,
+    data_fields: Sequence[Mapping[str, Any]] | None = None,
+    label_schema: Mapping[str, Any] | None = None,
+    overlap: int = 3,
+    lease_seconds: int = 600,
+) -> Project:
+    """Create a draft project, from a template (anything given overrides it) or from scratch."""
+    organization = db.get(Organization, organization_id)
+    if organization is None or (
+        actor.role != Role.ADMIN
+        and organization_id not in access.manageable_organization_ids(db, actor)
+    ):
+        raise NotFound(f"You cannot create projects in an organization with id {organization_id}.")
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("Project name must be 1 to 200 characters.", details={"field": "name"})
+    family = "custom"
+    if template_key is not None:
+        try:
+            template = get_template(template_key)
+        except KeyError as exc:
+            raise InvalidInput(str(exc.args[0]), details={"field": "template"}) from None
+        family = template.family.value
+        description = template.description if description is None else description
+        instructions = template.instructions if instructions is None else instructions
+        guidelines = template.guidelines if guidelines is None else guidelines
+        if data_fields is None:
+            data_fields = [f.model_dump(mode="json") for f in template.data_fields]
+        if label_schema is None:
+            label_schema = {"controls": [dict(c) for c in template.controls]}
+    if data_fields is None or label_schema is None:
+        raise InvalidInput(
+            "Choose a template, or give both data_fields and label_schema.",
+            details={"field": "template"},
+        )
+    fields = _check_fields(data_fields)
+    checked_schema(label_schema, [f.name for f in fields])
+    _check_numbers(overlap, lease_seconds)
+    project = Project(
+        organization_id=organization_id,
+        name=name,
+        template_key=template_key,
+        task_family=family,
+        description=description or "",
+        instructions=instructions or "",
+        guidelines=guidelines or "",
+        data_fields=[f.model_dump(mode="json", exclude_none=True) for f in fields],
+        label_schema=dict(label_schema),
+        overlap=overlap,
+        lease_seconds=lease_seconds,
+        created_by=actor.id,
+    )
+    db.add(project)
+    db.flush()
+    record(
+        db,
+        "project.created",
+        "project",
+        project.id,
+        actor_id=actor.id,
+        organization_id=organization_id,
+        details={"template": template_key},
+    )
+    return project
+
+
+def update_project(
+    db: Session, actor: User, project: Project, changes: Mapping[str, Any]
+) -> Project:
+    """Change settings. The data fields and label schema change only while there are no items."""
+    unknown = set(changes) - set(EDITABLE_ANY_TIME) - set(EDITABLE_WHILE_EMPTY)
+    if unknown:
+        raise InvalidInput(f"'{sorted(unknown)[0]}' cannot be changed here.")
+    if set(changes) & set(EDITABLE_WHILE_EMPTY) and project.item_count > 0:
+        raise Conflict(
+            "The data fields and label schema are fixed once items are imported; create a new "
+            "project to change them."
+        )
+    fields_raw = changes.get("data_fields", project.data_fields)
+    fields = _check_fields(fields_raw)
+    checked_schema(changes.get("label_schema", project.label_schema), [f.name for f in fields])
+    _check_numbers(
+        changes.get("overlap", project.overlap), changes.get("lease_seconds", project.lease_seconds)
+    )
+    if "name" in changes and not str(changes["name"]).strip():
+        raise InvalidInput("Project name must not be empty.", details={"field": "name"})
+    for key, value in changes.items():
+        setattr(project, key, value)
+    record(
+        db,
+        "project.updated",
+        "project",
+        project.id,
+        actor_id=actor.id,
+        organization_id=project.organization_id,
+        details={"fields": sorted(changes)},
+    )
+    return project
+
+
+def change_status(
+    db: Session, actor: User, project: Project, target: ProjectStatus, reason: str | None = None
+) -> Project:
+    """Move the project through its lifecycle; every change is logged with who, when and why."""
+    if problem := transition_problem(project.status, target):
+        raise Conflict(problem, details={"from": project.status.value, "to": target.value})
+    if target == ProjectStatus.ACTIVE and project.item_count == 0:
+        raise Conflict("Import items before activating the project; it has none.")
+    previous = project.status
+    project.status = target
+    record(
+        db,
+        "project.status_changed",
+        "project",
+        project.id,
+        actor_id=actor.id,
+        organization_id=project.organization_id,
+        reason=(reason or None) and reason[:1000],
+        details={"from": previous.value, "to": target.value},
+    )
+    return project
+
+
+def status_history(db: Session, project: Project) -> list[AuditEvent]:
+    return list(
+        db.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.target_type == "project",
+                AuditEvent.target_id == project.id,
+                AuditEvent.action.in_(("project.created", "project.status_changed")),
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def list_projects(db: Session, user: User) -> list[Project]:
+    query = select(Project).order_by(Project.id.desc())
+    if user.role != Role.ADMIN:
+        query = query.where(Project.organization_id.in_(access.visible_organization_ids(db, user)))
+    return list(db.scalars(query))
+
+
+def list_items(db: Session, project: Project, *, after_id: int = 0, limit: int = 100) -> list[Item]:
+    """Items in id order, a page at a time (keyset pagination: pass the last id seen)."""
+    return list(
+        db.scalars(
+            select(Item)
+            .where(Item.project_id == project.id, Item.id > after_id)
+            .order_by(Item.id)
+            .limit(limit)
+        )
+    )
+
+
+def get_item(db: Session, project: Project, item_id: int) -> Item:
+    item = db.get(Item, item_id)
+    if item is None or item.project_id != project.id:
+        raise NotFound(f"Project {project.id} has no item with id {item_id}.")
+    return item
+
+
+def add_prediction(
+    db: Session,
+    project: Project,
+    item: Item,
+    answers: Mapping[str, Any],
+    *,
+    model_version: str = "",
+    score: float | None = None,
+) -> Prediction:
+    """Store a model's pre-annotation; each answer is checked against its control."""
+    fields = [DataField.model_validate(f) for f in project.data_fields]
+    names, check = answer_checker(checked_schema(project.label_schema, [f.name for f in fields]))
+    if not answers:
+        raise InvalidInput("A prediction needs at least one answer.")
+    checked = {}
+    for name, answer in answers.items():
+        if name not in names:
+            raise InvalidInput(f"'{name}' is not a control of this project ({', '.join(names)}).")
+        try:
+            checked[name] = check(name, answer, item.data)
+        except ValueError as exc:
+            raise InvalidInput(f"{name}: {exc}", details={"control": name}) from None
+    prediction = Prediction(
+        item_id=item.id, answers=checked, model_version=model_version, score=score
+    )
+    db.add(prediction)
+    db.flush()
+    return prediction
+
+
+def predictions_for(db: Session, item: Item) -> list[Prediction]:
+    return list(db.scalars(select(Prediction).where(Prediction.item_id == item.id)))
+
+
+def require_manager(db: Session, user: User, project_id: int) -> Project:
+    return access.project_for_manager(db, user, project_id)
+
+
+def require_viewer(db: Session, user: User, project_id: int) -> Project:
+    return access.project_for_viewer(db, user, project_id)
