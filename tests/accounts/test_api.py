@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import api_token, csrf_token, log_in, make_organization, make_user
 
 from labelpool.enums import Role
+from tests.factories import api_token, csrf_token, log_in, make_organization, make_user
 
 
 def test_requests_without_credentials_get_401_with_the_error_body(client: TestClient) -> None:

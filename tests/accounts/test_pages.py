@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import PASSWORD, csrf_token, log_in, make_user
 
 from labelpool.accounts.models import Membership, Organization, User
 from labelpool.enums import Role
+from tests.factories import PASSWORD, csrf_token, log_in, make_user
 
 
 def _set_cookie_headers(response: object) -> list[str]:

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import PASSWORD, make_organization, make_user
 
 from labelpool.accounts import service
 from labelpool.accounts.models import ApiToken, LoginSession, User
 from labelpool.audit.models import AuditEvent
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, RateLimited
+from tests.factories import PASSWORD, make_organization, make_user
 
 
 def test_passwords_are_stored_as_argon2id_hashes(db: Session) -> None:

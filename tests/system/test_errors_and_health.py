@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import api_token, make_user
 
 from labelpool import __version__
 from labelpool.enums import Role
+from tests.factories import api_token, make_user
 
 
 def test_health_reports_version_and_database(client: TestClient) -> None:
