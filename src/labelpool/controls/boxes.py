@@ -71,7 +71,9 @@ class BoxesKind(SimpleKind[BoxesConfig]):
         if not boxes:
             if config.required:
                 least = max(1, config.min_boxes)
-                raise AnswerError(name, f"draw at least {least} box{'es' if least > 1 else ''}")
+                raise AnswerError(
+                    name, "draw at least one box" if least == 1 else f"draw at least {least} boxes"
+                )
             return []
         labels = config.label_values()
         out: list[dict[str, Any]] = []
