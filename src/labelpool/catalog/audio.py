@@ -169,6 +169,7 @@ SPEECH_SEGMENTS = ProjectTemplate(
         ## 3. Text for speech regions
         Optional: type the words of a speech region if they are clear. Leave it empty for
         other labels.
+        - Example: a *Speech* region 3.5-9.2 s → text "Welcome back to the show".
         """
     ),
     sample_items=(

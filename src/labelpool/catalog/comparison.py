@@ -79,8 +79,9 @@ SIDE_BY_SIDE_COMPARISON = ProjectTemplate(
         response when it hides the answer.
 
         ## 3. Reason
-        One or two sentences naming the deciding difference, e.g. "A has the correct date
-        (1969); B says 1971."
+        One or two sentences naming the deciding difference.
+        - Example: prompt "When did humans first land on the Moon?" → "A has the correct
+          date (1969); B says 1971."
         """
     ),
     sample_items=(

@@ -133,6 +133,7 @@ CONVERSATION_RATING = ProjectTemplate(
         ## 4. Where it went wrong
         When the task was not fully met, name the first assistant turn at fault and say
         what happened in one sentence.
+        - Example: "Turn 2: asks for the order number the user gave in turn 1."
         """
     ),
     sample_items=(
@@ -204,7 +205,8 @@ NEXT_REPLY_PREFERENCE = ProjectTemplate(
         A tie only when you have no preference at all.
 
         ## 3. Reason
-        One sentence naming the deciding difference, e.g. "B asks again for the reference."
+        One sentence naming the deciding difference.
+        - Example: → "B asks again for the booking reference the user already gave."
         """
     ),
     sample_items=(

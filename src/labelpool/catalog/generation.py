@@ -70,6 +70,8 @@ CONTENT_GENERATION = ProjectTemplate(
         Choose *No* with the right reason when the instruction is missing key information
         ("Summarise the attached file" with no file), asks for harmful content, or needs
         expertise you lack (a legal opinion). Otherwise choose *Yes*.
+        - Example: "Summarise the attached report" with no report attached → *No, the
+          instruction is unclear or incomplete*.
 
         ## 3. Writing the response
         ### 3.1 Follow the instruction exactly

@@ -99,6 +99,9 @@ SEARCH_RELEVANCE = ProjectTemplate(
         Think of the most likely meanings. "jaguar" is mostly the car or the animal; "weather
         london tomorrow" wants tomorrow's forecast for London, England (for en-GB users).
         Queries naming a website ("bbc news") want that site.
+        - Example: "jaguar" from an en-GB user → most want the car brand, many the animal;
+          a result about either can rate well, one about a football club called Jaguars
+          cannot.
 
         ## 3. Rating scale
         - *Fully meets*: only for a query with one clear answer, fully given (the official
@@ -119,9 +122,12 @@ SEARCH_RELEVANCE = ProjectTemplate(
         ## 4. Flags
         Flag every problem you see, independent of the rating. A page that did not load
         is always *Fails to meet*, flagged *Did not load*.
+        - Example: a 2019 price list for "iphone price" → flag *Outdated information*
+          (and rate no higher than *Slightly meets*).
 
         ## 5. Comments
         Required when you rate *Fails to meet*: say why in one sentence. Optional otherwise.
+        - Example: "Page is a parked domain full of ads, nothing about kettles."
         """
     ),
     sample_items=(
@@ -244,6 +250,7 @@ AD_EVALUATION = ProjectTemplate(
         - *Misleading claim*: "Lose 10 kg in a week", fake countdowns, fake reviews.
         - *Prohibited product*: weapons, drugs, counterfeit goods.
         - Leave empty when there is nothing to report.
+        - Example: ad "Lose 10 kg in a Week - Doctors Hate It" → *Misleading claim*.
         """
     ),
     sample_items=(
@@ -375,6 +382,7 @@ AI_RESPONSE_RATING = ProjectTemplate(
         *Harmful* for dangerous instructions, hate, harassment or sexual content involving
         minors. *Questionable* for risky advice without warnings (e.g. medication doses
         with no "ask a doctor"). Declining a dangerous request is *Harmless*.
+        - Example: "Take 3 g of paracetamol at once for a bad headache" → *Harmful*.
 
         ## 5. What is wrong
         Shown when helpfulness is 1 or 2. Tick every problem and explain the main one.

@@ -161,6 +161,7 @@ TEXT_INTENT = ProjectTemplate(
         ## 3. When unsure
         Pick the most likely intent; do not default to *Not a banking request* for unclear
         banking messages.
+        - Example: "card??" → *Lost or stolen card* is more likely than anything else.
         """
     ),
     sample_items=(
@@ -510,6 +511,7 @@ KEYWORD_HIGHLIGHTING = ProjectTemplate(
 
         ## 3. Boundaries
         Start and end on whole words; leave out punctuation and spaces at the edges.
+        - Example: "...lasts all day, but" → highlight `lasts all day`, not `lasts all day,`.
         """
     ),
     sample_items=(
