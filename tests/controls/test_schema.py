@@ -321,3 +321,124 @@ def test_export_response_is_plain_json_in_schema_order() -> None:
     exported = export_response(schema, answers)
     assert list(exported) == ["is_english", "sentiment", "note"]
     assert validate_response(schema, exported) == answers
+
+
+# every kind in one schema
+
+ALL_KINDS = {
+    "controls": [
+        IS_ENGLISH,
+        {
+            "name": "quality",
+            "kind": "rating",
+            "title": "Quality",
+            "na_option": True,
+            "scale": [{"value": 1, "label": "Bad"}, {"value": 2, "label": "Good"}],
+        },
+        {
+            "name": "preference",
+            "kind": "pairwise",
+            "title": "Better?",
+            "targets": ["response_a", "response_b"],
+        },
+        {"name": "order", "kind": "ranking", "title": "Rank", "target": "responses"},
+        {"name": "summary", "kind": "text", "title": "Summary"},
+        {
+            "name": "entities",
+            "kind": "spans",
+            "title": "Entities",
+            "target": "text",
+            "labels": [{"value": "PER", "label": "Person"}],
+        },
+        {
+            "name": "objects",
+            "kind": "boxes",
+            "title": "Objects",
+            "target": "image",
+            "labels": [{"value": "car", "label": "Car"}],
+        },
+        {
+            "name": "turns",
+            "kind": "regions",
+            "title": "Turns",
+            "target": "audio",
+            "labels": [{"value": "alice", "label": "Alice"}],
+        },
+        {
+            "name": "paths",
+            "kind": "tracks",
+            "title": "Paths",
+            "target": "video",
+            "labels": [{"value": "car", "label": "Car"}],
+        },
+    ]
+}
+FIELDS = ["text", "response_a", "response_b", "responses", "image", "audio", "video"]
+DATA = {"text": "Ada wrote", "responses": ["x", "y", "z"]}
+FULL = {
+    "is_english": "yes",
+    "quality": 2,
+    "preference": {"winner": "b"},
+    "order": [2, 0, 1],
+    "summary": "Ada wrote.",
+    "entities": [{"start": 0, "end": 3, "label": "PER"}],
+    "objects": [{"x": 1, "y": 2, "w": 3, "h": 4, "label": "car"}],
+    "turns": [{"start": 0.0, "end": 1.5, "label": "alice"}],
+    "paths": [{"label": "car", "keyframes": [{"frame": 0, "x": 0, "y": 0, "w": 5, "h": 5}]}],
+}
+
+
+def test_the_registry_has_the_nine_kinds() -> None:
+    assert sorted(KINDS) == [
+        "boxes",
+        "choice",
+        "pairwise",
+        "ranking",
+        "rating",
+        "regions",
+        "spans",
+        "text",
+        "tracks",
+    ]
+    assert all(kind.kind == name for name, kind in KINDS.items())
+
+
+def test_a_schema_with_every_kind_validates_scores_and_exports() -> None:
+    schema = parse_schema(ALL_KINDS, FIELDS)
+    assert schema.data_fields() == [
+        "text",
+        "response_a",
+        "response_b",
+        "responses",
+        "image",
+        "audio",
+        "video",
+    ]
+    answers = validate_response(schema, FULL, DATA)
+    assert answers == FULL
+    result = score_response(schema, answers, answers, DATA)
+    assert result.controls == dict.fromkeys(FULL, 1.0)
+    assert result.overall == 1.0
+    assert validate_response(schema, export_response(schema, answers), DATA) == answers
+    assert parse_schema(schema.to_json(), FIELDS) == schema
+
+
+def test_item_data_is_used_to_check_answers() -> None:
+    schema = parse_schema(ALL_KINDS, FIELDS)
+    bad = {**FULL, "order": [0, 1], "entities": [{"start": 0, "end": 30, "label": "PER"}]}
+    with pytest.raises(ResponseError) as info:
+        validate_response(schema, bad, DATA)
+    assert [str(e) for e in info.value.errors] == [
+        "order: rank all 3 responses; response 2 is not ranked",
+        "entities: span 1 (characters 0-30) goes past the end of the text, "
+        "which is 9 characters long",
+    ]
+
+
+def test_a_required_rating_with_na_option_takes_an_explicit_null() -> None:
+    schema = parse_schema(ALL_KINDS, FIELDS)
+    answers = validate_response(schema, {**FULL, "quality": None}, DATA)
+    assert answers["quality"] is None
+    without = {k: v for k, v in FULL.items() if k != "quality"}
+    with pytest.raises(ResponseError, match="quality: an answer is required"):
+        validate_response(schema, without, DATA)
