@@ -404,6 +404,7 @@ def test_summary_is_json_ready(template: ProjectTemplate) -> None:
     assert {"kind", "required", "description"} <= set(summary["data_fields"][0])
     assert summary["controls"] == list(template.controls)
     assert summary["guidelines"] == template.guidelines
+    assert summary["sample_answer"] == template.sample_answer
 
 
 def test_summary_is_a_copy() -> None:

@@ -78,8 +78,17 @@ SEARCH_RELEVANCE = ProjectTemplate(
             section="4",
         ),
         text(
+            "fail_reason",
+            "Why does the result fail to meet the need?",
+            target="url",
+            min_length=10,
+            max_length=500,
+            show_if=when("relevance", 1),
+            section="5",
+        ),
+        text(
             "comment",
-            "Comment (required for Fails to meet)",
+            "Comment (optional)",
             target="url",
             required=False,
             max_length=500,
@@ -110,6 +119,7 @@ SEARCH_RELEVANCE = ProjectTemplate(
         - *Moderately meets*: helpful, but less detailed, less authoritative or only part.
         - *Slightly meets*: on the topic but helps few users.
         - *Fails to meet*: unrelated, wrong, spam, harmful, or does not load.
+
         ### 3.1 Examples
         - "weather london tomorrow" → a London forecast page with tomorrow's hours:
           *Highly meets* (answers it; many equally good forecast sites exist).
@@ -126,7 +136,8 @@ SEARCH_RELEVANCE = ProjectTemplate(
           (and rate no higher than *Slightly meets*).
 
         ## 5. Comments
-        Required when you rate *Fails to meet*: say why in one sentence. Optional otherwise.
+        When you rate *Fails to meet*, say why in one sentence (the form asks for it). Add
+        a comment on any other rating only when something is worth a reviewer's attention.
         - Example: "Page is a parked domain full of ads, nothing about kettles."
         """
     ),

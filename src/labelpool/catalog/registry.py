@@ -95,4 +95,5 @@ def template_summary(template: ProjectTemplate) -> dict[str, Any]:
         "controls": copy.deepcopy(list(template.controls)),
         "guidelines": template.guidelines,
         "sample_items": copy.deepcopy(list(template.sample_items)),
+        "sample_answer": copy.deepcopy(template.sample_answer),
     }
