@@ -72,6 +72,7 @@ def test_registry_knows_every_kind() -> None:
         kind_for("slider")
     assert "'slider' is not a control kind; known kinds: " in str(info.value)
     assert "choice, " in str(info.value)
+    assert isinstance(info.value, ValueError)
 
 
 # parsing

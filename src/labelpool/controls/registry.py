@@ -31,8 +31,8 @@ KINDS: dict[str, ControlKind[Any]] = {
 }
 
 
-class UnknownKindError(KeyError):
-    """No control kind has this name."""
+class UnknownKindError(KeyError, ValueError):
+    """No control kind has this name (both a KeyError and a ValueError)."""
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
