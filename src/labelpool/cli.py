@@ -249,7 +249,10 @@ def templates_list(
     """List project templates with their keys, task family, data fields and controls."""
     from labelpool.catalog import list_templates, template_summary
 
-    templates = list_templates(family)
+    try:
+        templates = list_templates(family)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     if as_json:
         typer.echo(json.dumps([template_summary(t) for t in templates], indent=2))
         return

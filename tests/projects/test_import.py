@@ -54,7 +54,6 @@ def test_jsonl_flat_and_nested_rows_with_ids_gold_and_predictions(
     assert items[0].data == {"text": "Great phone", "stars": 5}
     assert [i.is_gold for i in items] == [False, True, False]
     assert items[1].gold == {"sentiment": "negative"}
-    assert [i.position for i in items] == [1, 2, 3]
     prediction = db.scalar(select(Prediction).where(Prediction.item_id == items[2].id))
     assert prediction is not None
     assert (prediction.model_version, prediction.score) == ("v3", 0.8)
@@ -130,13 +129,17 @@ def test_duplicate_ids_in_the_file_and_in_the_project_are_refused(
     assert [i.external_id for i in _items(db, project)] == ["k1"]
 
 
-def test_later_imports_continue_the_positions(
+def test_later_imports_follow_in_order_with_their_predictions(
     db: Session, project: Project, tmp_path: Path
 ) -> None:
     import_file(db, None, project, _jsonl(tmp_path / "a.jsonl", [{"text": "a"}, {"text": "b"}]))
-    import_file(db, None, project, _jsonl(tmp_path / "b.jsonl", [{"text": "c"}]))
+    second = [{"text": c, "predictions": {"sentiment": "neutral"}} for c in "cd"]
+    import_file(db, None, project, _jsonl(tmp_path / "b.jsonl", second))
     db.commit()
-    assert [i.position for i in _items(db, project)] == [1, 2, 3]
+    items = _items(db, project)
+    assert [i.data["text"] for i in items] == ["a", "b", "c", "d"]
+    predicted = db.scalars(select(Prediction.item_id).order_by(Prediction.item_id)).all()
+    assert predicted == [items[2].id, items[3].id]
 
 
 def test_csv_with_numbers_gold_and_prediction_columns(

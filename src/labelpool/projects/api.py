@@ -38,7 +38,10 @@ router = APIRouter(tags=["projects"])
 @router.get("/templates")
 def templates(_user: CurrentUser, family: str | None = None) -> list[dict[str, Any]]:
     """Every project template: key, task family, data fields, controls and guidelines."""
-    return [template_summary(t) for t in list_templates(family)]
+    try:
+        return [template_summary(t) for t in list_templates(family)]
+    except ValueError as exc:
+        raise InvalidInput(str(exc), details={"field": "family"}) from None
 
 
 @router.get("/templates/{key}")

@@ -17,7 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -116,19 +116,28 @@ class Item(CreatedAtMixin, Base):
 
     __tablename__ = "items"
     __table_args__ = (
-        UniqueConstraint("project_id", "external_id"),
-        Index("ix_items_project_id_position", "project_id", "position"),
+        # Items are ordered by id within a project: import order.
+        Index("ix_items_project_id_id", "project_id", "id"),
+        # Only rows that carry the requester's own id pay for this index.
+        Index(
+            "uq_items_project_id_external_id",
+            "project_id",
+            "external_id",
+            unique=True,
+            sqlite_where=text("external_id IS NOT NULL"),
+            postgresql_where=text("external_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(BigInteger)
     external_id: Mapped[str | None] = mapped_column(String(200), default=None)
     data: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
     gold: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
+    # No index: looked up only when an import run is deleted.
     import_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_runs.id", ondelete="SET NULL"), default=None, index=True
+        ForeignKey("import_runs.id", ondelete="SET NULL"), default=None
     )
 
 

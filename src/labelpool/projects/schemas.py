@@ -98,7 +98,6 @@ class ImportRunOut(OutputModel):
 class ItemOut(OutputModel):
     id: int
     project_id: int
-    position: int
     external_id: str | None
     data: dict[str, Any]
     is_gold: bool

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
@@ -168,18 +168,15 @@ def _load(
 ) -> None:
     """Read, check and write every row, counting in `tally`."""
     writer = ItemWriter(db.connection(), project.id, run.id, utcnow())
-    start = db.scalar(select(func.max(Item.position)).where(Item.project_id == project.id))
-    position = (start or 0) + 1
     check_existing = project.item_count > 0
     seen_ids: set[int] = set()
     batch: list[CheckedRow] = []
 
     def flush() -> None:
-        nonlocal position, batch
+        nonlocal batch
         if check_existing:
             batch = _drop_existing_ids(db, project.id, batch, tally.refuse)
-        writer.write(batch, position)
-        position += len(batch)
+        writer.write(batch)
         tally.imported += len(batch)
         batch = []
 

@@ -1,7 +1,10 @@
 """Bulk insertion of checked rows: executemany on SQLite, COPY on PostgreSQL.
 
 Runs inside the caller's transaction (through the session's connection), so an import that
-fails is rolled back with everything else.
+fails is rolled back with everything else. Item ids are allocated up front so predictions can
+point at their items without reading them back: on PostgreSQL from the id sequence, on SQLite
+from max(id) + 1, which is safe because the import's transaction already holds SQLite's write
+lock (the import run row was written first).
 """
 
 from __future__ import annotations
@@ -10,14 +13,13 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, text
 
 from labelpool.projects.importing.rows import CheckedRow
-from labelpool.projects.models import Item
 
 ITEM_COLUMNS = (
+    "id",
     "project_id",
-    "position",
     "external_id",
     "data",
     "is_gold",
@@ -38,54 +40,57 @@ class ItemWriter:
         self.import_run_id = import_run_id
         self.sqlite = connection.dialect.name == "sqlite"
         # SQLite keeps naive UTC text; PostgreSQL takes the aware datetime.
-        self.now: Any = (
-            now.replace(tzinfo=None).strftime(SQLITE_TIME_FORMAT) if self.sqlite else now
+        self.now: Any = now
+        self.next_id = 0
+        if self.sqlite:
+            self.now = now.replace(tzinfo=None).strftime(SQLITE_TIME_FORMAT)
+            last = connection.exec_driver_sql("SELECT max(id) FROM items").scalar()
+            self.next_id = (last or 0) + 1
+
+    def _allocate_ids(self, count: int) -> list[int]:
+        if self.sqlite:
+            first = self.next_id
+            self.next_id += count
+            return list(range(first, first + count))
+        return list(
+            self.connection.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('items', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
         )
 
-    def write(self, rows: list[CheckedRow], first_position: int) -> None:
-        """Insert `rows` at consecutive positions starting at `first_position`."""
+    def write(self, rows: list[CheckedRow]) -> None:
+        ids = self._allocate_ids(len(rows))
+        project_id, run_id, now = self.project_id, self.import_run_id, self.now
         values = [
             (
-                self.project_id,
-                first_position + i,
+                item_id,
+                project_id,
                 row.external_id,
                 row.data_json,
                 row.gold_json is not None,
                 row.gold_json,
-                self.import_run_id,
-                self.now,
+                run_id,
+                now,
             )
-            for i, row in enumerate(rows)
+            for item_id, row in zip(ids, rows, strict=True)
         ]
         self._insert("items", ITEM_COLUMNS, values)
-        with_predictions = [(i, row) for i, row in enumerate(rows) if row.predictions]
-        if with_predictions:
-            self._write_predictions(with_predictions, first_position, len(rows))
-
-    def _write_predictions(
-        self, rows: list[tuple[int, CheckedRow]], first_position: int, count: int
-    ) -> None:
-        ids = dict(
-            self.connection.execute(
-                select(Item.position, Item.id).where(
-                    Item.project_id == self.project_id,
-                    Item.position >= first_position,
-                    Item.position < first_position + count,
-                )
-            ).all()
-        )
-        values = [
+        predictions = [
             (
-                ids[first_position + i],
+                item_id,
                 prediction.model_version,
                 orjson.dumps(prediction.answers).decode(),
                 prediction.score,
-                self.now,
+                now,
             )
-            for i, row in rows
+            for item_id, row in zip(ids, rows, strict=True)
             for prediction in row.predictions
         ]
-        self._insert("predictions", PREDICTION_COLUMNS, values)
+        self._insert("predictions", PREDICTION_COLUMNS, predictions)
 
     def _insert(self, table: str, columns: tuple[str, ...], values: list[tuple[Any, ...]]) -> None:
         if not values:

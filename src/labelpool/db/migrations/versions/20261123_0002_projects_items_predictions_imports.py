@@ -135,7 +135,6 @@ def upgrade() -> None:
         "items",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.BigInteger(), nullable=False),
         sa.Column("external_id", sa.String(length=200), nullable=True),
         sa.Column(
             "data",
@@ -163,14 +162,15 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
-        sa.UniqueConstraint(
-            "project_id", "external_id", name=op.f("uq_items_project_id_external_id")
-        ),
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_items_import_run_id"), ["import_run_id"], unique=False)
+        batch_op.create_index("ix_items_project_id_id", ["project_id", "id"], unique=False)
         batch_op.create_index(
-            "ix_items_project_id_position", ["project_id", "position"], unique=False
+            "uq_items_project_id_external_id",
+            ["project_id", "external_id"],
+            unique=True,
+            sqlite_where=sa.text("external_id IS NOT NULL"),
+            postgresql_where=sa.text("external_id IS NOT NULL"),
         )
 
     op.create_table(
@@ -203,8 +203,8 @@ def downgrade() -> None:
 
     op.drop_table("predictions")
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.drop_index("ix_items_project_id_position")
-        batch_op.drop_index(batch_op.f("ix_items_import_run_id"))
+        batch_op.drop_index("uq_items_project_id_external_id")
+        batch_op.drop_index("ix_items_project_id_id")
 
     op.drop_table("items")
     with op.batch_alter_table("import_runs", schema=None) as batch_op:
