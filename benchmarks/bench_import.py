@@ -1,0 +1,189 @@
+"""Import 1,000,000 JSONL items with `labelpool import`, beside a bare executemany/COPY.
+
+Prints wall time, CPU time, peak memory and items/s for labelpool's whole command (validation
+and all) and for the bare insert of the same rows, on SQLite and on PostgreSQL.
+Set LABELPOOL_BENCH_ITEMS to change the size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+CACHE = Path(__file__).parent / ".cache"
+N = int(os.environ.get("LABELPOOL_BENCH_ITEMS", "1000000"))
+POSTGRES = os.environ.get(
+    "LABELPOOL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+WORDS = (
+    "the battery lasts all day but the screen scratches easily and support never answered "
+    "my emails great value for money would buy again terrible packaging arrived late"
+).split()
+
+
+def make_file(n: int) -> Path:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"items-{n}.jsonl"
+    if path.exists():
+        return path
+    rng = random.Random(7)
+    with path.open("w") as handle:
+        for i in range(n):
+            text = " ".join(rng.choices(WORDS, k=rng.randint(8, 20)))
+            row = {"id": f"r{i}", "text": text, "stars": rng.randint(1, 5)}
+            handle.write(json.dumps(row) + "\n")
+    return path
+
+
+def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Run a command; return (wall s, CPU s, peak RSS MB, stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    code = (
+        "import resource, subprocess, sys\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "sys.stderr.write(p.stderr[-2000:])\n"
+        "print(p.stdout.strip())\n"
+        "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(f'@@{r.ru_maxrss}')\n"
+        "sys.exit(p.returncode)\n"
+    )
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = done.stdout.strip().splitlines()
+    peak_mb = int(lines[-1].removeprefix("@@")) / 1024
+    return wall, cpu, peak_mb, "\n".join(lines[:-1])
+
+
+def prepare(env: dict[str, str]) -> int:
+    """Migrate, create an admin, an organization and a text-sentiment project; return its id."""
+    cli = [sys.executable, "-m", "labelpool.cli"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*cli, "users", "create", "bench@example.org", "--role", "admin",
+         "--password", "bench password 1", "--organization", "Bench"],
+        env=env, check=True, capture_output=True,
+    )
+    out = subprocess.run(
+        [*cli, "projects", "create", "Bench", "--template", "text-sentiment",
+         "--organization", "Bench"],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    return int(out.split()[2])
+
+
+def bare_sqlite(path: Path, db_path: Path) -> tuple[float, float]:
+    """The peer: executemany of the same rows into a bare table, no validation."""
+    start, cpu0 = time.perf_counter(), time.process_time()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(
+        "CREATE TABLE bare (id INTEGER PRIMARY KEY, project_id INT, position INT, "
+        "external_id TEXT, data TEXT, created_at TEXT, UNIQUE(project_id, external_id))"
+    )
+    now = datetime.now(UTC).isoformat()
+    with path.open() as handle:
+        batch = []
+        for i, line in enumerate(handle):
+            row = json.loads(line)
+            batch.append((1, i, row.pop("id"), json.dumps(row), now))
+            if len(batch) == 5000:
+                conn.executemany(
+                    "INSERT INTO bare (project_id, position, external_id, data, created_at) "
+                    "VALUES (?,?,?,?,?)", batch)
+                batch = []
+        if batch:
+            conn.executemany(
+                "INSERT INTO bare (project_id, position, external_id, data, created_at) "
+                "VALUES (?,?,?,?,?)", batch)
+    conn.commit()
+    conn.close()
+    return time.perf_counter() - start, time.process_time() - cpu0
+
+
+def postgres_database() -> str | None:
+    try:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+    except ImportError:
+        return None
+    name = f"labelpool_bench_{os.getpid()}"
+    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        print(f"PostgreSQL not available ({str(exc).splitlines()[0]}); skipping it.")
+        return None
+    finally:
+        engine.dispose()
+    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def report(label: str, wall: float, cpu: float, peak: float | None) -> None:
+    memory = f"{peak:7.0f} MB peak" if peak is not None else "            "
+    print(
+        f"  {label:<34} {wall:6.2f} s wall {cpu:6.2f} s CPU  {memory}  "
+        f"{N / wall:>10,.0f} items/s  {cpu / N * 1e6:5.2f} µs CPU/item"
+    )
+
+
+def main() -> None:
+    source = make_file(N)
+    print(f"{N:,} JSONL items, {source.stat().st_size / 2**20:.0f} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "LABELPOOL_DATA_DIR": folder}
+        env.pop("LABELPOOL_DATABASE_URL", None)
+        project = prepare(env)
+        cli = [sys.executable, "-m", "labelpool.cli", "import", str(project), str(source)]
+        wall, cpu, peak, out = run_child(cli, env)
+        print("SQLite:")
+        report("labelpool import (whole command)", wall, cpu, peak)
+        bare_wall, bare_cpu = bare_sqlite(source, Path(folder) / "bare.sqlite3")
+        report("bare executemany (no checks)", bare_wall, bare_cpu, None)
+        print(f"  ratio labelpool / bare: {wall / bare_wall:.2f}x   ({out})")
+
+    url = postgres_database()
+    if url is None:
+        return
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            env = {**os.environ, "LABELPOOL_DATA_DIR": folder, "LABELPOOL_DATABASE_URL": url}
+            project = prepare(env)
+            cli = [sys.executable, "-m", "labelpool.cli", "import", str(project), str(source)]
+            wall, cpu, peak, out = run_child(cli, env)
+            print("PostgreSQL:")
+            report("labelpool import (whole command)", wall, cpu, peak)
+            print(f"  ({out})")
+    finally:
+        drop_postgres(url)
+
+
+if __name__ == "__main__":
+    main()
