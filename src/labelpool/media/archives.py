@@ -177,42 +177,43 @@ def _iter_zip(
             yield MediaEntry(relative, verdict[0], verdict[1], info.file_size, opener)
 
 
-def _iter_folder(
-    root: Path, limits: ArchiveLimits, problems: list[MediaFileProblem] | None
-) -> Iterator[MediaEntry]:
-    count = 0
+def _folder_files(root: Path, limits: ArchiveLimits) -> list[tuple[str, Path]]:
+    """Every non-junk file under `root` as (relative POSIX path, path), sorted; no symlinks."""
+    found: list[tuple[str, Path]] = []
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
         base = Path(directory)
-        for dirname in dirnames:
-            if (base / dirname).is_symlink():
-                relative = (base / dirname).relative_to(root).as_posix()
+        for name in [*dirnames, *filenames]:
+            if (base / name).is_symlink() and not is_junk(name):
+                relative = (base / name).relative_to(root).as_posix()
                 raise _refuse(relative, "is a symbolic link", code="unsafe_folder")
         dirnames[:] = [d for d in dirnames if not is_junk(d)]
-        for filename in sorted(filenames):
-            file_path = base / filename
-            relative = file_path.relative_to(root).as_posix()
-            if is_junk(relative):
+        for name in filenames:
+            if is_junk(name):
                 continue
-            if file_path.is_symlink():
-                raise _refuse(relative, "is a symbolic link", code="unsafe_folder")
-            count += 1
-            if count > limits.max_entries:
+            found.append(((base / name).relative_to(root).as_posix(), base / name))
+            if len(found) > limits.max_entries:
                 raise InvalidInput(
                     f"Refusing the folder: it has more than {limits.max_entries:,} files.",
                     code="unsafe_folder",
                 )
-            size = file_path.stat().st_size
-            with file_path.open("rb") as handle:
-                head = handle.read(SNIFF_BYTES)
-            verdict = _classify(relative, head, size, limits, problems)
-            if verdict is None:
-                continue
+    return sorted(found)
 
-            def opener(file_path: Path = file_path) -> BinaryIO:
-                return file_path.open("rb")
 
-            yield MediaEntry(relative, verdict[0], verdict[1], size, opener)
+def _iter_folder(
+    root: Path, limits: ArchiveLimits, problems: list[MediaFileProblem] | None
+) -> Iterator[MediaEntry]:
+    for relative, file_path in _folder_files(root, limits):
+        size = file_path.stat().st_size
+        with file_path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+        verdict = _classify(relative, head, size, limits, problems)
+        if verdict is None:
+            continue
+
+        def opener(file_path: Path = file_path) -> BinaryIO:
+            return file_path.open("rb")
+
+        yield MediaEntry(relative, verdict[0], verdict[1], size, opener)
 
 
 def iter_media_files(

@@ -95,7 +95,7 @@ def _wav_duration(head: bytes) -> float | None:
     return round(frames / rate, 3) if rate > 0 else None
 
 
-def store_media(
+def _store_media(
     db: Session,
     storage: MediaStorage,
     organization_id: int,
@@ -107,14 +107,8 @@ def store_media(
     limits: dict[MediaKind, int] | None = None,
     dedupe: bool = True,
     sniffed: Sniffed | None = None,
-) -> MediaFile:
-    """Check, store and record one media file; return its row (flushed, not committed).
-
-    The type comes from the content; the size limit for that type is enforced while the bytes
-    stream by, and the SHA-256 is computed on the way. With `dedupe`, a file whose content the
-    organization already stored for the same project is not stored twice: the existing row
-    is returned.
-    """
+) -> tuple[MediaFile, bool]:
+    """`store_media`, also saying whether a new file was stored (False: deduplicated)."""
     name = (original_name or "upload").strip()[-MAX_NAME_LENGTH:] or "upload"
     limits = limits or DEFAULT_MAX_BYTES
     head = read_head(stream)
@@ -139,7 +133,7 @@ def store_media(
             ).first()
             if existing is not None:
                 storage.delete(key)
-                return existing
+                return existing, False
         width = height = None
         duration = None
         if found.kind is MediaKind.IMAGE:
@@ -166,6 +160,40 @@ def store_media(
         with contextlib.suppress(Exception):
             storage.delete(key)
         raise
+    return media, True
+
+
+def store_media(
+    db: Session,
+    storage: MediaStorage,
+    organization_id: int,
+    project_id: int | None,
+    original_name: str,
+    stream: Readable,
+    actor: User | None,
+    *,
+    limits: dict[MediaKind, int] | None = None,
+    dedupe: bool = True,
+) -> MediaFile:
+    """Check, store and record one media file; return its row (flushed, not committed).
+
+    The type comes from the content; the size limit for that type is enforced while the bytes
+    stream by, and the SHA-256 is computed on the way. With `dedupe`, a file whose content the
+    organization already stored for the same project is not stored twice: the existing row
+    is returned. If the caller's transaction is rolled back afterwards, the stored bytes are
+    left behind (unreferenced); `delete_media` or a sweep can remove them.
+    """
+    media, _ = _store_media(
+        db,
+        storage,
+        organization_id,
+        project_id,
+        original_name,
+        stream,
+        actor,
+        limits=limits,
+        dedupe=dedupe,
+    )
     return media
 
 
@@ -212,21 +240,36 @@ def store_media_folder_or_zip(
     media type, or too large, raises `InvalidInput` naming it, unless a `problems` list is
     given: then it is skipped and reported there.
     """
+    # First pass: check every entry (headers only) so a bad file stores nothing.
+    first_pass_problems: list[MediaFileProblem] | None = None if problems is None else []
+    for _entry in iter_media_files(path, limits=limits, problems=first_pass_problems):
+        pass
+    if problems is not None and first_pass_problems:
+        problems.extend(first_pass_problems)
     stored: dict[str, MediaFile] = {}
-    for entry in iter_media_files(path, limits=limits, problems=problems):
-        with entry.opener() as handle:
-            media = store_media(
-                db,
-                storage,
-                organization_id,
-                project_id,
-                entry.relative_path.rsplit("/", 1)[-1],
-                handle,
-                actor,
-                limits=limits,
-                sniffed=Sniffed(entry.kind, entry.content_type, _extension(entry.content_type)),
-            )
-        stored[entry.relative_path] = media
+    created_keys: list[str] = []
+    try:
+        for entry in iter_media_files(path, limits=limits, problems=[]):
+            with entry.opener() as handle:
+                media, created = _store_media(
+                    db,
+                    storage,
+                    organization_id,
+                    project_id,
+                    entry.relative_path.rsplit("/", 1)[-1],
+                    handle,
+                    actor,
+                    limits=limits,
+                    sniffed=Sniffed(entry.kind, entry.content_type, _extension(entry.content_type)),
+                )
+            if created:
+                created_keys.append(media.storage_key)
+            stored[entry.relative_path] = media
+    except BaseException:
+        for key in created_keys:  # all or nothing (the caller rolls the rows back)
+            with contextlib.suppress(Exception):
+                storage.delete(key)
+        raise
     return stored
 
 

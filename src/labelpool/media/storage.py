@@ -162,7 +162,12 @@ class S3Storage:
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         if client is None:
             boto3 = _import_boto3()
-            client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region)
+            config = importlib.import_module("botocore.config").Config(
+                signature_version="s3v4", s3={"addressing_style": "auto"}
+            )
+            client = boto3.client(
+                "s3", endpoint_url=endpoint_url, region_name=region, config=config
+            )
         self.client: Any = client
 
     def _key(self, key: str) -> str:
