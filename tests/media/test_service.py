@@ -137,3 +137,29 @@ def test_store_folder_or_zip(db: Session, storage: LocalStorage, tmp_path: Path)
     assert [m.id for m in service.list_media(db, org.id, project_id=3)] == sorted(
         m.id for m in stored.values()
     )
+
+
+def test_size_limit_on_s3(db: Session) -> None:
+    moto = pytest.importorskip("moto")
+    boto3 = pytest.importorskip("boto3")
+    from labelpool.media.storage import S3Storage
+
+    with moto.mock_aws():
+        client = boto3.client(
+            "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        client.create_bucket(Bucket="media")
+        storage = S3Storage("media", client=client)
+        org = make_organization(db)
+        data = png_bytes(200, 200)
+        limits = {MediaKind.IMAGE: 100, MediaKind.AUDIO: 100, MediaKind.VIDEO: 100}
+        with pytest.raises(InvalidInput, match="larger than"):
+            service.store_media_bytes(db, storage, org.id, None, "a.png", data, None, limits=limits)
+        assert "Contents" not in client.list_objects_v2(Bucket="media")
+        media = service.store_media_bytes(db, storage, org.id, None, "a.png", data, None)
+        assert media.width == 200
+        big = wav_bytes(seconds=30.0)  # larger than the sniffed head
+        stored = service.store_media_bytes(db, storage, org.id, None, "b.wav", big, None)
+        assert stored.size_bytes == len(big)
+        assert client.get_object(Bucket="media", Key=stored.storage_key)["Body"].read() == big
+        assert client.get_object(Bucket="media", Key=media.storage_key)["Body"].read() == data

@@ -148,3 +148,24 @@ def test_s3_without_boto3_says_how_to_fix(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delitem(__import__("sys").modules, "boto3", raising=False)
     with pytest.raises(StorageUnavailable, match="pip install boto3"):
         S3Storage("bucket")
+
+
+def test_s3_short_reads_do_not_truncate(s3: Any) -> None:
+    class Trickle(io.BytesIO):
+        def read(self, size: int | None = -1, /) -> bytes:
+            return super().read(min(size or 1, 777) if size and size > 0 else 777)
+
+    storage = S3Storage("labelpool-media", client=s3)
+    key = new_storage_key(1, "png")
+    big = DATA * 40
+    assert storage.save(key, Trickle(big)) == len(big)
+    with storage.open(key) as handle:
+        assert handle.read() == big
+
+
+def test_s3_failed_upload_leaves_nothing(s3: Any) -> None:
+    storage = S3Storage("labelpool-media", client=s3)
+    key = new_storage_key(1, "png")
+    with pytest.raises(OSError, match="connection reset"):
+        storage.save(key, Boom(DATA))
+    assert not storage.exists(key)

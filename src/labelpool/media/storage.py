@@ -223,14 +223,26 @@ class S3Storage:
 
 
 class _CountingReader:
+    """Counts bytes and never returns a short read before the end: s3transfer takes a short
+    read for the end of the stream, which would silently truncate the object."""
+
     def __init__(self, stream: Readable) -> None:
         self.stream = stream
         self.count = 0
 
     def read(self, size: int = -1, /) -> bytes:
-        chunk = self.stream.read(size)
-        self.count += len(chunk)
-        return chunk
+        if size is None or size < 0:
+            parts = []
+            while chunk := self.stream.read(CHUNK_SIZE):
+                parts.append(chunk)
+        else:
+            parts, wanted = [], size
+            while wanted > 0 and (chunk := self.stream.read(wanted)):
+                parts.append(chunk)
+                wanted -= len(chunk)
+        data = b"".join(parts)
+        self.count += len(data)
+        return data
 
 
 def _import_boto3() -> Any:
