@@ -19,15 +19,42 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
+
 CACHE = Path(__file__).parent / ".cache"
 N = int(os.environ.get("LABELPOOL_BENCH_ITEMS", "1000000"))
 POSTGRES = os.environ.get(
     "LABELPOOL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-WORDS = (
-    "the battery lasts all day but the screen scratches easily and support never answered "
-    "my emails great value for money would buy again terrible packaging arrived late"
-).split()
+WORDS = [
+    "the",
+    "battery",
+    "lasts",
+    "all",
+    "day",
+    "but",
+    "the",
+    "screen",
+    "scratches",
+    "easily",
+    "and",
+    "support",
+    "never",
+    "answered",
+    "my",
+    "emails",
+    "great",
+    "value",
+    "for",
+    "money",
+    "would",
+    "buy",
+    "again",
+    "terrible",
+    "packaging",
+    "arrived",
+    "late",
+]
 
 
 def make_file(n: int) -> Path:
@@ -75,20 +102,43 @@ def prepare(env: dict[str, str]) -> int:
     cli = [sys.executable, "-m", "labelpool.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run(
-        [*cli, "users", "create", "bench@example.org", "--role", "admin",
-         "--password", "bench password 1", "--organization", "Bench"],
-        env=env, check=True, capture_output=True,
+        [
+            *cli,
+            "users",
+            "create",
+            "bench@example.org",
+            "--role",
+            "admin",
+            "--password",
+            "bench password 1",
+            "--organization",
+            "Bench",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     out = subprocess.run(
-        [*cli, "projects", "create", "Bench", "--template", "text-sentiment",
-         "--organization", "Bench"],
-        env=env, check=True, capture_output=True, text=True,
+        [
+            *cli,
+            "projects",
+            "create",
+            "Bench",
+            "--template",
+            "text-sentiment",
+            "--organization",
+            "Bench",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return int(out.split()[2])
 
 
 def bare_sqlite(path: Path, db_path: Path) -> tuple[float, float]:
-    """The peer: executemany of the same rows into a bare table, no validation."""
+    """The peer: parse with the same JSON library, executemany into a bare table, no checks."""
     start, cpu0 = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -101,17 +151,21 @@ def bare_sqlite(path: Path, db_path: Path) -> tuple[float, float]:
     with path.open() as handle:
         batch = []
         for i, line in enumerate(handle):
-            row = json.loads(line)
-            batch.append((1, i, row.pop("id"), json.dumps(row), now))
+            row = orjson.loads(line)
+            batch.append((1, i, row.pop("id"), orjson.dumps(row).decode(), now))
             if len(batch) == 5000:
                 conn.executemany(
                     "INSERT INTO bare (project_id, position, external_id, data, created_at) "
-                    "VALUES (?,?,?,?,?)", batch)
+                    "VALUES (?,?,?,?,?)",
+                    batch,
+                )
                 batch = []
         if batch:
             conn.executemany(
                 "INSERT INTO bare (project_id, position, external_id, data, created_at) "
-                "VALUES (?,?,?,?,?)", batch)
+                "VALUES (?,?,?,?,?)",
+                batch,
+            )
     conn.commit()
     conn.close()
     return time.perf_counter() - start, time.process_time() - cpu0

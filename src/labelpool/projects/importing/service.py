@@ -6,12 +6,13 @@ first 100 in detail). With `skip_invalid` the good rows are imported and the bad
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
@@ -21,7 +22,7 @@ from labelpool.errors import InvalidInput
 from labelpool.projects.fields import MEDIA_KINDS, DataField, FieldKind
 from labelpool.projects.importing import readers
 from labelpool.projects.importing.rows import MAX_ERRORS_KEPT, CheckedRow, RowChecker, RowError
-from labelpool.projects.importing.writer import ItemWriter
+from labelpool.projects.importing.writer import BackgroundWriter, ItemWriter
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
 
 BATCH_SIZE = 5_000
@@ -29,19 +30,28 @@ BATCH_SIZE = 5_000
 
 @dataclass
 class Tally:
-    """What an import has seen so far (kept outside the ORM so a rollback keeps it)."""
+    """What an import has seen so far (kept outside the ORM so a rollback keeps it).
+
+    The reading thread and the writing thread both count here, hence the lock.
+    """
 
     read: int = 0
     invalid: int = 0
     imported: int = 0
     gold: int = 0
     errors: list[RowError] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refuse(self, found: list[RowError]) -> None:
-        self.invalid += 1
-        room = MAX_ERRORS_KEPT - len(self.errors)
-        if room > 0:
-            self.errors.extend(found[:room])
+        with self.lock:
+            self.invalid += 1
+            room = MAX_ERRORS_KEPT - len(self.errors)
+            if room > 0:
+                self.errors.extend(found[:room])
+
+    def stored(self, count: int) -> None:
+        with self.lock:
+            self.imported += count
 
 
 MediaRecords = Callable[[Path, list[DataField]], Iterator[tuple[int, Any]]]
@@ -167,20 +177,38 @@ def _load(
     tally: Tally,
 ) -> None:
     """Read, check and write every row, counting in `tally`."""
-    writer = ItemWriter(db.connection(), project.id, run.id, utcnow())
+    connection = db.connection()
+    writer = ItemWriter(connection, project.id, run.id, utcnow())
     check_existing = project.item_count > 0
+
+    def write(rows: list[CheckedRow]) -> None:
+        if check_existing:
+            rows = _drop_existing_ids(connection, project.id, rows, tally.refuse)
+        writer.write(rows)
+        tally.stored(len(rows))
+
+    # Media imports store files through the session while reading, so they write inline.
+    background = None if fmt in ("zip", "folder") else BackgroundWriter(write)
+    submit = write if background is None else background.submit
+    try:
+        _read_and_check(
+            run, checker, _records(fmt, path, fields, progress, media_records), tally, submit
+        )
+    finally:
+        if background is not None:
+            background.close()
+
+
+def _read_and_check(
+    run: ImportRun,
+    checker: RowChecker,
+    records: Iterator[tuple[int, Any]],
+    tally: Tally,
+    submit: Callable[[list[CheckedRow]], None],
+) -> None:
     seen_ids: set[int] = set()
     batch: list[CheckedRow] = []
-
-    def flush() -> None:
-        nonlocal batch
-        if check_existing:
-            batch = _drop_existing_ids(db, project.id, batch, tally.refuse)
-        writer.write(batch)
-        tally.imported += len(batch)
-        batch = []
-
-    for row, raw in _records(fmt, path, fields, progress, media_records):
+    for row, raw in records:
         tally.read += 1
         problem = readers.is_malformed(raw)
         result = [RowError(row, None, problem)] if problem else checker.check(row, raw)
@@ -199,13 +227,14 @@ def _load(
         tally.gold += result.gold_json is not None
         batch.append(result)
         if len(batch) >= BATCH_SIZE:
-            flush()
+            submit(batch)
+            batch = []
     if batch and (run.skip_invalid or not tally.invalid):
-        flush()
+        submit(batch)
 
 
 def _drop_existing_ids(
-    db: Session,
+    connection: Connection,
     project_id: int,
     batch: list[CheckedRow],
     refuse: Callable[[list[RowError]], None],
@@ -213,11 +242,10 @@ def _drop_existing_ids(
     ids = [row.external_id for row in batch if row.external_id is not None]
     if not ids:
         return batch
-    existing = set(
-        db.scalars(
-            select(Item.external_id).where(Item.project_id == project_id, Item.external_id.in_(ids))
-        )
+    query = select(Item.external_id).where(
+        Item.project_id == project_id, Item.external_id.in_(ids)
     )
+    existing = set(connection.execute(query).scalars())
     if not existing:
         return batch
     kept = []
