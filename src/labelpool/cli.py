@@ -133,11 +133,12 @@ def serve(
 
 @app.command()
 def demo() -> None:
-    """Seed the demo organization and users (safe to run again) and print the logins."""
+    """Seed the demo organization, users and projects (safe to run again); print the logins."""
+    from labelpool.config import get_settings
     from labelpool.demo.seed import seed_demo
 
     with unit_of_work() as db:
-        logins = seed_demo(db)
+        logins = seed_demo(db, get_settings())
     typer.echo("Demo logins (open http://127.0.0.1:8000):")
     for login in logins:
         typer.echo(f"  {login.role.value:<12} {login.email:<32} {login.password}")

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import Organization, User
+from labelpool.catalog import get_template
+from labelpool.config import Settings
+from labelpool.demo import samples
 from labelpool.enums import Role
+from labelpool.media.service import store_media_bytes
+from labelpool.media.storage import MediaStorage, storage_from_settings
+from labelpool.projects import service as projects
+from labelpool.projects.importing.service import import_file
+from labelpool.projects.models import ImportStatus, Project, ProjectStatus
 
 DEMO_ORGANIZATION = "Acme AI Lab"
 
@@ -24,9 +37,15 @@ class DemoLogin:
 
 DEMO_LOGINS = (
     DemoLogin(Role.ADMIN, "admin@demo.labelpool.dev", "demo-admin-2026", "Ada Admin"),
-    DemoLogin(Role.REQUESTER, "requester@demo.labelpool.dev", "demo-requester-2026", "Rita Requester"),
-    DemoLogin(Role.REVIEWER, "reviewer@demo.labelpool.dev", "demo-reviewer-2026", "Victor Reviewer"),
-    DemoLogin(Role.CONTRIBUTOR, "amara@demo.labelpool.dev", "demo-contributor-2026", "Amara Okafor"),
+    DemoLogin(
+        Role.REQUESTER, "requester@demo.labelpool.dev", "demo-requester-2026", "Rita Requester"
+    ),
+    DemoLogin(
+        Role.REVIEWER, "reviewer@demo.labelpool.dev", "demo-reviewer-2026", "Victor Reviewer"
+    ),
+    DemoLogin(
+        Role.CONTRIBUTOR, "amara@demo.labelpool.dev", "demo-contributor-2026", "Amara Okafor"
+    ),
     DemoLogin(Role.CONTRIBUTOR, "lucas@demo.labelpool.dev", "demo-contributor-2026", "Lucas Silva"),
     DemoLogin(Role.CONTRIBUTOR, "mei@demo.labelpool.dev", "demo-contributor-2026", "Mei Tanaka"),
 )
@@ -37,8 +56,11 @@ def _organization(db: Session) -> Organization:
     return existing or accounts.create_organization(db, DEMO_ORGANIZATION)
 
 
-def seed_demo(db: Session) -> list[DemoLogin]:
-    """Create what is missing of the demo and return the demo logins."""
+def seed_demo(db: Session, settings: Settings | None = None) -> list[DemoLogin]:
+    """Create what is missing of the demo and return the demo logins.
+
+    With `settings`, also seed one active project per task family, with media made locally.
+    """
     organization = _organization(db)
     for login in DEMO_LOGINS:
         user: User | None = accounts.get_user_by_email(db, login.email)
@@ -52,4 +74,134 @@ def seed_demo(db: Session) -> list[DemoLogin]:
             )
         if login.role in (Role.ADMIN, Role.REQUESTER, Role.REVIEWER):
             accounts.add_membership(db, user, organization, login.role)
+    if settings is not None:
+        requester = accounts.get_user_by_email(db, DEMO_LOGINS[1].email)
+        assert requester is not None
+        DemoProjects(db, requester, organization, storage_from_settings(settings)).seed()
     return list(DEMO_LOGINS)
+
+
+Records = Callable[[Project], list[dict[str, Any]]]
+
+
+class DemoProjects:
+    """One active project per task family, each with items and a few gold items."""
+
+    def __init__(
+        self, db: Session, requester: User, organization: Organization, storage: MediaStorage
+    ) -> None:
+        self.db = db
+        self.requester = requester
+        self.organization = organization
+        self.storage = storage
+
+    def seed(self) -> None:
+        from labelpool.demo import media
+
+        self.project("Street scenes: boxes", "image-bounding-boxes", self._images(media))
+        self.project("Traffic clips: tracking", "video-object-tracking", self._videos(media))
+        self.project("Podcast audio: segments", "speech-segments", self._audio(media))
+        self.project("Product review sentiment", "text-sentiment", lambda _: samples.REVIEWS)
+        self.project("Search relevance (en)", "search-relevance", lambda _: samples.SEARCH_RESULTS)
+        self.project("AI answer quality", "ai-response-rating", lambda _: samples.AI_RESPONSES)
+        self.project(
+            "Chatbot A/B comparison", "side-by-side-comparison", lambda _: samples.COMPARISONS
+        )
+        self.project("Support chat quality", "conversation-rating", lambda _: samples.CONVERSATIONS)
+
+    def project(self, name: str, template: str, records: Records) -> Project:
+        existing = self.db.scalar(
+            select(Project).where(
+                Project.organization_id == self.organization.id, Project.name == name
+            )
+        )
+        if existing is not None:
+            return existing
+        project = projects.create_project(
+            self.db, self.requester, self.organization.id, name=name, template_key=template
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "items.jsonl"
+            path.write_text("\n".join(json.dumps(r) for r in records(project)) + "\n")
+            run = import_file(self.db, self.requester, project, path)
+        if run.status != ImportStatus.SUCCEEDED:
+            raise RuntimeError(f"demo project {name!r}: {run.message} {run.errors[:3]}")
+        projects.change_status(
+            self.db, self.requester, project, ProjectStatus.ACTIVE, "Demo project"
+        )
+        return project
+
+    def _store(self, project: Project, filename: str, data: bytes) -> str:
+        media = store_media_bytes(
+            self.db,
+            self.storage,
+            self.organization.id,
+            project.id,
+            filename,
+            data,
+            self.requester,
+        )
+        return f"media:{media.id}"
+
+    @staticmethod
+    def _labels(template: str) -> set[str]:
+        control = get_template(template).controls[0]
+        return {label["value"] for label in control["labels"]}
+
+    def _images(self, media: Any) -> Records:
+        labels = self._labels("image-bounding-boxes")
+
+        def records(project: Project) -> list[dict[str, Any]]:
+            rows = []
+            for i, image in enumerate(media.demo_images(8, seed=1)):
+                row: dict[str, Any] = {
+                    "id": image.filename,
+                    "image": self._store(project, image.filename, image.data),
+                }
+                boxes = [b for b in image.boxes if b["label"] in labels]
+                if i < 2 and boxes:
+                    row["gold"] = {"objects": boxes}
+                rows.append(row)
+            return rows
+
+        return records
+
+    def _videos(self, media: Any) -> Records:
+        labels = self._labels("video-object-tracking")
+
+        def records(project: Project) -> list[dict[str, Any]]:
+            rows = []
+            for i, video in enumerate(media.demo_videos(3, seed=1)):
+                row: dict[str, Any] = {
+                    "id": video.filename,
+                    "video": self._store(project, video.filename, video.data),
+                }
+                tracks = [t for t in video.tracks if t["label"] in labels]
+                if i == 0 and tracks:
+                    row["gold"] = {"tracks": tracks}
+                rows.append(row)
+            return rows
+
+        return records
+
+    def _audio(self, media: Any) -> Records:
+        labels = self._labels("speech-segments")
+
+        def records(project: Project) -> list[dict[str, Any]]:
+            rows = []
+            for i, clip in enumerate(media.demo_audio_clips(6, seed=1)):
+                row: dict[str, Any] = {
+                    "id": clip.filename,
+                    "audio": self._store(project, clip.filename, clip.data),
+                }
+                regions = [
+                    {"start": r["start"], "end": r["end"], "label": r["label"]}
+                    for r in clip.regions
+                    if r["label"] in labels
+                ]
+                if i < 2 and regions:
+                    row["gold"] = {"segments": regions}
+                rows.append(row)
+            return rows
+
+        return records

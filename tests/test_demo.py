@@ -1,0 +1,32 @@
+"""The demo: one active project per task family with locally made items; seeding twice is safe."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import User
+from labelpool.config import Settings
+from labelpool.demo.seed import DEMO_LOGINS, seed_demo
+from labelpool.media.models import MediaFile
+from labelpool.projects.models import Item, Project, ProjectStatus
+
+
+def test_demo_seeds_every_family_once(db: Session, settings: Settings) -> None:
+    seed_demo(db, settings)
+    db.commit()
+    seed_demo(db, settings)
+    db.commit()
+    projects = list(db.scalars(select(Project).order_by(Project.id)))
+    families = {p.task_family for p in projects}
+    assert {"image", "video", "audio", "text", "rating", "comparison", "conversation"} <= families
+    assert all(p.status == ProjectStatus.ACTIVE and p.item_count > 0 for p in projects)
+    assert sum(p.gold_count for p in projects) >= 5
+    assert db.scalar(select(func.count()).select_from(User)) == len(DEMO_LOGINS)
+    assert db.scalar(select(func.count()).select_from(Item)) == sum(p.item_count for p in projects)
+    kinds = dict(db.execute(select(MediaFile.kind, func.count()).group_by(MediaFile.kind)).all())
+    assert {k.value if hasattr(k, "value") else k for k in kinds} == {"image", "audio", "video"}
+    image_item = db.scalar(
+        select(Item).join(Project).where(Project.template_key == "image-bounding-boxes")
+    )
+    assert image_item is not None and image_item.data["image"].startswith("media:")
