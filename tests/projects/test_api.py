@@ -41,7 +41,9 @@ def test_create_import_activate_and_page_through_items(
     assert created.status_code == 201, created.text
     project = created.json()
     assert (project["status"], project["overlap"], project["template_key"]) == (
-        "draft", 5, "text-sentiment",
+        "draft",
+        5,
+        "text-sentiment",
     )
     pid = project["id"]
     lines = "\n".join(json.dumps({"text": f"review {i}", "id": f"r{i}"}) for i in range(5))
@@ -62,17 +64,18 @@ def test_create_import_activate_and_page_through_items(
     assert rest["next_after"] is None
 
     active = client.post(
-        f"/api/v1/projects/{pid}/status", json={"status": "active", "reason": "go"},
+        f"/api/v1/projects/{pid}/status",
+        json={"status": "active", "reason": "go"},
         headers=headers,
     )
     assert active.status_code == 200 and active.json()["status"] == "active"
-    wrong = client.post(f"/api/v1/projects/{pid}/status", json={"status": "draft"},
-                        headers=headers)
+    wrong = client.post(f"/api/v1/projects/{pid}/status", json={"status": "draft"}, headers=headers)
     assert wrong.status_code == 409
     assert "cannot become draft" in wrong.json()["error"]["message"]
     history = client.get(f"/api/v1/projects/{pid}/history", headers=headers).json()
     assert [(h["from_status"], h["to_status"]) for h in history] == [
-        (None, "draft"), ("draft", "active"),
+        (None, "draft"),
+        ("draft", "active"),
     ]
 
 
@@ -106,7 +109,8 @@ def test_create_needs_an_organization_when_ambiguous(
     accounts.add_membership(db, requester, second, Role.REQUESTER)
     db.commit()
     response = client.post(
-        "/api/v1/projects", json={"name": "R", "template": "text-sentiment"},
+        "/api/v1/projects",
+        json={"name": "R", "template": "text-sentiment"},
         headers=api_token(db, requester),
     )
     assert response.status_code == 422
@@ -117,7 +121,8 @@ def test_contributors_and_other_tenants_get_404(
     client: TestClient, db: Session, requester: User, organization: Organization
 ) -> None:
     pid = client.post(
-        "/api/v1/projects", json={"name": "R", "template": "text-sentiment"},
+        "/api/v1/projects",
+        json={"name": "R", "template": "text-sentiment"},
         headers=api_token(db, requester),
     ).json()["id"]
     outsider = make_user(db, role=Role.REQUESTER, organization=make_organization(db, "Globex"))
@@ -148,8 +153,11 @@ def test_predictions_over_the_api(client: TestClient, db: Session, requester: Us
     control = TEMPLATES["text-sentiment"].controls[0]["name"]
     value = TEMPLATES["text-sentiment"].sample_answer[control]
     url = f"/api/v1/projects/{pid}/items/{item_id}/predictions"
-    added = client.post(url, json={"answers": {control: value}, "model_version": "bert-2",
-                                   "score": 0.7}, headers=headers)
+    added = client.post(
+        url,
+        json={"answers": {control: value}, "model_version": "bert-2", "score": 0.7},
+        headers=headers,
+    )
     assert added.status_code == 201, added.text
     bad = client.post(url, json={"answers": {control: "???"}}, headers=headers)
     assert bad.status_code == 422 and control in bad.json()["error"]["message"]

@@ -40,20 +40,31 @@ def test_unknown_templates_suggest_close_keys(
     db: Session, requester: User, organization: Organization
 ) -> None:
     with pytest.raises(InvalidInput, match="image-tagging"):
-        service.create_project(db, requester, organization.id, name="x", template_key="image-taging")
+        service.create_project(
+            db, requester, organization.id, name="x", template_key="image-taging"
+        )
 
 
-def test_custom_schemas_are_checked(db: Session, requester: User, organization: Organization) -> None:
+def test_custom_schemas_are_checked(
+    db: Session, requester: User, organization: Organization
+) -> None:
     fields = [{"name": "text", "kind": "text"}]
     with pytest.raises(InvalidInput, match="label schema has problems") as caught:
         service.create_project(
-            db, requester, organization.id, name="x", data_fields=fields,
+            db,
+            requester,
+            organization.id,
+            name="x",
+            data_fields=fields,
             label_schema={"controls": [{"name": "q", "kind": "slider", "title": "Q"}]},
         )
     assert "slider" in str(caught.value.details)
     with pytest.raises(InvalidInput, match="reserved"):
         service.create_project(
-            db, requester, organization.id, name="x",
+            db,
+            requester,
+            organization.id,
+            name="x",
             data_fields=[{"name": "gold", "kind": "text"}],
             label_schema={"controls": []},
         )
@@ -95,9 +106,7 @@ def test_schema_is_fixed_once_items_exist(db: Session, requester: User, project:
         service.update_project(db, requester, project, {"overlap": 0})
 
 
-def test_other_organizations_cannot_see_or_change_projects(
-    db: Session, project: Project
-) -> None:
+def test_other_organizations_cannot_see_or_change_projects(db: Session, project: Project) -> None:
     outsider = make_user(db, role=Role.REQUESTER, organization=make_organization(db, "Globex"))
     with pytest.raises(NotFound):
         access.project_for_viewer(db, outsider, project.id)
@@ -124,5 +133,7 @@ def test_predictions_are_checked_per_control(db: Session, project: Project) -> N
         service.add_prediction(db, project, item, {"sentiment": "ecstatic"})
     with pytest.raises(InvalidInput, match="not a control"):
         service.add_prediction(db, project, item, {"mood": "x"})
-    stored = service.add_prediction(db, project, item, {"sentiment": "positive"}, model_version="m1")
+    stored = service.add_prediction(
+        db, project, item, {"sentiment": "positive"}, model_version="m1"
+    )
     assert service.predictions_for(db, item) == [stored]

@@ -115,8 +115,8 @@ class RowChecker:
             value = data.get(data_field.name)
             if value is None or value == "":
                 if data_field.required:
-                    problem = "is missing" if value is None else "must not be empty"
-                    errors.append(RowError(row, data_field.name, problem))
+                    missing = "is missing" if value is None else "must not be empty"
+                    errors.append(RowError(row, data_field.name, missing))
                 continue
             problem = field_problem(data_field, value)
             if problem is not None:

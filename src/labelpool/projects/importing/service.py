@@ -242,9 +242,7 @@ def _drop_existing_ids(
     ids = [row.external_id for row in batch if row.external_id is not None]
     if not ids:
         return batch
-    query = select(Item.external_id).where(
-        Item.project_id == project_id, Item.external_id.in_(ids)
-    )
+    query = select(Item.external_id).where(Item.project_id == project_id, Item.external_id.in_(ids))
     existing = set(connection.execute(query).scalars())
     if not existing:
         return batch
