@@ -77,13 +77,15 @@ def test_size_limit_is_enforced_while_streaming(db: Session, storage: LocalStora
     service.store_media_bytes(db, storage, org.id, None, "big.png", data, None, limits=limits)
 
 
-def test_same_content_is_stored_once_per_project(db: Session, storage: LocalStorage) -> None:
+def test_dedupe_stores_same_content_once_per_project(db: Session, storage: LocalStorage) -> None:
     org = make_organization(db)
     data = png_bytes()
-    first = service.store_media_bytes(db, storage, org.id, 1, "a.png", data, None)
-    again = service.store_media_bytes(db, storage, org.id, 1, "b.png", data, None)
-    other_project = service.store_media_bytes(db, storage, org.id, 2, "a.png", data, None)
-    copy = service.store_media_bytes(db, storage, org.id, 1, "c.png", data, None, dedupe=False)
+    first = service.store_media_bytes(db, storage, org.id, 1, "a.png", data, None, dedupe=True)
+    again = service.store_media_bytes(db, storage, org.id, 1, "b.png", data, None, dedupe=True)
+    other_project = service.store_media_bytes(
+        db, storage, org.id, 2, "a.png", data, None, dedupe=True
+    )
+    copy = service.store_media_bytes(db, storage, org.id, 1, "c.png", data, None)
     assert again.id == first.id
     assert len({first.id, other_project.id, copy.id}) == 3
     assert len([p for p in storage.root.rglob("*.png")]) == 3

@@ -101,9 +101,10 @@ def _iter_bytes(handle: BinaryIO, start: int, length: int) -> Iterator[bytes]:
         handle.close()
 
 
-@router.api_route(
+@router.head("/media/{media_id}", include_in_schema=False)
+@router.get(
     "/media/{media_id}",
-    methods=["GET", "HEAD"],
+    operation_id="get_media_file",
     summary="A media file, through a signed expiring link",
     response_class=Response,
     responses={

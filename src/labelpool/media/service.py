@@ -105,7 +105,7 @@ def _store_media(
     actor: User | None,
     *,
     limits: dict[MediaKind, int] | None = None,
-    dedupe: bool = True,
+    dedupe: bool = False,
     sniffed: Sniffed | None = None,
 ) -> tuple[MediaFile, bool]:
     """`store_media`, also saying whether a new file was stored (False: deduplicated)."""
@@ -173,15 +173,17 @@ def store_media(
     actor: User | None,
     *,
     limits: dict[MediaKind, int] | None = None,
-    dedupe: bool = True,
+    dedupe: bool = False,
 ) -> MediaFile:
     """Check, store and record one media file; return its row (flushed, not committed).
 
     The type comes from the content; the size limit for that type is enforced while the bytes
     stream by, and the SHA-256 is computed on the way. With `dedupe`, a file whose content the
     organization already stored for the same project is not stored twice: the existing row
-    is returned. If the caller's transaction is rolled back afterwards, the stored bytes are
-    left behind (unreferenced); `delete_media` or a sweep can remove them.
+    is returned (so callers that undo an import must not delete that row's bytes; off by
+    default, so every call creates exactly one new row and object). If the caller's
+    transaction is rolled back afterwards, the stored bytes are left behind (unreferenced):
+    delete them with `storage.delete(media.storage_key)`.
     """
     media, _ = _store_media(
         db,
@@ -207,7 +209,7 @@ def store_media_bytes(
     actor: User | None,
     *,
     limits: dict[MediaKind, int] | None = None,
-    dedupe: bool = True,
+    dedupe: bool = False,
 ) -> MediaFile:
     """`store_media` for bytes already in memory."""
     return store_media(
@@ -233,6 +235,7 @@ def store_media_folder_or_zip(
     *,
     limits: dict[MediaKind, int] | None = None,
     problems: list[MediaFileProblem] | None = None,
+    dedupe: bool = False,
 ) -> dict[str, MediaFile]:
     """Store every media file of a folder or zip; return {relative path: MediaFile}.
 
@@ -260,6 +263,7 @@ def store_media_folder_or_zip(
                     handle,
                     actor,
                     limits=limits,
+                    dedupe=dedupe,
                     sniffed=Sniffed(entry.kind, entry.content_type, _extension(entry.content_type)),
                 )
             if created:
