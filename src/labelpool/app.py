@@ -20,7 +20,7 @@ from labelpool.web.middleware import BodySizeLimitMiddleware, CsrfCookieMiddlewa
 from labelpool.web.render import STATIC_DIR
 
 API_PREFIX = "/api/v1"
-UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/(imports|media)")
+UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/imports|/projects/\d+/import")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
