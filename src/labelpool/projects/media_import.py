@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import User
 from labelpool.config import Settings
 from labelpool.errors import InvalidInput
+from labelpool.media.archives import MediaFileProblem
 from labelpool.media.service import store_media_folder_or_zip
 from labelpool.media.settings import MediaSettings
 from labelpool.media.storage import MediaStorage, storage_from_settings
@@ -40,6 +41,7 @@ class MediaRecords:
         media_fields = [f for f in fields if f.kind in MEDIA_KINDS]
         if not media_fields:
             raise InvalidInput("This project has no image, audio or video field to fill.")
+        problems: list[MediaFileProblem] = []
         stored = store_media_folder_or_zip(
             self.db,
             self.storage,
@@ -48,8 +50,18 @@ class MediaRecords:
             path,
             self.actor,
             limits=MediaSettings().size_limits,
+            problems=problems,
         )
         self.stored_keys = [media.storage_key for media in stored.values()]
+        refused = [p for p in problems if p.relative_path not in MANIFESTS]
+        if refused:
+            raise InvalidInput(
+                f"{refused[0].relative_path}: {refused[0].message}",
+                details=[
+                    {"row": None, "field": p.relative_path, "problem": p.message}
+                    for p in refused[:100]
+                ],
+            )
         references = {relative: f"media:{media.id}" for relative, media in stored.items()}
         manifest = _manifest(path)
         if manifest is not None:
