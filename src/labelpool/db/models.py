@@ -4,6 +4,14 @@ from labelpool.accounts import models as accounts_models
 from labelpool.audit import models as audit_models
 from labelpool.db.base import Base
 from labelpool.media import models as media_models
+from labelpool.notifications import models as notifications_models
 from labelpool.projects import models as projects_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "media_models", "projects_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "audit_models",
+    "media_models",
+    "notifications_models",
+    "projects_models",
+]

@@ -1,0 +1,1 @@
+"""In-app notifications (e-mail and webhooks build on these later)."""
