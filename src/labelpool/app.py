@@ -14,6 +14,7 @@ from labelpool.config import Settings, get_settings
 from labelpool.db.engine import make_engine, make_session_factory
 from labelpool.media.api import router as media_router
 from labelpool.projects.api import router as projects_api
+from labelpool.projects.pages import router as projects_pages
 from labelpool.system.api import router as system_api
 from labelpool.web.errors import install_error_handlers
 from labelpool.web.middleware import BodySizeLimitMiddleware, CsrfCookieMiddleware
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_api, prefix=API_PREFIX)
     app.include_router(media_router)
     app.include_router(accounts_pages)
+    app.include_router(projects_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(CsrfCookieMiddleware)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -173,6 +174,12 @@ def _control_summary(control: Mapping[str, Any]) -> str:
     return label
 
 
+def _counted(labels: Iterable[str]) -> list[str]:
+    """Repeated labels once, with a count: ["Rating 1 to 5 (x4)", "Text"]."""
+    counts = Counter(labels)
+    return [f"{label} \u00d7{n}" if n > 1 else label for label, n in counts.items()]
+
+
 def _template_cards() -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = []
     for family in TaskFamily:
@@ -194,7 +201,7 @@ def _template_cards() -> list[dict[str, Any]]:
                             {"name": f.name, "kind": f.kind.value, "required": f.required}
                             for f in t.data_fields
                         ],
-                        "controls": [_control_summary(c) for c in t.controls],
+                        "controls": _counted(_control_summary(c) for c in t.controls),
                     }
                     for t in templates
                 ],
@@ -226,8 +233,15 @@ def _answer_text(control: Mapping[str, Any] | None, answer: Any) -> str:
         return ", ".join(_label_of(control, v) for v in values)
     if kind == "text" and isinstance(answer, str):
         return answer
-    if kind in ("boxes", "spans", "regions", "tracks") and isinstance(answer, list):
-        noun = {"boxes": "box", "spans": "span", "regions": "region", "tracks": "track"}[kind]
+    if kind == "regions" and isinstance(answer, list):
+        parts = [
+            f"{_label_of(control, r.get('label'))} {r.get('start')}\u2013{r.get('end')} s"
+            for r in answer
+            if isinstance(r, dict)
+        ]
+        return "; ".join(parts) if parts else "No regions"
+    if kind in ("boxes", "spans", "tracks") and isinstance(answer, list):
+        noun = {"boxes": "box", "spans": "span", "tracks": "track"}[kind]
         labels = ", ".join(
             _label_of(control, a.get("label")) for a in answer if isinstance(a, dict)
         )
@@ -332,8 +346,18 @@ def _condition_text(condition: Any, controls: Mapping[str, Mapping[str, Any]]) -
     return f"Shown only when “{title}” ({name}) is {answers}."
 
 
+SETTING_WORDS = {
+    "na_option": "N/A allowed",
+    "multiline": "multi-line",
+    "multiple": "several answers",
+    "allow_text": "free text allowed",
+    "allow_tie": "ties allowed",
+    "allow_overlap": "overlaps allowed",
+}
+
+
 def _setting_text(key: str, value: Any) -> str:
-    words = key.replace("_", " ")
+    words = SETTING_WORDS.get(key, key.replace("_", " "))
     if value is True:
         return words
     return f"{words}: {value if isinstance(value, str | int | float) else _compact(value, 80)}"
@@ -497,7 +521,7 @@ def _project_context(
     if tab == "items":
         page = service.list_items(db, project, after_id=after, limit=ITEMS_PER_PAGE + 1)
         fields = list(project.data_fields)
-        media_only = all(f["kind"] in ("image", "video") for f in fields)
+        media_only = all(f["kind"] in ("image", "video", "audio") for f in fields)
         context["items"] = [
             _item_view(i, fields, controls, settings.signing_key) for i in page[:ITEMS_PER_PAGE]
         ]

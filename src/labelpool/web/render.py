@@ -26,9 +26,9 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 NAV_BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CONTRIBUTOR: [("Dashboard", "/")],
-    Role.REVIEWER: [("Dashboard", "/")],
-    Role.REQUESTER: [("Dashboard", "/")],
-    Role.ADMIN: [("Dashboard", "/"), ("Users", "/admin/users")],
+    Role.REVIEWER: [("Dashboard", "/"), ("Projects", "/projects")],
+    Role.REQUESTER: [("Dashboard", "/"), ("Projects", "/projects")],
+    Role.ADMIN: [("Dashboard", "/"), ("Projects", "/projects"), ("Users", "/admin/users")],
 }
 COMMON_NAV = [("Account", "/account")]
 
