@@ -79,9 +79,7 @@ def test_parquet_input(tmp_path):
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
-    table = pa.table(
-        {"worker": ["w1", "w2", "w3"], "task": ["t1", "t1", "t1"], "label": [2, 2, 1]}
-    )
+    table = pa.table({"worker": ["w1", "w2", "w3"], "task": ["t1", "t1", "t1"], "label": [2, 2, 1]})
     src = tmp_path / "labels.parquet"
     pq.write_table(table, src)
     out = tmp_path / "out.csv"

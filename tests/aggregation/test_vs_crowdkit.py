@@ -53,7 +53,7 @@ def test_wawa_matches_crowdkit(name):
 
 @pytest.mark.parametrize("name", CATEGORICAL)
 def test_dawid_skene_matches_crowdkit(name):
-    acc, ck_acc, agree, ours = _compare(name, dawid_skene, ck.DawidSkene(n_iter=100))
+    acc, ck_acc, agree, _ = _compare(name, dawid_skene, ck.DawidSkene(n_iter=100))
     assert acc >= ck_acc
     assert agree >= 0.995
     assert acc > load(name).accuracy(majority_vote(*_codes(name)).labels) - 0.01

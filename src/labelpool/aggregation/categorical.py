@@ -18,7 +18,7 @@ IntArray = npt.NDArray[np.int64]
 
 
 def _labels_from_probas(probas: FloatArray, answered: npt.NDArray[np.bool_]) -> IntArray:
-    labels = np.argmax(probas, axis=1).astype(np.int64)
+    labels: IntArray = np.argmax(probas, axis=1).astype(np.int64)
     labels[~answered] = -1
     return labels
 
@@ -70,7 +70,9 @@ def agreement(data: CategoricalData, labels: IntArray) -> FloatArray:
 def _normalise(votes: FloatArray) -> FloatArray:
     total = votes.sum(axis=1, keepdims=True)
     k = votes.shape[1]
-    return np.divide(votes, total, out=np.full_like(votes, 1.0 / max(k, 1)), where=total > 0)
+    out: FloatArray = np.full_like(votes, 1.0 / max(k, 1))
+    np.divide(votes, total, out=out, where=total > 0)
+    return out
 
 
 def majority_vote(

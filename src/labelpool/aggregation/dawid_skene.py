@@ -64,7 +64,7 @@ def expand_items(probas: FloatArray, kept: IntArray | None, n_items: int) -> Flo
 
 
 def softmax_rows(log_lik: FloatArray) -> FloatArray:
-    z = log_lik - log_lik.max(axis=1, keepdims=True)
+    z: FloatArray = log_lik - log_lik.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
@@ -84,9 +84,7 @@ def _ds_errors(cells: FloatArray, observed: npt.NDArray[np.bool_], k: int) -> Fl
     return out
 
 
-def _one_coin_errors(
-    skills: FloatArray, observed: npt.NDArray[np.bool_], k: int
-) -> FloatArray:
+def _one_coin_errors(skills: FloatArray, observed: npt.NDArray[np.bool_], k: int) -> FloatArray:
     w = skills.size
     off = (1.0 - skills) / max(k - 1, 1)
     e = np.repeat(off[:, None, None], k, axis=1).repeat(k, axis=2)
@@ -125,9 +123,7 @@ def _fit(
         cells = design.cell_sums(probas)  # (W*K, K): expected counts [w, answer, true]
         if one_coin:
             diag = cells.reshape(-1, k, k)[:, np.arange(k), np.arange(k)].sum(axis=1)
-            skills = np.divide(
-                diag, w_counts, out=np.full_like(diag, np.nan), where=w_counts > 0
-            )
+            skills = np.divide(diag, w_counts, out=np.full_like(diag, np.nan), where=w_counts > 0)
             errors = _one_coin_errors(np.nan_to_num(skills), design.observed, k)
         else:
             errors = _ds_errors(cells, design.observed, k)

@@ -65,7 +65,8 @@ def glad(
     about 40x faster than Crowd-Kit but still seconds per EM step at a million answers);
     ``"newton"`` takes ``m_step_rounds`` rounds of per-contributor Newton steps on ``alpha`` and
     per-item Fisher-scoring steps on ``beta`` (about 15x cheaper than ``"cg"``); ``"auto"`` uses
-    ``"cg"`` up to 200,000 answers and ``"newton"`` above. ``skills[w]`` is the model's mean probability that ``w`` answers correctly on
+    ``"cg"`` up to 200,000 answers and ``"newton"`` above. ``skills[w]`` is the model's mean
+    probability that ``w`` answers correctly on
     the items they did; ``extra["alpha"]`` (per contributor) and ``extra["beta"]`` (per item, NaN
     for unanswered items) are the raw parameters."""
     data = categorical_data(

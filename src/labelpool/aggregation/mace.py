@@ -44,9 +44,10 @@ def mace(
     n_contributors: int | None = None,
     n_items: int | None = None,
     n_classes: int | None = None,
-    n_restarts: int = 3,
+    n_restarts: int = 10,
     n_iter: int = 50,
-    tol: float = 1e-7,
+    restart_iter: int = 5,
+    tol: float = 1e-6,
     method: str = "em",
     alpha: float = 0.5,
     beta: float = 0.5,
@@ -59,7 +60,10 @@ def mace(
 ) -> CategoricalResult:
     """MACE by EM (``method="em"``) or variational Bayes (``method="vb"``).
 
-    A restart stops early when the mean log-likelihood per answer improves by less than ``tol``.
+    Each of the ``n_restarts`` random starts runs ``restart_iter`` iterations; the one with the
+    highest likelihood then continues for up to ``n_iter`` iterations in all, stopping early when
+    the mean log-likelihood per answer improves by less than ``tol``. ``loss_history`` holds the
+    mean log-likelihood of every restart and, last, of the final model.
     ``skills[w]`` is the estimated competence (probability of knowing the answer);
     ``extra["theta"]`` holds the ``(n_contributors, n_classes)`` spamming distributions.
     ``progress(step, total)`` is called after every iteration of every restart.
@@ -105,8 +109,10 @@ def mace(
         probas = softmax_rows(log_marg)
         know = probas.reshape(-1)[cell] * s_know / np.maximum(s_theta + s_know, 1e-300)
         spam_r = 1.0 - know
-        strategy = np.bincount(wcell, weights=spam_r, minlength=n_w * k).reshape(n_w, k)
-        knowing = np.stack(
+        strategy = np.asarray(
+            np.bincount(wcell, weights=spam_r, minlength=n_w * k), dtype=np.float64
+        ).reshape(n_w, k)
+        knowing: FloatArray = np.stack(
             [
                 np.bincount(w_idx, weights=spam_r, minlength=n_w),
                 np.bincount(w_idx, weights=know, minlength=n_w),
@@ -118,14 +124,40 @@ def mace(
     def normalise(counts: FloatArray, prior: FloatArray | float) -> FloatArray:
         if method == "vb":
             x = counts + prior
-            return np.exp(_digamma(x) - _digamma(x.sum(axis=1, keepdims=True)))
+            out: FloatArray = np.exp(_digamma(x) - _digamma(x.sum(axis=1, keepdims=True)))
+            return out
         x = counts + smooth
-        return x / x.sum(axis=1, keepdims=True)
+        norm: FloatArray = x / x.sum(axis=1, keepdims=True)
+        return norm
 
-    best: tuple[float, FloatArray, FloatArray, FloatArray] | None = None
-    total_steps = n_restarts * n_iter
-    step = 0
+    done = 0
+
+    def iterate(
+        state: tuple[float, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
+        steps: int,
+    ) -> tuple[float, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        nonlocal done
+        ll, spam, theta, log_prior, probas, strategy, knowing = state
+        for _ in range(steps):
+            spam = normalise(knowing, theta_priors)
+            theta = normalise(strategy, theta_prior)
+            if learn_priors:
+                log_prior = np.log(np.maximum(probas.mean(axis=0), 1e-10))
+            new_ll, probas, strategy, knowing = e_step(spam, theta, log_prior)
+            done += 1
+            if progress is not None:
+                progress(min(done, total_steps), total_steps)
+            converged = (new_ll - ll) / n < tol
+            ll = new_ll
+            if converged:
+                break
+        return ll, spam, theta, log_prior, probas, strategy, knowing
+
+    # Every restart runs `restart_iter` iterations; the best one is then run to convergence.
+    short = min(restart_iter, n_iter)
+    total_steps = n_restarts * short + (n_iter - short)
     history: list[float] = []
+    best = None
     for _ in range(n_restarts):
         spam = rng.uniform(1.0, 1.0 + default_noise, size=(n_w, 2))
         theta = rng.uniform(1.0, 1.0 + default_noise, size=(n_w, k))
@@ -133,24 +165,14 @@ def mace(
         theta /= theta.sum(axis=1, keepdims=True)
         log_prior = np.full(k, -np.log(k))
         ll, probas, strategy, knowing = e_step(spam, theta, log_prior)
-        for _ in range(n_iter):
-            spam = normalise(knowing, theta_priors)
-            theta = normalise(strategy, theta_prior)
-            if learn_priors:
-                log_prior = np.log(np.maximum(probas.mean(axis=0), 1e-10))
-            new_ll, probas, strategy, knowing = e_step(spam, theta, log_prior)
-            step += 1
-            if progress is not None:
-                progress(step, total_steps)
-            converged = (new_ll - ll) / n < tol
-            ll = new_ll
-            if converged:
-                break
-        history.append(ll / n)
-        if best is None or ll > best[0]:
-            best = (ll, spam, theta, log_prior)
+        state = iterate((ll, spam, theta, log_prior, probas, strategy, knowing), short)
+        history.append(state[0] / n)
+        if best is None or state[0] > best[0]:
+            best = state
     assert best is not None
-    _, spam, theta, log_prior = best
+    best = iterate(best, n_iter - short)
+    history.append(best[0] / n)
+    _, spam, theta, log_prior = best[:4]
     _, probas, _, _ = e_step(spam, theta, log_prior)
     competence = np.where(w_counts > 0, spam[:, 1] / spam.sum(axis=1), np.nan)
     return finish(

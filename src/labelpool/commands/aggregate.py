@@ -60,16 +60,12 @@ def aggregate(
     seed: int = typer.Option(0, "--seed", help="Random seed for stochastic methods (mace)."),
 ) -> None:
     if method not in METHODS:
-        typer.echo(
-            f"error: unknown method {method!r} (choose from {', '.join(METHODS)})", err=True
-        )
+        typer.echo(f"error: unknown method {method!r} (choose from {', '.join(METHODS)})", err=True)
         raise typer.Exit(2)
     from labelpool.commands.aggregate_run import AggregateError, run
 
     try:
-        report = run(
-            labels, method=method, out=out, gold=gold, workers_out=workers_out, seed=seed
-        )
+        report = run(labels, method=method, out=out, gold=gold, workers_out=workers_out, seed=seed)
     except AggregateError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -214,9 +214,10 @@ def _needs_quotes(table: Any) -> bool:
             col = col.combine_chunks()
         if pa.types.is_dictionary(col.type):
             col = col.dictionary
-        if pa.types.is_string(col.type) and pc.any(
-            pc.match_substring_regex(col, '[",\r\n]')
-        ).as_py():
+        if (
+            pa.types.is_string(col.type)
+            and pc.any(pc.match_substring_regex(col, '[",\r\n]')).as_py()
+        ):
             return True
     return False
 
@@ -289,7 +290,7 @@ class Progress:
 
 
 def _fit(
-    method: str, w: Any, t: Any, a: Any, sizes: dict[str, int], seed: int, progress: Progress
+    method: str, w: Any, t: Any, a: Any, sizes: dict[str, Any], seed: int, progress: Progress
 ) -> Any:
     if method == "mv":
         from labelpool.aggregation.categorical import majority_vote
@@ -376,7 +377,7 @@ def run(
         w, worker_names = _codes(table.column("worker"))
         t, task_names = _codes(table.column("task"))
         a, class_names = _codes(table.column("label"))
-        sizes = {
+        sizes: dict[str, Any] = {
             "n_contributors": len(worker_names),
             "n_items": len(task_names),
             "n_classes": len(class_names),
