@@ -66,22 +66,22 @@ def _decode_error(path: Path, line: int) -> InvalidInput:
 
 
 def read_jsonl(path: Path, progress: Progress | None = None) -> Records:
-    done = 0
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
-            done += len(line)
             if progress is not None and number % 10_000 == 0:
-                progress(done)
-            if not line.strip():
-                continue
+                progress(handle.tell())
             try:
-                yield number, orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
+                record = loads(line)
+            except decode_error as exc:
+                if not line.strip():
+                    continue
                 if _is_not_utf8(line):
                     raise _decode_error(path, number) from None
-                yield number, Malformed(f"is not valid JSON ({exc.msg})")
-    if progress is not None:
-        progress(done)
+                record = Malformed(f"is not valid JSON ({exc.msg})")
+            yield number, record
+        if progress is not None:
+            progress(handle.tell())
 
 
 def read_json_array(path: Path, progress: Progress | None = None) -> Records:
@@ -237,7 +237,3 @@ class Malformed:
 
     def __init__(self, problem: str) -> None:
         self.problem = problem
-
-
-def is_malformed(record: Any) -> str | None:
-    return record.problem if isinstance(record, Malformed) else None

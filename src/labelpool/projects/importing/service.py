@@ -208,10 +208,13 @@ def _read_and_check(
 ) -> None:
     seen_ids: set[int] = set()
     batch: list[CheckedRow] = []
+    check = checker.check
     for row, raw in records:
         tally.read += 1
-        problem = readers.is_malformed(raw)
-        result = [RowError(row, None, problem)] if problem else checker.check(row, raw)
+        if type(raw) is readers.Malformed:
+            result: CheckedRow | list[RowError] = [RowError(row, None, raw.problem)]
+        else:
+            result = check(row, raw)
         if isinstance(result, list):
             tally.refuse(result)
             continue
