@@ -1,8 +1,10 @@
 """Import every ORM module so `Base.metadata` is complete (for Alembic and tests)."""
 
 from labelpool.accounts import models as accounts_models
+from labelpool.assessments import models as assessments_models
 from labelpool.audit import models as audit_models
 from labelpool.db.base import Base
+from labelpool.guidelines import models as guidelines_models
 from labelpool.media import models as media_models
 from labelpool.notifications import models as notifications_models
 from labelpool.projects import models as projects_models
@@ -10,7 +12,9 @@ from labelpool.projects import models as projects_models
 __all__ = [
     "Base",
     "accounts_models",
+    "assessments_models",
     "audit_models",
+    "guidelines_models",
     "media_models",
     "notifications_models",
     "projects_models",

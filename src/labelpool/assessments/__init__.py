@@ -1,0 +1,1 @@
+"""Assessments: skill and qualification tests, attempts, grading, retakes, qualifications."""

@@ -1,0 +1,1 @@
+"""Guidelines: versioned Markdown with numbered sections, examples, questions and answers."""
