@@ -153,15 +153,48 @@ def read_table(path: Path, required: tuple[str, ...], what: str) -> Any:
 
     for name in required:
         col = table.column(name).chunk(0)
-        empty_code = pc.index(col.dictionary, "").as_py()
-        if empty_code >= 0:
-            row = int(pc.index(col.indices, empty_code).as_py())
+        # Vectorised look-ups only: a Python scalar here (pc.index) would import pandas (0.3 s).
+        empty = np.flatnonzero(as_numpy(pc.binary_length(col.dictionary)) == 0)
+        if empty.size:
+            indices = as_numpy(col.indices)
+            row = int(np.flatnonzero(indices == empty[0])[0])
             context = ""
             if name != "task" and "task" in required:
                 context = f" for task {table.column('task')[row].as_py()!r}"
             problem = "task with no label" if name == "label" else f"empty {name}"
             raise AggregateError(f"{path}: line {_line_of_row(path, row)}: {problem}{context}")
     return table
+
+
+_NUMPY_TYPES = {
+    "int8": np.int8,
+    "int16": np.int16,
+    "int32": np.int32,
+    "int64": np.int64,
+    "float": np.float32,
+    "double": np.float64,
+}
+
+
+def as_numpy(array: Any) -> npt.NDArray[Any]:
+    """A zero-copy NumPy view of a null-free numeric Arrow array.
+
+    PyArrow's own conversions (`to_numpy`, `pa.array`) import pandas on first use, which costs
+    a third of a second of start-up; going through the buffers does not.
+    """
+    dtype = np.dtype(_NUMPY_TYPES[str(array.type)])
+    data = array.buffers()[1]
+    return np.frombuffer(data, dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize)
+
+
+def from_numpy(values: npt.NDArray[Any]) -> Any:
+    """An Arrow array over a NumPy array's memory (see `as_numpy` for why not `pa.array`)."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    kind = next(name for name, t in _NUMPY_TYPES.items() if np.dtype(t) == values.dtype)
+    arrow_type = {"float": pa.float32(), "double": pa.float64()}.get(kind) or getattr(pa, kind)()
+    return pa.Array.from_buffers(arrow_type, len(values), [None, pa.py_buffer(values)])
 
 
 def _first_line(exc: BaseException) -> str:
@@ -175,7 +208,7 @@ def _codes(column: Any) -> tuple[npt.NDArray[np.int64], Any]:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    codes = as_numpy(encoded.indices).astype(np.int64)
     return codes, encoded.dictionary
 
 
@@ -325,15 +358,15 @@ def _workers_table(result: Any, method: str, worker_names: Any, classes: list[st
     n_w = len(worker_names)
     columns: dict[str, Any] = {
         "worker": worker_names,
-        "answers": pa.array(np.bincount(w, minlength=n_w)),
-        "skill": pa.array(np.round(result.skills, 6)),
+        "answers": from_numpy(np.bincount(w, minlength=n_w).astype(np.int64)),
+        "skill": from_numpy(np.round(result.skills, 6)),
     }
     if method == "glad":
-        columns["alpha"] = pa.array(np.round(result.extra["alpha"], 6))
+        columns["alpha"] = from_numpy(np.round(result.extra["alpha"], 6))
     if result.confusion is not None and method == "ds":
         for i, true in enumerate(classes):
             for j, ans in enumerate(classes):
-                columns[f"p({ans}|{true})"] = pa.array(np.round(result.confusion[:, i, j], 6))
+                columns[f"p({ans}|{true})"] = from_numpy(np.round(result.confusion[:, i, j], 6))
     return pa.table(columns)
 
 
@@ -344,13 +377,14 @@ def _accuracy(gold_path: Path, task_names: Any, labels: Any) -> list[str]:
     gold = read_table(gold_path, GOLD_REQUIRED, "gold")
     gold = pa.table({c: gold.column(c).cast(pa.string()) for c in GOLD_REQUIRED})
     labels = labels.cast(pa.string())
-    predicted = pa.table({"task": task_names, "predicted": labels})
-    joined = gold.join(predicted, keys="task", join_type="inner")
+    # A look-up rather than a table join: joins load pyarrow.dataset, which imports pandas.
+    positions = pc.index_in(gold.column("task"), value_set=task_names.cast(pa.string()))
+    predicted = labels.take(positions)
     n_gold = gold.num_rows
-    n = joined.num_rows
+    n = n_gold - positions.null_count
     if n == 0:
         return [f"gold: none of the {n_gold} gold tasks has labels; accuracy not computed"]
-    hits = int(pc.sum(pc.equal(joined.column("label"), joined.column("predicted"))).as_py() or 0)
+    hits = int(pc.sum(pc.equal(gold.column("label"), predicted)).as_py() or 0)
     line = f"accuracy: {hits / n:.4f} ({hits}/{n} gold tasks)"
     if n < n_gold:
         line += f"; {n_gold - n} gold tasks have no labels and were skipped"
@@ -385,10 +419,10 @@ def run(
         progress.set_stage(method)
         result = _fit(method, w, t, a, sizes, seed, progress)
         progress.set_stage("writing")
-        label_col = class_names.take(pa.array(result.labels))
+        label_col = class_names.take(from_numpy(result.labels.astype(np.int64)))
         conf = np.round(result.confidence, 6)
         write_csv(
-            pa.table({"task": task_names, "label": label_col, "confidence": pa.array(conf)}),
+            pa.table({"task": task_names, "label": label_col, "confidence": from_numpy(conf)}),
             out,
         )
         if workers_out is not None:
