@@ -11,6 +11,8 @@ from labelpool import __version__
 from labelpool.accounts.api import router as accounts_api
 from labelpool.accounts.pages import router as accounts_pages
 from labelpool.config import Settings, get_settings
+from labelpool.contributors.api import router as contributors_api
+from labelpool.contributors.pages import router as contributors_pages
 from labelpool.db.engine import make_engine, make_session_factory
 from labelpool.media.api import router as media_router
 from labelpool.projects.api import router as projects_api
@@ -44,9 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_api, prefix=API_PREFIX)
     app.include_router(accounts_api, prefix=API_PREFIX)
     app.include_router(projects_api, prefix=API_PREFIX)
+    app.include_router(contributors_api, prefix=API_PREFIX)
     app.include_router(media_router)
     app.include_router(accounts_pages)
     app.include_router(projects_pages)
+    app.include_router(contributors_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(CsrfCookieMiddleware)

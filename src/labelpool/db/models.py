@@ -3,6 +3,7 @@
 from labelpool.accounts import models as accounts_models
 from labelpool.assessments import models as assessments_models
 from labelpool.audit import models as audit_models
+from labelpool.contributors import models as contributors_models
 from labelpool.db.base import Base
 from labelpool.guidelines import models as guidelines_models
 from labelpool.media import models as media_models
@@ -14,6 +15,7 @@ __all__ = [
     "accounts_models",
     "assessments_models",
     "audit_models",
+    "contributors_models",
     "guidelines_models",
     "media_models",
     "notifications_models",

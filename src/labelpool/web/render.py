@@ -25,10 +25,19 @@ FLASH_COOKIE = "lp_flash"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 NAV_BY_ROLE: dict[Role, list[tuple[str, str]]] = {
-    Role.CONTRIBUTOR: [("Dashboard", "/")],
+    Role.CONTRIBUTOR: [
+        ("Dashboard", "/"),
+        ("My application", "/profile"),
+        ("Account review", "/review"),
+    ],
     Role.REVIEWER: [("Dashboard", "/"), ("Projects", "/projects")],
     Role.REQUESTER: [("Dashboard", "/"), ("Projects", "/projects")],
-    Role.ADMIN: [("Dashboard", "/"), ("Projects", "/projects"), ("Users", "/admin/users")],
+    Role.ADMIN: [
+        ("Dashboard", "/"),
+        ("Projects", "/projects"),
+        ("Reviews", "/admin/reviews"),
+        ("Users", "/admin/users"),
+    ],
 }
 COMMON_NAV = [("Account", "/account")]
 

@@ -1,0 +1,922 @@
+"""Contributor logic: profiles, account review checks, account states, identity documents.
+
+Services never commit; the caller's unit of work (request or CLI command) does.
+
+What a contributor can do when a check fails: a failed rule check (profile, device, location)
+is re-evaluated whenever the contributor saves the profile or submits again, so fixing the
+profile fixes the check. A failed identity check reopens when a new document is uploaded. A
+failed language check stays failed until an admin decides again or a language test passes it
+(`pass_check`). The account stays under review (never goes back to applied) until every check
+has passed; then it becomes active on its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import BinaryIO
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import User
+from labelpool.audit.service import record
+from labelpool.config import Settings
+from labelpool.contributors.enums import (
+    CheckName,
+    CheckStatus,
+    ContributorState,
+    DeviceKind,
+    OperatingSystem,
+    Proficiency,
+)
+from labelpool.contributors.models import (
+    AccountStateChange,
+    ContributorDevice,
+    ContributorLanguage,
+    ContributorProfile,
+    IdentityDocument,
+    VerificationCheck,
+)
+from labelpool.contributors.review import (
+    Completeness,
+    ProfileFacts,
+    evaluate_rules,
+    identity_decision,
+    language_decision,
+    profile_completeness,
+)
+from labelpool.contributors.settings import ReviewSettings
+from labelpool.contributors.states import ADMIN_MOVES, transition_problem
+from labelpool.db.types import utcnow
+from labelpool.enums import Role
+from labelpool.errors import Conflict, InvalidInput, NotFound
+from labelpool.media.sniff import SNIFF_BYTES, format_bytes, sniff
+from labelpool.media.storage import MediaStorage, Readable, check_key
+from labelpool.notifications.service import notify
+
+REVIEW_LINK = "/review"
+SYSTEM_NAME = "labelpool"
+PDF_MAGIC = b"%PDF-"
+DOCUMENT_KINDS = "an image (JPEG, PNG, GIF, WebP) or a PDF"
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    """A whole profile as validated by `schemas.ProfileIn` (every field replaces the stored one)."""
+
+    country: str | None = None
+    languages: Sequence[tuple[str, Proficiency]] = ()
+    primary_domain: str | None = None
+    secondary_skills: Sequence[str] = ()
+    experience: str = ""
+    devices: Sequence[tuple[DeviceKind, OperatingSystem]] = ()
+    headphones: bool = False
+    microphone: bool = False
+    weekly_hours: int | None = None
+    time_zone: str | None = None
+
+
+@dataclass(frozen=True)
+class ContributorSummary:
+    """What matching and eligibility need to know about one contributor (read-only)."""
+
+    user_id: int
+    state: ContributorState
+    country: str | None
+    languages: dict[str, Proficiency]
+    primary_domain: str | None
+    secondary_skills: tuple[str, ...]
+    devices: tuple[tuple[DeviceKind, OperatingSystem], ...]
+    headphones: bool
+    microphone: bool
+    weekly_hours: int | None
+    time_zone: str | None
+    checks: dict[CheckName, CheckStatus] = field(default_factory=dict)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == ContributorState.ACTIVE
+
+    def speaks(self, language: str, minimum: Proficiency = Proficiency.BASIC) -> bool:
+        found = self.languages.get(language)
+        return found is not None and found.rank >= Proficiency(minimum).rank
+
+    @property
+    def device_kinds(self) -> frozenset[DeviceKind]:
+        return frozenset(kind for kind, _ in self.devices)
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+
+def _require_contributor(user: User) -> None:
+    if user.role != Role.CONTRIBUTOR:
+        raise NotFound(f"User {user.id} is not a contributor.")
+
+
+def get_profile(db: Session, user_id: int) -> ContributorProfile | None:
+    return db.scalar(select(ContributorProfile).where(ContributorProfile.user_id == user_id))
+
+
+def get_contributor_profile(db: Session, user_id: int) -> ContributorProfile:
+    """The profile of a contributor, for admins (created when the contributor has none yet)."""
+    user = db.get(User, user_id)
+    if user is None or user.role != Role.CONTRIBUTOR:
+        raise NotFound(f"No contributor with id {user_id}.")
+    return get_or_create_profile(db, user)
+
+
+def get_or_create_profile(db: Session, user: User) -> ContributorProfile:
+    """The contributor's profile, created empty (state applied, every check pending) if new."""
+    _require_contributor(user)
+    profile = get_profile(db, user.id)
+    if profile is not None:
+        return profile
+    profile = ContributorProfile(
+        user_id=user.id, state=ContributorState.APPLIED, secondary_skills=[], experience=""
+    )
+    db.add(profile)
+    db.flush()
+    ensure_checks(db, user.id)
+    db.add(
+        AccountStateChange(
+            user_id=user.id,
+            from_state=None,
+            to_state=ContributorState.APPLIED,
+            actor_id=user.id,
+            reason="Started the application.",
+            details={},
+        )
+    )
+    db.flush()
+    return profile
+
+
+def profile_facts(profile: ContributorProfile) -> ProfileFacts:
+    return ProfileFacts(
+        country=profile.country,
+        languages=tuple((lang.language, lang.proficiency) for lang in profile.languages),
+        primary_domain=profile.primary_domain,
+        secondary_skills=tuple(profile.secondary_skills or ()),
+        experience=profile.experience or "",
+        devices=tuple((d.kind, d.os) for d in profile.devices),
+        headphones=profile.headphones,
+        microphone=profile.microphone,
+        weekly_hours=profile.weekly_hours,
+        time_zone=profile.time_zone,
+    )
+
+
+def completeness(profile: ContributorProfile) -> Completeness:
+    return profile_completeness(profile_facts(profile))
+
+
+def update_profile(
+    db: Session,
+    user: User,
+    data: ProfileInput,
+    settings: ReviewSettings,
+    *,
+    now: datetime | None = None,
+) -> ContributorProfile:
+    """Replace the profile. After the application was submitted, the rules run again."""
+    profile = get_or_create_profile(db, user)
+    profile.country = data.country
+    profile.primary_domain = data.primary_domain
+    profile.secondary_skills = list(data.secondary_skills)
+    profile.experience = data.experience
+    profile.headphones = data.headphones
+    profile.microphone = data.microphone
+    profile.weekly_hours = data.weekly_hours
+    profile.time_zone = data.time_zone
+    profile.updated_at = now or utcnow()
+
+    wanted_languages = dict(data.languages)
+    for lang in list(profile.languages):
+        if lang.language not in wanted_languages:
+            profile.languages.remove(lang)
+        else:
+            lang.proficiency = wanted_languages.pop(lang.language)
+    for code, proficiency in wanted_languages.items():
+        profile.languages.append(ContributorLanguage(language=code, proficiency=proficiency))
+
+    wanted_devices = list(dict.fromkeys(data.devices))
+    for device in list(profile.devices):
+        if (device.kind, device.os) in wanted_devices:
+            wanted_devices.remove((device.kind, device.os))
+        else:
+            profile.devices.remove(device)
+    for kind, os in wanted_devices:
+        profile.devices.append(ContributorDevice(kind=kind, os=os))
+    db.flush()
+    record(db, "contributor.profile_updated", "user", user.id, actor_id=user.id)
+    if profile.state != ContributorState.APPLIED:
+        run_rules(db, profile, settings, now=now)
+    return profile
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def ensure_checks(db: Session, user_id: int) -> dict[CheckName, VerificationCheck]:
+    """Every check of the contributor, keyed by name (missing ones are created pending)."""
+    found = {
+        c.name: c
+        for c in db.scalars(select(VerificationCheck).where(VerificationCheck.user_id == user_id))
+    }
+    for name in CheckName:
+        if name not in found:
+            check = VerificationCheck(
+                user_id=user_id,
+                name=name,
+                status=CheckStatus.PENDING,
+                reason="Submit your application to start the review.",
+            )
+            db.add(check)
+            found[name] = check
+    db.flush()
+    return {name: found[name] for name in CheckName}
+
+
+def _set(
+    check: VerificationCheck,
+    status: CheckStatus,
+    reason: str,
+    actor_id: int | None,
+    now: datetime,
+) -> bool:
+    changed = (check.status, check.reason, check.decided_by_id) != (status, reason, actor_id)
+    if changed:
+        check.status = status
+        check.reason = reason
+        check.decided_by_id = actor_id
+        check.decided_at = now
+    return changed
+
+
+def run_rules(
+    db: Session,
+    profile: ContributorProfile,
+    settings: ReviewSettings,
+    *,
+    now: datetime | None = None,
+) -> dict[CheckName, VerificationCheck]:
+    """Decide what rules can decide, then activate the account if every check has passed.
+
+    A check an admin passed by hand is kept; rules re-evaluate every other rule check.
+    Language and identity are only moved between pending and needs review here.
+    """
+    now = now or utcnow()
+    facts = profile_facts(profile)
+    checks = ensure_checks(db, profile.user_id)
+    for name, decision in evaluate_rules(facts, settings).items():
+        check = checks[name]
+        if check.decided_by_id is not None and check.status == CheckStatus.PASSED:
+            continue
+        _set(check, decision.status, decision.reason, None, now)
+    open_statuses = (CheckStatus.PENDING, CheckStatus.NEEDS_REVIEW)
+    language = checks[CheckName.LANGUAGE_VERIFIED]
+    if language.status in open_statuses:
+        decision = language_decision(facts)
+        _set(language, decision.status, decision.reason, None, now)
+    identity = checks[CheckName.IDENTITY_VERIFIED]
+    if identity.status in open_statuses:
+        decision = identity_decision(current_identity_document(db, profile.user_id) is not None)
+        _set(identity, decision.status, decision.reason, None, now)
+    db.flush()
+    record(
+        db,
+        "contributor.rules_run",
+        "user",
+        profile.user_id,
+        details={name.value: checks[name].status.value for name in CheckName},
+    )
+    maybe_activate(db, profile, now=now)
+    return checks
+
+
+def checks_of(db: Session, user_id: int) -> list[VerificationCheck]:
+    return list(ensure_checks(db, user_id).values())
+
+
+def _notify_check(db: Session, check: VerificationCheck) -> None:
+    if check.status == CheckStatus.FAILED:
+        notify(
+            db,
+            [check.user_id],
+            "account.check_failed",
+            f"{check.name.label}: not passed",
+            check.reason,
+            REVIEW_LINK,
+        )
+
+
+def decide_check(
+    db: Session,
+    admin: User,
+    user_id: int,
+    name: CheckName,
+    status: CheckStatus,
+    reason: str,
+    *,
+    settings: ReviewSettings,
+    storage: MediaStorage | None,
+    now: datetime | None = None,
+) -> VerificationCheck:
+    """An admin passes or fails a check (or sends it back to review) with a reason.
+
+    Deciding identity deletes the contributor's identity documents now (or schedules it when
+    `identity_retention_days` > 0).
+    """
+    now = now or utcnow()
+    profile = get_contributor_profile(db, user_id)
+    reason = reason.strip()
+    if status == CheckStatus.PENDING:
+        raise InvalidInput(
+            "An admin can set a check to passed, failed or needs review, not pending.",
+            details={"field": "status"},
+        )
+    if status == CheckStatus.FAILED and not reason:
+        raise InvalidInput(
+            "Say why the check failed; the contributor sees the reason.",
+            details={"field": "reason"},
+        )
+    if (
+        name == CheckName.IDENTITY_VERIFIED
+        and status == CheckStatus.PASSED
+        and current_identity_document(db, user_id) is None
+    ):
+        raise Conflict(
+            "Identity cannot be verified without an identity document; the contributor "
+            "has not uploaded one (or it was already deleted).",
+            details={"check": name.value},
+        )
+    reason = reason or ("Passed by an admin." if status == CheckStatus.PASSED else "")
+    check = ensure_checks(db, user_id)[name]
+    _set(check, status, reason, admin.id, now)
+    db.flush()
+    record(
+        db,
+        "contributor.check_decided",
+        "user",
+        user_id,
+        actor_id=admin.id,
+        reason=reason or None,
+        details={"check": name.value, "status": status.value},
+    )
+    if name == CheckName.IDENTITY_VERIFIED and status != CheckStatus.NEEDS_REVIEW:
+        _documents_decided(db, user_id, storage, settings, now, actor_id=admin.id)
+    _notify_check(db, check)
+    maybe_activate(db, profile, now=now)
+    return check
+
+
+def pass_check(
+    db: Session,
+    user_id: int,
+    check: CheckName,
+    reason: str,
+    actor: User | None,
+    *,
+    now: datetime | None = None,
+) -> VerificationCheck:
+    """Pass a check from elsewhere, e.g. a passed language test (`actor` None = the system).
+
+    Activates the account when this was the last check standing.
+    """
+    now = now or utcnow()
+    profile = get_contributor_profile(db, user_id)
+    found = ensure_checks(db, user_id)[check]
+    _set(found, CheckStatus.PASSED, reason.strip() or "Passed.", actor.id if actor else None, now)
+    db.flush()
+    record(
+        db,
+        "contributor.check_passed",
+        "user",
+        user_id,
+        actor_id=actor.id if actor else None,
+        reason=reason,
+        details={"check": check.value},
+    )
+    if check == CheckName.IDENTITY_VERIFIED:
+        _documents_decided(
+            db, user_id, None, ReviewSettings(), now, actor_id=actor.id if actor else None
+        )
+    maybe_activate(db, profile, now=now)
+    return found
+
+
+# --- account states -------------------------------------------------------------------------
+
+
+def _move(
+    db: Session,
+    profile: ContributorProfile,
+    target: ContributorState,
+    actor_id: int | None,
+    reason: str,
+    now: datetime,
+    details: dict[str, object] | None = None,
+) -> AccountStateChange:
+    if problem := transition_problem(profile.state, target):
+        raise Conflict(problem, details={"state": profile.state.value, "target": target.value})
+    change = AccountStateChange(
+        user_id=profile.user_id,
+        from_state=profile.state,
+        to_state=target,
+        actor_id=actor_id,
+        reason=reason,
+        details=details or {},
+        created_at=now,
+    )
+    profile.state = target
+    db.add(change)
+    db.flush()
+    record(
+        db,
+        "contributor.state_changed",
+        "user",
+        profile.user_id,
+        actor_id=actor_id,
+        reason=reason,
+        details={
+            "from": change.from_state.value if change.from_state else None,
+            "to": target.value,
+        },
+    )
+    return change
+
+
+def _unpassed(db: Session, user_id: int) -> list[VerificationCheck]:
+    return [c for c in ensure_checks(db, user_id).values() if c.status != CheckStatus.PASSED]
+
+
+def maybe_activate(
+    db: Session, profile: ContributorProfile, *, now: datetime | None = None
+) -> AccountStateChange | None:
+    """Under review and every check passed: the system activates the account and says so."""
+    if profile.state != ContributorState.UNDER_REVIEW or _unpassed(db, profile.user_id):
+        return None
+    change = _move(
+        db,
+        profile,
+        ContributorState.ACTIVE,
+        None,
+        "Every account check passed: " + ", ".join(n.label.lower() for n in CheckName) + ".",
+        now or utcnow(),
+        {"automatic": True},
+    )
+    notify(
+        db,
+        [profile.user_id],
+        "account.activated",
+        "Your account is active",
+        "Every check of your application passed. You can now take skill and qualification "
+        "tests and join projects.",
+        REVIEW_LINK,
+    )
+    return change
+
+
+def submit_application(
+    db: Session, user: User, settings: ReviewSettings, *, now: datetime | None = None
+) -> ContributorProfile:
+    """Submit (applied -> under review) or, while under review, submit again: the rules run.
+
+    Refused while the profile is incomplete (the error lists what is missing).
+    """
+    now = now or utcnow()
+    profile = get_or_create_profile(db, user)
+    if profile.state in (ContributorState.ACTIVE, ContributorState.SUSPENDED):
+        raise Conflict(
+            f"Your account is {profile.state.label.lower()}; there is no application to submit.",
+            details={"state": profile.state.value},
+        )
+    result = completeness(profile)
+    if not result.complete:
+        raise InvalidInput(
+            f"Your profile is {result.percent}% complete. Before you submit: "
+            + " ".join(result.missing),
+            details={"missing": result.missing, "percent": result.percent},
+            code="profile_incomplete",
+        )
+    if profile.state == ContributorState.APPLIED:
+        profile.submitted_at = now
+        _move(
+            db, profile, ContributorState.UNDER_REVIEW, user.id, "Submitted the application.", now
+        )
+    else:
+        record(db, "contributor.resubmitted", "user", user.id, actor_id=user.id)
+    run_rules(db, profile, settings, now=now)
+    return profile
+
+
+def change_state(
+    db: Session,
+    admin: User,
+    user_id: int,
+    target: ContributorState,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> AccountStateChange:
+    """An admin activates, suspends or reinstates an account, always with a reason."""
+    now = now or utcnow()
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            "Give a reason; the contributor sees it in their account history.",
+            details={"field": "reason"},
+        )
+    profile = get_contributor_profile(db, user_id)
+    if problem := transition_problem(profile.state, target):
+        raise Conflict(problem, details={"state": profile.state.value, "target": target.value})
+    if (profile.state, target) not in ADMIN_MOVES:
+        raise Conflict(
+            "Only the contributor can submit their application.",
+            details={"state": profile.state.value, "target": target.value},
+        )
+    if target == ContributorState.ACTIVE and (open_checks := _unpassed(db, user_id)):
+        names = ", ".join(c.name.label.lower() for c in open_checks)
+        raise Conflict(
+            f"The account can become active only when every check has passed; still open: {names}.",
+            details={"checks": [c.name.value for c in open_checks]},
+        )
+    change = _move(db, profile, target, admin.id, reason, now)
+    title = {
+        ContributorState.SUSPENDED: "Your account is suspended",
+        ContributorState.ACTIVE: "Your account is active",
+    }[target]
+    notify(db, [user_id], f"account.{target.value}", title, reason, REVIEW_LINK)
+    return change
+
+
+def state_history(db: Session, user_id: int) -> list[AccountStateChange]:
+    """Every state change of the account, newest first."""
+    return list(
+        db.scalars(
+            select(AccountStateChange)
+            .where(AccountStateChange.user_id == user_id)
+            .order_by(AccountStateChange.created_at.desc(), AccountStateChange.id.desc())
+        )
+    )
+
+
+def actor_names(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(db.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
+
+
+# --- reading, for matching and eligibility ----------------------------------------------------
+
+
+def contributor_state(db: Session, user_id: int) -> ContributorState | None:
+    """The account state, or None when the user has never opened an application."""
+    return db.scalar(select(ContributorProfile.state).where(ContributorProfile.user_id == user_id))
+
+
+def is_active(db: Session, user_id: int) -> bool:
+    return contributor_state(db, user_id) == ContributorState.ACTIVE
+
+
+def contributor_summary(db: Session, user_id: int) -> ContributorSummary | None:
+    """Country, languages, skills, devices, availability, state and checks of one contributor."""
+    profile = get_profile(db, user_id)
+    if profile is None:
+        return None
+    facts = profile_facts(profile)
+    checks = {
+        c.name: c.status
+        for c in db.scalars(select(VerificationCheck).where(VerificationCheck.user_id == user_id))
+    }
+    return ContributorSummary(
+        user_id=user_id,
+        state=profile.state,
+        country=facts.country,
+        languages=dict(facts.languages),
+        primary_domain=facts.primary_domain,
+        secondary_skills=facts.secondary_skills,
+        devices=facts.devices,
+        headphones=facts.headphones,
+        microphone=facts.microphone,
+        weekly_hours=facts.weekly_hours,
+        time_zone=facts.time_zone,
+        checks=checks,
+    )
+
+
+# --- the admin queue --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    user: User
+    profile: ContributorProfile
+    checks: dict[CheckName, VerificationCheck]
+
+    @property
+    def needs_review(self) -> list[CheckName]:
+        return [n for n, c in self.checks.items() if c.status == CheckStatus.NEEDS_REVIEW]
+
+    @property
+    def failed(self) -> list[CheckName]:
+        return [n for n, c in self.checks.items() if c.status == CheckStatus.FAILED]
+
+    @property
+    def passed(self) -> int:
+        return sum(c.status == CheckStatus.PASSED for c in self.checks.values())
+
+
+def review_queue(db: Session, *, everyone: bool = False, limit: int = 200) -> list[QueueRow]:
+    """Submitted applications with a check waiting for an admin, or still under review, oldest
+    submission first. `everyone` lists every contributor who has submitted."""
+    waiting = exists().where(
+        VerificationCheck.user_id == ContributorProfile.user_id,
+        VerificationCheck.status == CheckStatus.NEEDS_REVIEW,
+    )
+    query = (
+        select(User, ContributorProfile)
+        .join(ContributorProfile, ContributorProfile.user_id == User.id)
+        .where(ContributorProfile.state != ContributorState.APPLIED)
+        .order_by(func.coalesce(ContributorProfile.submitted_at, ContributorProfile.created_at))
+        .limit(limit)
+    )
+    if not everyone:
+        query = query.where(or_(waiting, ContributorProfile.state == ContributorState.UNDER_REVIEW))
+    rows = db.execute(query).all()
+    ids = [user.id for user, _ in rows]
+    by_user: dict[int, dict[CheckName, VerificationCheck]] = {i: {} for i in ids}
+    if ids:
+        for check in db.scalars(
+            select(VerificationCheck).where(VerificationCheck.user_id.in_(ids))
+        ):
+            by_user[check.user_id][check.name] = check
+    return [
+        QueueRow(
+            user=user,
+            profile=profile,
+            checks={n: by_user[user.id][n] for n in CheckName if n in by_user[user.id]},
+        )
+        for user, profile in rows
+    ]
+
+
+# --- identity documents ------------------------------------------------------------------------
+
+
+class _LimitedReader:
+    """The already-read head, then the rest of the stream; refuses more than `limit` bytes."""
+
+    def __init__(self, head: bytes, rest: Readable, limit: int) -> None:
+        self._head = head
+        self._rest = rest
+        self._limit = limit
+        self.count = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._head:
+            chunk, self._head = self._head, b""
+        else:
+            chunk = self._rest.read(size)
+        self.count += len(chunk)
+        if self.count > self._limit:
+            raise InvalidInput(
+                f"The identity document is larger than the limit of {format_bytes(self._limit)}.",
+                code="document_too_large",
+                details={"field": "file", "limit_bytes": self._limit},
+            )
+        return chunk
+
+
+def document_type(head: bytes, filename: str) -> tuple[str, str]:
+    """(content type, extension) of an identity document, judged by content: image or PDF."""
+    if head.startswith(PDF_MAGIC):
+        return "application/pdf", "pdf"
+    try:
+        found = sniff(head, filename or "document")
+    except InvalidInput:
+        found = None
+    if found is None or found.kind.value != "image":
+        raise InvalidInput(
+            f"{filename or 'The file'} is not {DOCUMENT_KINDS}; the type is judged from the "
+            "content, not the name.",
+            code="unsupported_media_type",
+            details={"field": "file"},
+        )
+    return found.content_type, found.extension
+
+
+def current_identity_document(db: Session, user_id: int) -> IdentityDocument | None:
+    """The newest document still waiting for a decision (not decided, not deleted)."""
+    return db.scalar(
+        select(IdentityDocument)
+        .where(
+            IdentityDocument.user_id == user_id,
+            IdentityDocument.deleted_at.is_(None),
+            IdentityDocument.decided_at.is_(None),
+        )
+        .order_by(IdentityDocument.id.desc())
+        .limit(1)
+    )
+
+
+def identity_documents(db: Session, user_id: int) -> list[IdentityDocument]:
+    return list(
+        db.scalars(
+            select(IdentityDocument)
+            .where(IdentityDocument.user_id == user_id)
+            .order_by(IdentityDocument.id.desc())
+        )
+    )
+
+
+def _delete_document(
+    db: Session,
+    storage: MediaStorage,
+    document: IdentityDocument,
+    reason: str,
+    now: datetime,
+    actor_id: int | None = None,
+) -> None:
+    storage.delete(document.storage_key)
+    document.deleted_at = now
+    document.deleted_reason = reason[:200]
+    record(
+        db,
+        "contributor.identity_document_deleted",
+        "identity_document",
+        document.id,
+        actor_id=actor_id,
+        reason=reason,
+        details={"user_id": document.user_id},
+    )
+
+
+def upload_identity_document(
+    db: Session,
+    user: User,
+    stream: Readable,
+    filename: str,
+    storage: MediaStorage,
+    settings: ReviewSettings,
+    *,
+    now: datetime | None = None,
+) -> IdentityDocument:
+    """Store an identity document privately; an earlier undecided one is replaced and deleted.
+
+    The identity check goes (back) to needs review.
+    """
+    now = now or utcnow()
+    profile = get_or_create_profile(db, user)
+    checks = ensure_checks(db, user.id)
+    if checks[CheckName.IDENTITY_VERIFIED].status == CheckStatus.PASSED:
+        raise Conflict("Your identity is already verified; no document is needed.")
+    if profile.state == ContributorState.SUSPENDED:
+        raise Conflict("Your account is suspended; documents cannot be uploaded.")
+    head = b""
+    while len(head) < SNIFF_BYTES and (chunk := stream.read(SNIFF_BYTES - len(head))):
+        head += chunk
+    if not head:
+        raise InvalidInput("The file is empty.", details={"field": "file"})
+    content_type, extension = document_type(head, filename)
+    key = check_key(f"identity/u{user.id}/{uuid.uuid4().hex}.{extension}")
+    reader = _LimitedReader(head, stream, settings.identity_max_bytes)
+    try:
+        size = storage.save(key, reader)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            storage.delete(key)
+        raise
+    try:
+        for old in db.scalars(
+            select(IdentityDocument).where(
+                IdentityDocument.user_id == user.id,
+                IdentityDocument.deleted_at.is_(None),
+                IdentityDocument.decided_at.is_(None),
+            )
+        ):
+            _delete_document(db, storage, old, "Replaced by a newer upload.", now, user.id)
+        document = IdentityDocument(
+            user_id=user.id,
+            storage_key=key,
+            content_type=content_type,
+            size_bytes=size,
+            filename=(filename or "")[:255],
+            created_at=now,
+            deleted_reason="",
+        )
+        db.add(document)
+        db.flush()
+    except BaseException:
+        storage.delete(key)
+        raise
+    record(
+        db,
+        "contributor.identity_document_uploaded",
+        "identity_document",
+        document.id,
+        actor_id=user.id,
+        details={"content_type": content_type, "size_bytes": size},
+    )
+    identity = checks[CheckName.IDENTITY_VERIFIED]
+    _set(identity, CheckStatus.NEEDS_REVIEW, identity_decision(True).reason, None, now)
+    if profile.state == ContributorState.APPLIED:
+        identity.reason = "Your document will be checked after you submit your application."
+    db.flush()
+    return document
+
+
+def _documents_decided(
+    db: Session,
+    user_id: int,
+    storage: MediaStorage | None,
+    settings: ReviewSettings,
+    now: datetime,
+    *,
+    actor_id: int | None,
+) -> None:
+    """Identity was decided: delete the documents now, or mark when they must go."""
+    for document in db.scalars(
+        select(IdentityDocument).where(
+            IdentityDocument.user_id == user_id, IdentityDocument.deleted_at.is_(None)
+        )
+    ):
+        document.decided_at = document.decided_at or now
+        days = settings.identity_retention_days
+        if days == 0 and storage is not None:
+            _delete_document(
+                db, storage, document, "Deleted after the identity decision.", now, actor_id
+            )
+        elif document.delete_after is None:
+            document.delete_after = now + timedelta(days=days)
+    db.flush()
+
+
+def get_identity_document(db: Session, document_id: int) -> IdentityDocument:
+    document = db.get(IdentityDocument, document_id)
+    if document is None:
+        raise NotFound(f"No identity document with id {document_id}.")
+    if document.deleted_at is not None:
+        raise NotFound(
+            f"Identity document {document_id} was deleted "
+            f"({document.deleted_reason or 'after the decision'}).",
+            code="document_deleted",
+        )
+    return document
+
+
+def open_identity_document(
+    db: Session, storage: MediaStorage, admin: User, document_id: int
+) -> tuple[IdentityDocument, BinaryIO]:
+    """For admins only (the route checks the role): the document and a stream of its bytes."""
+    document = get_identity_document(db, document_id)
+    record(
+        db,
+        "contributor.identity_document_viewed",
+        "identity_document",
+        document.id,
+        actor_id=admin.id,
+        details={"user_id": document.user_id},
+    )
+    return document, storage.open(document.storage_key)
+
+
+def purge_expired_documents(db: Session, storage: MediaStorage, now: datetime) -> int:
+    """Delete decided documents whose retention has run out; returns how many."""
+    due = list(
+        db.scalars(
+            select(IdentityDocument).where(
+                IdentityDocument.deleted_at.is_(None),
+                IdentityDocument.delete_after.is_not(None),
+                IdentityDocument.delete_after <= now,
+            )
+        )
+    )
+    for document in due:
+        _delete_document(db, storage, document, "Retention period after the decision ended.", now)
+    db.flush()
+    return len(due)
+
+
+def purge_expired_documents_now(settings: Settings | None = None) -> int:
+    """CLI-friendly: open the configured database and storage, purge, commit; returns the count.
+
+    For a cron job or a `labelpool` command: `purge_expired_documents_now()`.
+    """
+    from labelpool.config import get_settings
+    from labelpool.db.engine import make_engine, make_session_factory, transaction
+    from labelpool.media.storage import storage_from_settings
+
+    settings = settings or get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with transaction(make_session_factory(engine)) as db:
+            return purge_expired_documents(db, storage_from_settings(settings), utcnow())
+    finally:
+        engine.dispose()
