@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
@@ -14,8 +11,6 @@ from sqlalchemy import select
 from labelpool.catalog import get_template, list_templates, template_summary
 from labelpool.errors import InvalidInput, NotFound
 from labelpool.projects import access, service
-from labelpool.projects.importing.service import import_file
-from labelpool.projects.media_import import media_records_for
 from labelpool.projects.models import ImportRun, ImportStatus
 from labelpool.projects.schemas import (
     ImportRunOut,
@@ -29,6 +24,7 @@ from labelpool.projects.schemas import (
     StatusChange,
     StatusEventOut,
 )
+from labelpool.projects.uploads import import_upload
 from labelpool.schemas import ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep
 
@@ -140,20 +136,9 @@ def upload_import(
 ) -> Response:
     """Import items. A file with bad rows imports nothing (422 listing them) unless skip_invalid."""
     project = service.require_manager(db, user, project_id)
-    name = Path(file.filename or "upload").name
-    with tempfile.TemporaryDirectory(dir=settings.resolved_data_dir) as folder:
-        path = Path(folder) / name
-        with path.open("wb") as target:
-            shutil.copyfileobj(file.file, target, length=1024 * 1024)
-        run = import_file(
-            db,
-            user,
-            project,
-            path,
-            fmt=format or None,
-            skip_invalid=skip_invalid,
-            media_records=media_records_for(db, settings, project, user),
-        )
+    run = import_upload(
+        db, settings, user, project, file.file, file.filename, fmt=format, skip_invalid=skip_invalid
+    )
     body = ImportRunOut.model_validate(run)
     if run.status == ImportStatus.FAILED:
         # Returned, not raised, so the failed run is still recorded.

@@ -7,12 +7,9 @@ Routes stay thin: the services decide; the helpers here only shape data for temp
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -30,10 +27,9 @@ from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
 from labelpool.media.service import media_url
 from labelpool.projects import access, service
-from labelpool.projects.importing.service import import_file
 from labelpool.projects.lifecycle import ALLOWED
-from labelpool.projects.media_import import media_records_for
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
+from labelpool.projects.uploads import import_upload
 from labelpool.schemas import ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, csrf_protect
 from labelpool.web.render import redirect, render
@@ -733,20 +729,10 @@ def upload_import(
             extra={"import_error": "Choose a file to import.", "skip_invalid": skip_invalid},
             status_code=422,
         )
-    name = Path(file.filename).name
     try:
-        with tempfile.TemporaryDirectory(dir=settings.resolved_data_dir) as folder:
-            path = Path(folder) / name
-            with path.open("wb") as target:
-                shutil.copyfileobj(file.file, target, length=1024 * 1024)
-            run = import_file(
-                db,
-                user,
-                project,
-                path,
-                skip_invalid=skip_invalid,
-                media_records=media_records_for(db, settings, project, user),
-            )
+        run = import_upload(
+            db, settings, user, project, file.file, file.filename, skip_invalid=skip_invalid
+        )
     except InvalidInput as exc:
         # Refused before a run started (unknown format, closed project): nothing stored.
         return _render_project(
