@@ -90,6 +90,7 @@ class PairwiseResult:
         biases: ``(n_contributors,)`` probability a random answer picks the left item (noisy
             Bradley-Terry), else ``None``.
         n_iter: iterations run.
+        converged: whether the stopping rule was met before ``n_iter`` ran out.
     """
 
     scores: FloatArray
@@ -98,3 +99,65 @@ class PairwiseResult:
     skills: FloatArray | None = None
     biases: FloatArray | None = None
     n_iter: int = 0
+    converged: bool = True
+
+
+@dataclass(frozen=True)
+class TextResult:
+    """Outcome of a free-text aggregation (ROVER).
+
+    Attributes:
+        texts: one aggregated text per item (``None`` for items without answers).
+        confidence: ``(n_items,)`` mean (weighted) vote share of the winning entry over the slots
+            of the item's word transition network; 0 for items without answers.
+    """
+
+    texts: list[str | None]
+    confidence: FloatArray
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    """Outcome of a numeric-rating aggregation.
+
+    Attributes:
+        values: ``(n_items,)`` consensus rating (bias-corrected robust mean); NaN for items without
+            ratings.
+        confidence: ``(n_items,)`` agreement of the bias-corrected ratings, shrunk for items with
+            few ratings (see :func:`labelpool.aggregation.robust_rating`); 0 without ratings.
+        biases: ``(n_contributors,)`` additive bias of each contributor (positive = rates high);
+            NaN for contributors with no ratings.
+        noise: ``(n_contributors,)`` mean absolute deviation of a contributor's bias-corrected
+            ratings from the consensus; NaN for contributors with no ratings.
+        n_iter: iterations run.
+        converged: whether the values stopped moving before ``n_iter`` ran out.
+    """
+
+    values: FloatArray
+    confidence: FloatArray
+    biases: FloatArray
+    noise: FloatArray
+    n_iter: int = 0
+    converged: bool = True
+
+
+@dataclass(frozen=True)
+class StructuredResult:
+    """Outcome of a structured aggregation (boxes, spans, time regions, tracks).
+
+    Attributes:
+        answers: one aggregated answer per item, in the control's own answer format (a list of
+            boxes, spans, regions or tracks); an empty list for items without answers.
+        confidence: ``(n_items,)`` how sure the aggregate is as a whole: the mean, over every
+            candidate object (kept or dropped), of the confidence of the keep/drop decision
+            (kept: the object's confidence; dropped: one minus its support). 1 when every
+            contributor answered "nothing", 0 for items without answers.
+        object_confidence: per item, ``(len(answers[i]),)`` confidence of each aggregated object.
+        support: per item, ``(len(answers[i]),)`` weighted share of the item's contributors whose
+            answers back each aggregated object.
+    """
+
+    answers: list[list[dict[str, Any]]]
+    confidence: FloatArray
+    object_confidence: list[FloatArray]
+    support: list[FloatArray]
