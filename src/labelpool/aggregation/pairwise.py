@@ -80,9 +80,9 @@ class _Rows:
         keep = self.weight > 0
         for name in ("contributor", "winner", "loser", "picked_left", "weight"):
             setattr(self, name, getattr(self, name)[keep])
-        self.compared = np.bincount(
-            np.concatenate([left, right]), minlength=self.n_items
-        ).astype(bool)
+        self.compared = np.bincount(np.concatenate([left, right]), minlength=self.n_items).astype(
+            bool
+        )
 
 
 def _mm_bt(
@@ -99,7 +99,7 @@ def _mm_bt(
     wins = np.bincount(winner, weights=weight, minlength=n_items) + prior
     for it in range(1, n_iter + 1):
         inv = weight / (p[winner] + p[loser])
-        denom = np.bincount(winner, weights=inv, minlength=n_items)
+        denom: FloatArray = np.bincount(winner, weights=inv, minlength=n_items).astype(float)
         denom += np.bincount(loser, weights=inv, minlength=n_items)
         denom += 2.0 * prior / (p + 1.0)
         new = wins / denom
@@ -116,7 +116,7 @@ def _information(
     """Fisher information of each item's log-strength (comparisons only, no prior)."""
     pw, pl = p[winner], p[loser]
     info = weight * pw * pl / (pw + pl) ** 2
-    out: FloatArray = np.bincount(winner, weights=info, minlength=n_items)
+    out: FloatArray = np.bincount(winner, weights=info, minlength=n_items).astype(float)
     out += np.bincount(loser, weights=info, minlength=n_items)
     return out
 
@@ -210,7 +210,8 @@ def noisy_bradley_terry(
     merit = w
     converged = False
     it = 0
-    for it in range(1, n_iter + 1):
+    for _ in range(n_iter):
+        it += 1
         scores = np.log(p)
         m = skills[c] * _sigmoid(scores[win] - scores[lose])
         rnd = (1.0 - skills[c]) * np.where(rows.picked_left, biases[c], 1.0 - biases[c])

@@ -43,9 +43,7 @@ def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
     for i, word in enumerate(a, start=1):
         current = [i] + [0] * len(b)
         for j, other in enumerate(b, start=1):
-            current[j] = min(
-                previous[j - 1] + (word != other), previous[j] + 1, current[j - 1] + 1
-            )
+            current[j] = min(previous[j - 1] + (word != other), previous[j] + 1, current[j - 1] + 1)
         previous = current
     return previous[-1]
 
@@ -89,19 +87,19 @@ def _align(slots: list[Slot], words: list[str], weight: float, before: float) ->
     while i or j:
         action = move[i][j]
         if action == 2:
-            slot: Slot = {"": before}
+            new_slot: Slot = {"": before}
             word = words[i - 1]
             i -= 1
         else:
-            slot = dict(slots[j - 1])
+            new_slot = dict(slots[j - 1])
             if action == 0:
                 word = words[i - 1]
                 i -= 1
             else:
                 word = ""
             j -= 1
-        slot[word] = slot.get(word, 0.0) + weight
-        out.append(slot)
+        new_slot[word] = new_slot.get(word, 0.0) + weight
+        out.append(new_slot)
     out.reverse()
     return out
 

@@ -1,0 +1,88 @@
+"""Greedy one-to-one clustering of objects across contributors (internal; boxes and tracks).
+
+Contributors are taken one at a time. Each one's objects are matched one-to-one (Hungarian
+algorithm, maximising the total similarity) to the current clusters' fused objects; a match needs
+a similarity of at least ``threshold``. Matched objects join their cluster, which is fused again;
+the others start new clusters. A cluster therefore holds at most one object per answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T")
+F = TypeVar("F")
+
+
+@dataclass
+class Cluster(Generic[T, F]):
+    members: list[tuple[int, T]] = field(default_factory=list)  # (answer index, object)
+    fused: F | None = None
+
+
+def cluster_objects(
+    answers: Sequence[Sequence[T]],
+    weights: Sequence[float],
+    similarity: Callable[[Sequence[T], Sequence[F]], FloatArray],
+    fuse: Callable[[Sequence[T], Sequence[float]], F],
+    threshold: float,
+) -> list[Cluster[T, F]]:
+    """Cluster the objects of several answers (``answers[a]`` is answer ``a``'s list)."""
+    from scipy.optimize import linear_sum_assignment
+
+    clusters: list[Cluster[T, F]] = []
+
+    def refuse(cluster: Cluster[T, F]) -> None:
+        objs = [obj for _, obj in cluster.members]
+        cluster.fused = fuse(objs, [weights[a] for a, _ in cluster.members])
+
+    for a, objects in enumerate(answers):
+        if not objects:
+            continue
+        unmatched = set(range(len(objects)))
+        if clusters:
+            fused = [cl.fused for cl in clusters if cl.fused is not None]
+            sim = similarity(objects, fused)
+            eligible = sim >= threshold
+            if eligible.any():
+                rows, cols = linear_sum_assignment(np.where(eligible, sim, 0.0), maximize=True)
+                for r, col in zip(rows.tolist(), cols.tolist(), strict=True):
+                    if eligible[r, col]:
+                        clusters[col].members.append((a, objects[r]))
+                        refuse(clusters[col])
+                        unmatched.discard(r)
+        for r in sorted(unmatched):
+            cluster: Cluster[T, F] = Cluster(members=[(a, objects[r])])
+            refuse(cluster)
+            clusters.append(cluster)
+    return clusters
+
+
+def item_confidence(kept: Sequence[float], dropped_support: Sequence[float]) -> float:
+    """Mean confidence of the keep/drop decisions (1 when there was nothing to decide)."""
+    decisions = [*kept, *(1.0 - s for s in dropped_support)]
+    if not decisions:
+        return 1.0
+    return float(min(max(sum(decisions) / len(decisions), 0.0), 1.0))
+
+
+def check_weights(weights: Any, answers: Sequence[Sequence[tuple[int, Any]]]) -> FloatArray:
+    """Per-contributor weights (ones by default), checked against the contributor codes used."""
+    codes = [c for item in answers for c, _ in item]
+    if any((not isinstance(c, int | np.integer)) or c < 0 for c in codes):
+        raise ValueError("contributors must be non-negative integer codes")
+    n = max(codes, default=-1) + 1
+    if weights is None:
+        return np.ones(n)
+    w = np.asarray(weights, dtype=np.float64).reshape(-1)
+    if w.size < n:
+        raise ValueError(f"weights has {w.size} values but contributor codes go up to {n - 1}")
+    if np.any(w < 0):
+        raise ValueError("weights must be non-negative")
+    return w
