@@ -10,10 +10,12 @@ from fastapi.staticfiles import StaticFiles
 from labelpool import __version__
 from labelpool.accounts.api import router as accounts_api
 from labelpool.accounts.pages import router as accounts_pages
+from labelpool.assessments.api import router as assessments_api
 from labelpool.config import Settings, get_settings
 from labelpool.contributors.api import router as contributors_api
 from labelpool.contributors.pages import router as contributors_pages
 from labelpool.db.engine import make_engine, make_session_factory
+from labelpool.guidelines.api import router as guidelines_api
 from labelpool.media.api import router as media_router
 from labelpool.projects.api import router as projects_api
 from labelpool.projects.pages import router as projects_pages
@@ -47,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_api, prefix=API_PREFIX)
     app.include_router(projects_api, prefix=API_PREFIX)
     app.include_router(contributors_api, prefix=API_PREFIX)
+    app.include_router(guidelines_api, prefix=API_PREFIX)
+    app.include_router(assessments_api, prefix=API_PREFIX)
     app.include_router(media_router)
     app.include_router(accounts_pages)
     app.include_router(projects_pages)

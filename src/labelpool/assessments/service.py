@@ -764,12 +764,6 @@ def answer_question(
     test = db.get(AssessmentTest, attempt.test_id)
     if question is None or test is None:
         raise NotFound(f"Question {question_id} is not part of this attempt.")
-    schema = question_schema(question.control, question.data)
-    try:
-        normalised = check_answer(schema, question.data, answer)
-    except QuestionError as exc:
-        raise InvalidInput(str(exc), details={"field": "answer"}) from None
-    score = score_answer(question.control, question.data, normalised, correct_answer(question))
     existing = db.scalar(
         select(AttemptAnswer).where(
             AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id
@@ -781,6 +775,12 @@ def answer_question(
             "You have answered this question already; in training mode answers are final.",
             code="already_answered",
         )
+    schema = question_schema(question.control, question.data)
+    try:
+        normalised = check_answer(schema, question.data, answer)
+    except QuestionError as exc:
+        raise InvalidInput(str(exc), details={"field": "answer"}) from None
+    score = score_answer(question.control, question.data, normalised, correct_answer(question))
     if existing is None:
         existing = AttemptAnswer(
             attempt_id=attempt.id,
