@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -437,3 +438,28 @@ def test_state_changes_table_holds_every_move(db: Session, storage: LocalStorage
         ContributorState.UNDER_REVIEW,
         ContributorState.ACTIVE,
     ]
+
+
+def test_purge_now_uses_the_configured_database_and_storage(db: Session, settings: Any) -> None:
+    storage = LocalStorage(settings.media_dir)
+    admin = make_user(db, role=Role.ADMIN)
+    user = _submitted(db, storage)
+    document = service.current_identity_document(db, user.id)
+    assert document is not None
+    keep = ReviewSettings(identity_retention_days=1)
+    service.decide_check(
+        db,
+        admin,
+        user.id,
+        CheckName.IDENTITY_VERIFIED,
+        CheckStatus.PASSED,
+        "",
+        settings=keep,
+        storage=storage,
+        now=utcnow() - timedelta(days=2),
+    )
+    db.commit()
+    assert service.purge_expired_documents_now(settings) == 1
+    assert not storage.exists(document.storage_key)
+    db.refresh(document)
+    assert document.deleted_at is not None
