@@ -11,11 +11,13 @@ from labelpool import __version__
 from labelpool.accounts.api import router as accounts_api
 from labelpool.accounts.pages import router as accounts_pages
 from labelpool.assessments.api import router as assessments_api
+from labelpool.assessments.pages import router as assessments_pages
 from labelpool.config import Settings, get_settings
 from labelpool.contributors.api import router as contributors_api
 from labelpool.contributors.pages import router as contributors_pages
 from labelpool.db.engine import make_engine, make_session_factory
 from labelpool.guidelines.api import router as guidelines_api
+from labelpool.guidelines.pages import router as guidelines_pages
 from labelpool.media.api import router as media_router
 from labelpool.projects.api import router as projects_api
 from labelpool.projects.pages import router as projects_pages
@@ -55,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages)
     app.include_router(projects_pages)
     app.include_router(contributors_pages)
+    app.include_router(guidelines_pages)
+    app.include_router(assessments_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(CsrfCookieMiddleware)
