@@ -27,6 +27,7 @@ COMMANDS = [
     ["tokens"],
     ["tokens", "create"],
     ["demo"],
+    ["contributors", "purge-documents"],
     ["aggregate"],
 ]
 
@@ -147,3 +148,9 @@ def test_default_settings_keep_a_private_secret_key(
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert Settings(data_dir=tmp_path / "data").signing_key == key, "kept across restarts"
     assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'data' / 'labelpool.sqlite3'}"
+
+
+def test_purge_documents_runs_on_an_empty_database(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["contributors", "purge-documents"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "deleted 0 identity document(s)"

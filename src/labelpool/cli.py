@@ -28,11 +28,13 @@ users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
 templates_app = typer.Typer(help="Project templates.", no_args_is_help=True)
 projects_app = typer.Typer(help="Projects.", no_args_is_help=True)
+contributors_app = typer.Typer(help="Contributor accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(templates_app, name="templates")
 app.add_typer(projects_app, name="projects")
+app.add_typer(contributors_app, name="contributors")
 app.command("aggregate")(aggregate)
 
 
@@ -436,6 +438,14 @@ def import_command(
     if status == ImportStatus.FAILED:
         raise fail(message or "import failed")
     typer.echo(message)
+
+
+@contributors_app.command("purge-documents")
+def contributors_purge_documents() -> None:
+    """Delete identity documents whose retention period has ended (run daily from cron)."""
+    from labelpool.contributors.service import purge_expired_documents_now
+
+    typer.echo(f"deleted {purge_expired_documents_now()} identity document(s)")
 
 
 def main() -> None:
