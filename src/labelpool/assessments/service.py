@@ -594,7 +594,9 @@ def _insert_attempt(db: Session, attempt: Attempt) -> Attempt:
         with db.begin_nested():
             db.add(attempt)
             db.flush()
-    except (IntegrityError, OperationalError):
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
+            raise
         raise Conflict(
             "You already have an attempt of this test in progress; finish it first.",
             code="attempt_in_progress",
