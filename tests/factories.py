@@ -64,3 +64,38 @@ def api_token(db: Session, user: User) -> dict[str, str]:
     secret, _ = accounts.create_api_token(db, user, "tests")
     db.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def make_active_contributor(db: Session, *, email: str | None = None, country: str = "KE") -> User:
+    """A contributor who applied with a complete profile and passed every review check."""
+    from labelpool.contributors import service as contributors
+    from labelpool.contributors.enums import CheckName, DeviceKind, OperatingSystem, Proficiency
+    from labelpool.contributors.settings import ReviewSettings
+    from labelpool.notifications import service as notifications
+
+    user = make_user(db, role=Role.CONTRIBUTOR, email=email)
+    settings = ReviewSettings()
+    contributors.update_profile(
+        db,
+        user,
+        contributors.ProfileInput(
+            country=country,
+            languages=[("en", Proficiency.FLUENT), ("sw", Proficiency.NATIVE)],
+            primary_domain="general",
+            secondary_skills=["search-evaluation"],
+            experience="Two years of data annotation for search and e-commerce.",
+            devices=[(DeviceKind.LAPTOP, OperatingSystem.LINUX)],
+            headphones=True,
+            microphone=True,
+            weekly_hours=20,
+            time_zone="Africa/Nairobi",
+        ),
+        settings,
+    )
+    contributors.submit_application(db, user, settings)
+    for check in (CheckName.IDENTITY_VERIFIED, CheckName.LANGUAGE_VERIFIED):
+        contributors.pass_check(db, user.id, check, "Checked for the tests.", None)
+    notifications.mark_read(db, user.id)  # start with an empty inbox
+    db.commit()
+    assert contributors.is_active(db, user.id)
+    return user

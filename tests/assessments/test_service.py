@@ -19,6 +19,8 @@ from labelpool.assessments.models import (
     Qualification,
 )
 from labelpool.audit.models import AuditEvent
+from labelpool.contributors import service as contributors
+from labelpool.contributors.enums import ContributorState
 from labelpool.db.engine import make_session_factory
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
@@ -30,7 +32,7 @@ from tests.assessments.builders import (
     make_test,
     org_with_requester,
 )
-from tests.factories import make_user
+from tests.factories import make_active_contributor, make_user
 
 
 def answer_all(db: Session, user: User, attempt: Attempt, answers: list[object]) -> None:
@@ -125,7 +127,7 @@ def test_exam_answers_can_change_until_submitted_and_bad_answers_are_refused(
         service.answer_question(db, contributor, attempt, qid, "angry")
     with pytest.raises(NotFound):
         service.answer_question(db, contributor, attempt, qid + 999, "negative")
-    other = make_user(db)
+    other = make_active_contributor(db)
     with pytest.raises(NotFound):
         service.answer_question(db, other, attempt, qid, "negative")
     service.submit_attempt(db, contributor, attempt)
@@ -190,7 +192,7 @@ def test_expired_attempts_are_graded_as_submitted_when_read_or_by_the_job(
     assert attempt.passed and attempt.score == pytest.approx(0.5)  # graded like a submission
     assert service.has_qualification(db, contributor.id, test_id=test.id)
 
-    other = make_user(db)
+    other = make_active_contributor(db)
     open_one = service.start_attempt(db, other, test, now=t0)
     db.commit()
     assert service.grade_expired_attempts(db, t0 + timedelta(seconds=59)) == 0
@@ -198,7 +200,7 @@ def test_expired_attempts_are_graded_as_submitted_when_read_or_by_the_job(
     assert open_one.status == AttemptStatus.EXPIRED and open_one.passed is False
     assert service.grade_expired_attempts(db, t0 + timedelta(seconds=120)) == 0
     # A new start grades the old one first and applies the policy to it.
-    third = make_user(db)
+    third = make_active_contributor(db)
     stale = service.start_attempt(db, third, test, now=t0)
     fresh = service.start_attempt(db, third, test, now=t0 + timedelta(minutes=5))
     assert stale.status == AttemptStatus.EXPIRED and fresh.status == AttemptStatus.IN_PROGRESS
@@ -334,3 +336,19 @@ def test_admins_set_skill_levels_by_hand_and_a_pass_never_lowers_them(
     logged = db.scalar(select(AuditEvent).where(AuditEvent.action == "skill.set"))
     assert logged is not None and logged.reason == "interview"
     assert logged.details == {"skill": "grammar", "from": None, "to": 90}
+
+
+def test_only_active_contributors_start_tests(
+    db: Session, organization: Organization, requester: User
+) -> None:
+    test = make_test(db, requester, organization, questions=2)
+    applicant = make_user(db)
+    with pytest.raises(PermissionDenied, match="not active yet") as caught:
+        service.start_attempt(db, applicant, test)
+    assert caught.value.code == "account_not_active"
+    suspended = make_active_contributor(db)
+    admin = make_user(db, role=Role.ADMIN)
+    contributors.change_state(db, admin, suspended.id, ContributorState.SUSPENDED, "Fraud check")
+    with pytest.raises(PermissionDenied, match="not active yet"):
+        service.start_attempt(db, suspended, test)
+    assert service.attempts_of(db, applicant, test, utcnow()) == []

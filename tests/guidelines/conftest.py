@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
 from tests.assessments.builders import org_with_requester
-from tests.factories import make_user
+from tests.factories import make_active_contributor
 
 
 @pytest.fixture
@@ -27,4 +27,4 @@ def requester(org_and_requester: tuple[Organization, User]) -> User:
 
 @pytest.fixture
 def contributor(db: Session) -> User:
-    return make_user(db)
+    return make_active_contributor(db)

@@ -20,13 +20,20 @@ from tests.assessments.builders import (
     make_test,
     org_with_requester,
 )
-from tests.factories import make_user
+from tests.factories import make_active_contributor
 
 CHANGED_2_1 = GUIDELINES_V1.replace("Likes or dislikes.", "Likes, praises, or dislikes.")
 
 
 def notifications(db: Session, user: User) -> list[Notification]:
-    return list(db.scalars(select(Notification).where(Notification.user_id == user.id)))
+    """Unread notifications (the fixtures' contributors start with an empty inbox)."""
+    return list(
+        db.scalars(
+            select(Notification).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+    )
 
 
 def test_versions_are_numbered_immutable_and_diffed(
@@ -94,7 +101,7 @@ def test_examples_questions_and_the_faq(
     )
     assert asked.section == "3" and asked.version_number == 1
     assert [n.kind for n in notifications(db, requester)] == ["guidelines.question"]
-    other = make_user(db)
+    other = make_active_contributor(db)
     assert service.list_questions(db, other, guidelines) == []  # not answered yet, not theirs
     assert service.list_questions(db, contributor, guidelines) == [asked]
     assert service.faq(db, guidelines) == {}

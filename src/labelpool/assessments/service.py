@@ -57,6 +57,7 @@ from labelpool.assessments.retake import AttemptRecord, RetakePolicy, RetakeStat
 from labelpool.audit.service import record
 from labelpool.catalog import TEMPLATES
 from labelpool.catalog.model import TaskFamily
+from labelpool.contributors import service as contributors
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -608,6 +609,16 @@ def _open_attempt(attempts: Sequence[Attempt]) -> Attempt | None:
     return next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
 
 
+def require_active_account(db: Session, user: User) -> None:
+    """Contributors take tests only once their account review is done (and not suspended)."""
+    if user.role == Role.CONTRIBUTOR and not contributors.is_active(db, user.id):
+        raise PermissionDenied(
+            "Your account is not active yet: complete your application and account review "
+            "(see /review) before taking tests.",
+            code="account_not_active",
+        )
+
+
 def start_attempt(
     db: Session, user: User, test: AssessmentTest, now: datetime | None = None
 ) -> Attempt:
@@ -615,6 +626,7 @@ def start_attempt(
     now = now or utcnow()
     if test.status != TestStatus.PUBLISHED:
         raise Conflict("This test is not open for attempts.")
+    require_active_account(db, user)
     status, attempts = status_for(db, user, test, now)
     open_attempt = _open_attempt(attempts)
     if open_attempt is not None:
@@ -677,6 +689,7 @@ def start_refresher(db: Session, user: User, test_id: int, now: datetime | None 
     test = db.get(AssessmentTest, test_id)
     if test is None:
         raise NotFound(f"No test with id {test_id}.")
+    require_active_account(db, user)
     _, attempts = status_for(db, user, test, now)
     if _open_attempt(attempts) is not None:
         raise Conflict(
