@@ -30,3 +30,26 @@ def test_demo_seeds_every_family_once(db: Session, settings: Settings) -> None:
         select(Item).join(Project).where(Project.template_key == "image-bounding-boxes")
     )
     assert image_item is not None and image_item.data["image"].startswith("media:")
+
+
+def test_demo_contributors_and_tests(db: Session, settings: Settings) -> None:
+    from labelpool.assessments.models import AssessmentTest, TestStatus
+    from labelpool.contributors import service as contributors
+    from labelpool.contributors.enums import ContributorState
+
+    seed_demo(db, settings)
+    db.commit()
+    states = {}
+    for login in DEMO_LOGINS[3:]:
+        user = db.scalar(select(User).where(User.email == login.email))
+        assert user is not None
+        states[login.display_name] = contributors.contributor_state(db, user.id)
+    assert states == {
+        "Amara Okafor": ContributorState.ACTIVE,
+        "Lucas Silva": ContributorState.UNDER_REVIEW,
+        "Mei Tanaka": ContributorState.APPLIED,
+    }
+    published = db.scalars(
+        select(AssessmentTest.kind).where(AssessmentTest.status == TestStatus.PUBLISHED)
+    ).all()
+    assert sorted(k.value for k in published) == ["qualification", "skill"]

@@ -78,7 +78,208 @@ def seed_demo(db: Session, settings: Settings | None = None) -> list[DemoLogin]:
         requester = accounts.get_user_by_email(db, DEMO_LOGINS[1].email)
         assert requester is not None
         DemoProjects(db, requester, organization, storage_from_settings(settings)).seed()
+        seed_contributors(db)
+        seed_tests(db, requester, organization)
     return list(DEMO_LOGINS)
+
+
+def _profile(
+    country: str, languages: list[tuple[str, str]], domain: str, zone: str, hours: int
+) -> Any:
+    from labelpool.contributors.enums import DeviceKind, OperatingSystem, Proficiency
+    from labelpool.contributors.service import ProfileInput
+
+    return ProfileInput(
+        country=country,
+        languages=[(code, Proficiency(level)) for code, level in languages],
+        primary_domain=domain,
+        secondary_skills=["search-evaluation"] if domain != "search-evaluation" else [],
+        experience="Annotated product reviews and search results for two years.",
+        devices=[
+            (DeviceKind.LAPTOP, OperatingSystem.WINDOWS),
+            (DeviceKind.PHONE, OperatingSystem.ANDROID),
+        ],
+        headphones=True,
+        microphone=domain == "audio-transcription",
+        weekly_hours=hours,
+        time_zone=zone,
+    )
+
+
+def seed_contributors(db: Session) -> None:
+    """Three stages of the contributor's road: active, under review, just applied."""
+    from labelpool.contributors import service as contributors
+    from labelpool.contributors.enums import CheckName, ContributorState
+    from labelpool.contributors.settings import ReviewSettings
+
+    review = ReviewSettings()
+    stories = {
+        "amara@demo.labelpool.dev": (
+            "active",
+            _profile("NG", [("en", "native"), ("yo", "native")], "general", "Africa/Lagos", 25),
+        ),
+        "lucas@demo.labelpool.dev": (
+            "under_review",
+            _profile(
+                "BR",
+                [("pt", "native"), ("en", "advanced")],
+                "search-evaluation",
+                "America/Sao_Paulo",
+                15,
+            ),
+        ),
+        "mei@demo.labelpool.dev": ("applied", None),
+    }
+    for email, (stage, profile) in stories.items():
+        user = accounts.get_user_by_email(db, email)
+        if user is None or contributors.get_profile(db, user.id) is not None:
+            continue
+        if profile is None:
+            contributors.get_or_create_profile(db, user)
+            continue
+        contributors.update_profile(db, user, profile, review)
+        contributors.submit_application(db, user, review)
+        if stage == "active":
+            for check in (CheckName.IDENTITY_VERIFIED, CheckName.LANGUAGE_VERIFIED):
+                contributors.pass_check(db, user.id, check, "Verified for the demo.", None)
+            assert contributors.contributor_state(db, user.id) == ContributorState.ACTIVE
+
+
+SENTIMENT_QUESTIONS = [
+    (
+        "The checkout was quick and the parcel came a day early.",
+        "positive",
+        "Praise with no complaint is positive.",
+    ),
+    (
+        "Third refund request ignored. Never again.",
+        "negative",
+        "Complaints and a refusal to buy again are negative.",
+    ),
+    (
+        "The box contains one charger and a cable.",
+        "neutral",
+        "A plain description with no opinion is neutral.",
+    ),
+    (
+        "Great screen, awful battery.",
+        "mixed",
+        "Clear praise and clear complaint together are mixed.",
+    ),
+    (
+        "Not bad at all, I would buy it again.",
+        "positive",
+        "'Not bad' with a will to buy again is positive.",
+    ),
+    (
+        "I expected more for the price, but it works.",
+        "mixed",
+        "Disappointment and acceptance together are mixed.",
+    ),
+]
+
+ATTENTION_QUESTIONS = [
+    ("Order 48213 shipped to 12 Elm Street.", "Order 48213 shipped to 12 Elm Street.", "same"),
+    (
+        "Invoice due 2026-03-14, total €1,250.00",
+        "Invoice due 2026-03-41, total €1,250.00",
+        "different",
+    ),
+    ("Dr. Ana Silva, MD, São Paulo", "Dr. Ana Silva, MD, Sao Paulo", "different"),
+    (
+        "Flight LP204 departs 07:45 from gate B12.",
+        "Flight LP204 departs 07:45 from gate B12.",
+        "same",
+    ),
+]
+
+
+def seed_tests(db: Session, requester: User, organization: Organization) -> None:
+    """Guidelines for the sentiment project, its qualification test and a skill test."""
+    from labelpool.assessments import service as tests
+    from labelpool.assessments.models import AssessmentTest, TestKind, TestMode, TestStatus
+    from labelpool.guidelines import service as guidelines
+
+    if db.scalar(
+        select(AssessmentTest.id).where(AssessmentTest.organization_id == organization.id)
+    ):
+        return
+    project = db.scalar(
+        select(Project).where(
+            Project.organization_id == organization.id, Project.template_key == "text-sentiment"
+        )
+    )
+    assert project is not None
+    document = guidelines.create_guidelines(
+        db,
+        requester,
+        organization.id,
+        title="Review sentiment guidelines",
+        body=project.guidelines,
+        project_ids=[project.id],
+    )
+    control = dict(get_template("text-sentiment").controls[0])
+    qualification = tests.create_test(
+        db,
+        requester,
+        organization.id,
+        title="Review sentiment: qualification",
+        description="Six short reviews. Label the sentiment as the guidelines describe.",
+        kind=TestKind.QUALIFICATION,
+        project_id=project.id,
+        guidelines_id=document.id,
+        mode=TestMode.EXAM,
+        pass_mark=80,
+        time_limit_seconds=15 * 60,
+        shuffle=True,
+        subset_size=5,
+        cooldown_seconds=3600,
+        max_attempts=3,
+    )
+    for text, answer, why in SENTIMENT_QUESTIONS:
+        tests.add_question(
+            db,
+            requester,
+            qualification,
+            data={"text": text},
+            control=control,
+            correct_answer=answer,
+            explanation=why,
+        )
+    tests.set_status(db, requester, qualification, TestStatus.PUBLISHED)
+
+    skill = tests.create_test(
+        db,
+        requester,
+        organization.id,
+        title="Attention to detail",
+        description="Do two records say exactly the same thing? Feedback after every question.",
+        kind=TestKind.SKILL,
+        skill_key="attention-to-detail",
+        mode=TestMode.TRAINING,
+        pass_mark=75,
+    )
+    same_or_not = {
+        "name": "match",
+        "kind": "choice",
+        "title": "Are the two records identical?",
+        "target": "first",
+        "options": [
+            {"value": "same", "label": "Identical"},
+            {"value": "different", "label": "Different"},
+        ],
+    }
+    for first, second, answer in ATTENTION_QUESTIONS:
+        tests.add_question(
+            db,
+            requester,
+            skill,
+            data={"first": first, "second": second},
+            control=same_or_not,
+            correct_answer=answer,
+            explanation="Compare character by character: digits, accents and dates matter.",
+        )
+    tests.set_status(db, requester, skill, TestStatus.PUBLISHED)
 
 
 Records = Callable[[Project], list[dict[str, Any]]]
