@@ -303,3 +303,34 @@ def test_finished_projects_take_no_items(db: Session, project: Project, tmp_path
     project.status = ProjectStatus.CANCELLED
     with pytest.raises(InvalidInput, match="cancelled"):
         import_file(db, None, project, _jsonl(tmp_path / "a.jsonl", [{"text": "a"}]))
+
+
+def test_stored_data_round_trips_exactly(db: Session, project: Project, tmp_path: Path) -> None:
+    rows = [
+        {
+            "text": 'Quotes " and \\\\ backslashes, ünïcödé, emoji 🎉, tabs\tand\nnewlines',
+            "stars": 4.5,
+        },
+        {"text": "big numbers", "stars": 12345678901234},
+        {"text": "nested", "source": "https://example.org/a?b=c&d=e"},
+    ]
+    run = import_file(db, None, project, _jsonl(tmp_path / "a.jsonl", rows))
+    db.commit()
+    assert run.rows_imported == 3
+    db.expire_all()
+    assert [i.data for i in _items(db, project)] == rows
+
+
+def test_a_batch_whose_ids_all_exist_is_skipped_cleanly(
+    db: Session, project: Project, tmp_path: Path
+) -> None:
+    import_file(db, None, project, _jsonl(tmp_path / "a.jsonl", [{"text": "x", "id": "k1"}]))
+    db.commit()
+    run = import_file(
+        db,
+        None,
+        project,
+        _jsonl(tmp_path / "b.jsonl", [{"text": "x", "id": "k1"}]),
+        skip_invalid=True,
+    )
+    assert (run.rows_imported, run.rows_invalid) == (0, 1)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
-from orjson import dumps
 
 from labelpool.projects.fields import DataField, FieldKind, field_problem
 
@@ -51,8 +50,8 @@ class CheckedRow(NamedTuple):
 
     row: int
     external_id: str | None
-    data_json: str
-    gold_json: str | None
+    data: dict[str, Any]
+    gold: dict[str, Any] | None = None
     predictions: tuple[PredictionRow, ...] = ()
 
 
@@ -100,7 +99,7 @@ class RowChecker:
                 else:
                     return self._full_check(row, record)
                 if "predictions" not in record:
-                    return CheckedRow(row, external_id, dumps(record).decode(), None)
+                    return CheckedRow(row, external_id, record)
                 record["id"] = raw_id
         return self._full_check(row, record)
 
@@ -143,8 +142,8 @@ class RowChecker:
         return CheckedRow(
             row=row,
             external_id=external_id,
-            data_json=orjson.dumps(data).decode(),
-            gold_json=orjson.dumps(gold).decode() if gold else None,
+            data=data,
+            gold=gold or None,
             predictions=tuple(predictions),
         )
 

@@ -220,7 +220,7 @@ def _read_and_check(
             seen_ids.add(key)
         if tally.invalid and not run.skip_invalid:
             continue  # keep reading to report every problem, but store nothing
-        tally.gold += result.gold_json is not None
+        tally.gold += result.gold is not None
         batch.append(result)
         if len(batch) >= BATCH_SIZE:
             submit(batch)

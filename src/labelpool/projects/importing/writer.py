@@ -1,10 +1,11 @@
-"""Bulk insertion of checked rows: executemany on SQLite, COPY on PostgreSQL.
+"""Bulk insertion of checked rows inside the caller's transaction.
 
-Runs inside the caller's transaction (through the session's connection), so an import that
-fails is rolled back with everything else. Item ids are allocated up front so predictions can
-point at their items without reading them back: on PostgreSQL from the id sequence, on SQLite
-from max(id) + 1, which is safe because the import's transaction already holds SQLite's write
-lock (the import run row was written first).
+SQLite: the plain rows of a batch travel as ONE JSON array that SQLite unpacks with
+`json_each` (no per-row parameter binding in Python); rows with gold answers use executemany.
+PostgreSQL: COPY. Item ids are allocated up front so predictions can point at their items
+without reading them back: on PostgreSQL from the id sequence, on SQLite from max(id) + 1,
+which is safe because the import's transaction already holds SQLite's write lock (the import
+run row was written first).
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ ITEM_COLUMNS = (
 )
 PREDICTION_COLUMNS = ("item_id", "model_version", "answers", "score", "created_at")
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime
+SQLITE_PLAIN_ROWS = (
+    "INSERT INTO items (id, project_id, external_id, data, is_gold, gold, import_run_id, "
+    "created_at) SELECT ? + row.key, ?, json_extract(row.value, '$[0]'), "
+    "json_extract(row.value, '$[1]'), 0, NULL, ?, ? FROM json_each(?) AS row"
+)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
 
 
 class ItemWriter:
@@ -63,34 +73,39 @@ class ItemWriter:
         )
 
     def write(self, rows: list[CheckedRow]) -> None:
+        if not rows:
+            return
         ids = self._allocate_ids(len(rows))
-        project_id, run_id, now = self.project_id, self.import_run_id, self.now
-        values = [
-            (
-                item_id,
-                project_id,
-                row.external_id,
-                row.data_json,
-                row.gold_json is not None,
-                row.gold_json,
-                run_id,
-                now,
-            )
-            for item_id, row in zip(ids, rows, strict=True)
-        ]
-        self._insert("items", ITEM_COLUMNS, values)
+        if self.sqlite and all(row.gold is None for row in rows):
+            self._insert_plain_sqlite(ids[0], rows)
+        else:
+            project_id, run_id, now = self.project_id, self.import_run_id, self.now
+            values = [
+                (
+                    item_id,
+                    project_id,
+                    row.external_id,
+                    orjson.dumps(row.data).decode(),
+                    row.gold is not None,
+                    _json(row.gold),
+                    run_id,
+                    now,
+                )
+                for item_id, row in zip(ids, rows, strict=True)
+            ]
+            self._insert("items", ITEM_COLUMNS, values)
         predictions = [
-            (
-                item_id,
-                prediction.model_version,
-                orjson.dumps(prediction.answers).decode(),
-                prediction.score,
-                now,
-            )
+            (item_id, p.model_version, orjson.dumps(p.answers).decode(), p.score, self.now)
             for item_id, row in zip(ids, rows, strict=True)
-            for prediction in row.predictions
+            for p in row.predictions
         ]
         self._insert("predictions", PREDICTION_COLUMNS, predictions)
+
+    def _insert_plain_sqlite(self, first_id: int, rows: list[CheckedRow]) -> None:
+        batch = orjson.dumps([(row.external_id, row.data) for row in rows]).decode()
+        self.connection.exec_driver_sql(
+            SQLITE_PLAIN_ROWS, (first_id, self.project_id, self.import_run_id, self.now, batch)
+        )
 
     def _insert(self, table: str, columns: tuple[str, ...], values: list[tuple[Any, ...]]) -> None:
         if not values:
