@@ -85,6 +85,15 @@ def _card(card: service.TestCard, now: datetime) -> dict[str, Any]:
     }
 
 
+def _account_block(db: Session, user: User) -> str | None:
+    """Why this user cannot start tests yet (an account under review), or None."""
+    try:
+        service.require_active_account(db, user)
+    except LabelpoolError as exc:
+        return exc.message.replace(" (see /review)", "")  # the page links to the review
+    return None
+
+
 def format_duration_or_none(seconds: int | None) -> str | None:
     return format_duration(timedelta(seconds=seconds)) if seconds else None
 
@@ -222,6 +231,7 @@ def tests_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
     cards = [_card(c, now) for c in service.tests_for_taker(db, user, now)]
     context = {
         "cards": cards,
+        "account_block": _account_block(db, user),
         "refreshers": _refresher_rows(db, user),
         "is_builder": _is_builder(db, user),
         "managed": _managed_rows(db, user) if _is_builder(db, user) else [],
@@ -254,6 +264,7 @@ def test_page(request: Request, test_id: ResourceId, user: CurrentUser, db: DbSe
     pending = [r for r in _refresher_rows(db, user) if r["test_id"] == test.id]
     context = {
         "t": _card(card, now),
+        "account_block": _account_block(db, user),
         "attempts": attempt_rows,
         "guidelines": {"id": guidelines.id, "title": guidelines.title} if guidelines else None,
         "refreshers": pending,
@@ -307,6 +318,26 @@ def _widget(control: dict[str, Any]) -> str:
     return kind if kind in SIMPLE_WIDGETS else "json"
 
 
+def _answer_text(control: dict[str, Any], answer: Any) -> str:
+    """An answer as the taker saw it: option labels for choices and ratings, else JSON."""
+    widget = _widget(control)
+    if answer is None:
+        return "Not applicable"
+    if widget == "choice":
+        labels = {
+            o.get("value"): o.get("label") or o.get("value") for o in control.get("options", [])
+        }
+        values = answer if isinstance(answer, list) else [answer]
+        return ", ".join(str(labels.get(v, v)) for v in values)
+    if widget == "rating":
+        points = {p.get("value"): p.get("label") for p in control.get("scale", [])}
+        label = points.get(answer)
+        return f"{answer} · {label}" if label else str(answer)
+    if widget == "text" and isinstance(answer, str):
+        return answer
+    return json.dumps(answer, ensure_ascii=False)
+
+
 def _question_page(
     request: Request,
     user: User,
@@ -350,7 +381,7 @@ def _question_page(
             {
                 "correct": feedback.correct,
                 "percent": round(feedback.score * 100),
-                "correct_answer": json.dumps(feedback.correct_answer, ensure_ascii=False),
+                "correct_answer": _answer_text(question.control, feedback.correct_answer),
                 "explanation": feedback.explanation,
                 "section": feedback.guideline_section,
                 "section_title": feedback.section_title,

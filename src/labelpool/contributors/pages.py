@@ -53,6 +53,11 @@ def _when(value: Any) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
 
 
+def _who(name: str | None) -> str | None:
+    """The rules decide as the system user; say so rather than show the program's name."""
+    return "automatic check" if name == service.SYSTEM_NAME else name
+
+
 def _options() -> dict[str, Any]:
     return {
         "countries": sorted(COUNTRIES.items(), key=lambda item: item[1]),
@@ -227,7 +232,7 @@ def _checks_view(checks: list[Any]) -> list[dict[str, Any]]:
             "status_label": c.status.label,
             "badge": STATUS_BADGES[c.status],
             "reason": c.reason,
-            "decided_by": c.decided_by,
+            "decided_by": _who(c.decided_by),
             "decided_at": _when(c.decided_at),
         }
         for c in checks
@@ -240,7 +245,7 @@ def _history_view(history: list[Any]) -> list[dict[str, Any]]:
             "from_state": h.from_state.label if h.from_state else None,
             "to_state": h.to_state.label,
             "to_badge": STATE_BADGES[h.to_state],
-            "actor": h.actor,
+            "actor": _who(h.actor),
             "reason": h.reason,
             "at": _when(h.at),
         }
@@ -365,7 +370,7 @@ def _admin_detail(
                 "primary_domain": DOMAINS.get(p.primary_domain or "", p.primary_domain or ""),
                 "secondary_skills": [DOMAINS.get(s, s) for s in p.secondary_skills],
                 "experience": p.experience,
-                "devices": [f"{d.kind.value} · {OS_LABELS[d.os]}" for d in p.devices],
+                "devices": [f"{d.kind.value.capitalize()} · {OS_LABELS[d.os]}" for d in p.devices],
                 "headphones": p.headphones,
                 "microphone": p.microphone,
                 "weekly_hours": p.weekly_hours,
@@ -423,6 +428,7 @@ def admin_decide(
     try:
         if status not in ("passed", "failed", "needs_review"):
             return redirect(request, target, ("error", "Choose passed, failed or needs review."))
+        before = service.contributor_state(db, user_id)
         service.decide_check(
             db,
             admin,
@@ -436,9 +442,11 @@ def admin_decide(
     except LabelpoolError as exc:
         db.rollback()
         return redirect(request, target, ("error", exc.message))
-    return redirect(
-        request, target, ("success", f"{check.label}: {CheckStatus(status).label.lower()}.")
-    )
+    message = f"{check.label}: {CheckStatus(status).label.lower()}."
+    after = service.contributor_state(db, user_id)
+    if after is not None and after != before:
+        message += f" The account is now {after.label.lower()}."
+    return redirect(request, target, ("success", message))
 
 
 @router.post("/admin/reviews/{user_id}/state")
