@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "crowd"
+
+def _find_datasets() -> Path:
+    """LABELPOOL_CROWD_DATASETS, else ../shared/datasets/crowd beside the checkout, else the
+    workplace's /work/shared copy (a clone elsewhere, e.g. in /tmp, still finds it)."""
+    candidates = [
+        os.environ.get("LABELPOOL_CROWD_DATASETS", ""),
+        str(Path(__file__).resolve().parents[3] / "shared" / "datasets" / "crowd"),
+        "/work/shared/datasets/crowd",
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "rte" / "labels.csv").is_file():
+            return Path(candidate)
+    return Path(candidates[1])
+
+
+DATASETS = _find_datasets()
 CATEGORICAL = ["d_possent", "d_product", "dog", "rte", "s_rel"]
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from labelpool.cli import app
 
-from .conftest import DATASETS, load
+from .conftest import load
 
 runner = CliRunner()
 METHODS = ["mv", "wawa", "ds", "one-coin-ds", "glad", "mace"]
@@ -159,7 +159,9 @@ def test_real_subprocess(tmp_path):
     exe = Path(sys.executable).with_name("labelpool")
     if not exe.exists():
         pytest.skip("labelpool console script not installed")
-    src = DATASETS / "rte" / "labels.csv"
+    src = tmp_path / "labels.csv"
+    rows = [f"w{(t * 7 + k) % 40},t{t},{(t + (k == 2)) % 2}" for t in range(800) for k in range(3)]
+    src.write_text("worker,task,label\n" + "\n".join(rows) + "\n")
     out = tmp_path / "out.csv"
     proc = subprocess.run(
         [str(exe), "aggregate", str(src), "--method", "ds", "--out", str(out)],
