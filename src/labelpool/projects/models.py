@@ -135,10 +135,10 @@ class Item(CreatedAtMixin, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
     gold: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
-    # No index: looked up only when an import run is deleted.
-    import_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_runs.id", ondelete="SET NULL"), default=None
-    )
+    # Which import brought the item. Deliberately no foreign key or index: a key is checked
+    # per row on every bulk insert (a third of PostgreSQL's COPY time), and import runs are
+    # only ever deleted together with their project, whose items go with them.
+    import_run_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Prediction(CreatedAtMixin, Base):

@@ -150,12 +150,6 @@ def upgrade() -> None:
         sa.Column("import_run_id", sa.Integer(), nullable=True),
         sa.Column("created_at", labelpool.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["import_run_id"],
-            ["import_runs.id"],
-            name=op.f("fk_items_import_run_id_import_runs"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
             ["project_id"],
             ["projects.id"],
             name=op.f("fk_items_project_id_projects"),
