@@ -57,6 +57,20 @@ def _png(width: int = 8, height: int = 8) -> bytes:
     )
 
 
+def _phone_screenshot(browser: Any, server: str, url: str, who: str, path: Path) -> None:
+    """`url` as `who` sees it on a phone; the page must not scroll sideways."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    try:
+        page = context.new_page()
+        _log_in(page, server, who)
+        page.goto(url)
+        page.screenshot(path=path, full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{url} scrolls sideways on a phone ({width}px)"
+    finally:
+        context.close()
+
+
 def _test_card(page: Any, title: str) -> Any:
     return page.locator("article.test-card", has=page.get_by_role("link", name=title, exact=True))
 
@@ -177,6 +191,9 @@ def test_admin_passes_the_checks_and_mei_becomes_active(
     assert page.locator("main .badge-dot").first.inner_text().strip() == "Active"
     assert "Under review → Active" in page.locator(".contrib-history").inner_text()
     page.screenshot(path=screenshots / "admin-review-detail.png", full_page=True)
+    _phone_screenshot(
+        browser, live_server, page.url, "Ada", screenshots / "admin-review-detail-phone.png"
+    )
 
     assert page.locator(".contrib-check-list .badge", has_text="Passed").count() == 5
 
@@ -195,7 +212,7 @@ def test_admin_passes_the_checks_and_mei_becomes_active(
 
 
 def test_an_active_contributor_trains_and_qualifies(
-    page: Any, live_server: str, screenshots: Path
+    browser: Any, page: Any, live_server: str, screenshots: Path
 ) -> None:
     _log_in(page, live_server, "Amara")
     page.get_by_role("link", name="Tests").first.click()
@@ -227,6 +244,9 @@ def test_an_active_contributor_trains_and_qualifies(
         assert "Compare character by character" in feedback.inner_text()
         if number == 2:
             page.screenshot(path=screenshots / "test-training-feedback.png", full_page=True)
+            _phone_screenshot(
+                browser, live_server, page.url, "Amara", screenshots / "test-training-phone.png"
+            )
         if number < len(ATTENTION_QUESTIONS):
             page.get_by_role("link", name="Next question").click()
     page.once("dialog", lambda dialog: dialog.accept())
@@ -250,6 +270,9 @@ def test_an_active_contributor_trains_and_qualifies(
         assert why not in html, "the explanation must not reach the browser before submitting"
         if number == 1:
             page.screenshot(path=screenshots / "test-question.png", full_page=True)
+            _phone_screenshot(
+                browser, live_server, page.url, "Amara", screenshots / "test-question-phone.png"
+            )
         page.locator(f"input[name=answer][value={answer}]").check()
         with page.expect_navigation():
             page.get_by_role("button", name=re.compile("Save")).click()
@@ -260,6 +283,17 @@ def test_an_active_contributor_trains_and_qualifies(
     assert "100%" in page.locator("#score-title").inner_text()
     assert "Passed" in page.locator("[aria-labelledby=score-title]").inner_text()
     page.screenshot(path=screenshots / "test-result.png", full_page=True)
+    _phone_screenshot(
+        browser, live_server, page.url, "Amara", screenshots / "test-result-phone.png"
+    )
+
+    page.get_by_role("link", name="Guidelines").last.click()
+    page.wait_for_url(re.compile(r"/guidelines/\d+$"))
+    assert "Review sentiment guidelines" in page.locator("h1").first.inner_text()
+    page.screenshot(path=screenshots / "guidelines-detail.png", full_page=True)
+    _phone_screenshot(
+        browser, live_server, page.url, "Amara", screenshots / "guidelines-detail-phone.png"
+    )
 
     page.get_by_role("link", name="Tests").first.click()
     page.wait_for_url(f"{live_server}/tests")
@@ -270,7 +304,7 @@ def test_an_active_contributor_trains_and_qualifies(
 
 
 def test_a_contributor_under_review_sees_why_tests_wait(
-    page: Any, live_server: str, screenshots: Path
+    browser: Any, page: Any, live_server: str, screenshots: Path
 ) -> None:
     _log_in(page, live_server, "Lucas")
     page.get_by_role("link", name="Tests").first.click()
@@ -281,6 +315,9 @@ def test_a_contributor_under_review_sees_why_tests_wait(
     card = _test_card(page, QUALIFICATION)
     assert _facts(card)["Next attempt"] == "When your account is active"
     page.screenshot(path=screenshots / "tests-list-under-review.png", full_page=True)
+    _phone_screenshot(
+        browser, live_server, page.url, "Lucas", screenshots / "tests-list-under-review-phone.png"
+    )
 
     card.get_by_role("link", name=QUALIFICATION).click()
     page.wait_for_url(re.compile(r"/tests/\d+$"))

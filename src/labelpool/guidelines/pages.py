@@ -34,8 +34,14 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
-def markdown_html(text: str) -> Markup:
-    return Markup(_markdown().render(text or ""))  # html disabled above: safe
+def markdown_html(text: str, *, shift: int = 0) -> Markup:
+    """Markdown as HTML, headings moved `shift` levels down to sit under the page's own."""
+    md = _markdown()
+    tokens = md.parse(text or "")
+    for token in tokens:
+        if shift and token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
+    return Markup(md.renderer.render(tokens, md.options, {}))  # html disabled above: safe
 
 
 def _projects(db: Session, user: User) -> list[dict[str, Any]]:
@@ -124,13 +130,13 @@ def _detail(db: Session, user: User, guidelines: Guidelines) -> dict[str, Any]:
             "note": version.note,
             "material": version.material,
         },
-        "preamble": markdown_html(outline.preamble),
+        "preamble": markdown_html(outline.preamble, shift=1),
         "sections": [
             {
                 "number": s.number,
                 "title": s.title,
                 "level": s.level,
-                "html": markdown_html(s.body),
+                "html": markdown_html(s.body, shift=2),
                 "examples": [
                     {
                         "data": json.dumps(e.data, ensure_ascii=False),
