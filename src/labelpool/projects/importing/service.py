@@ -199,34 +199,41 @@ def _read_and_check(
     tally: Tally,
     submit: Callable[[list[CheckedRow]], None],
 ) -> None:
+    """The per-row loop. It runs a million times, so it keeps to local names."""
+    skip_invalid = run.skip_invalid
     seen_ids: set[int] = set()
     batch: list[CheckedRow] = []
-    check = checker.check
-    for row, raw in records:
-        tally.read += 1
-        if type(raw) is readers.Malformed:
-            result: CheckedRow | list[RowError] = [RowError(row, None, raw.problem)]
-        else:
-            result = check(row, raw)
-        if isinstance(result, list):
-            tally.refuse(result)
-            continue
-        if result.external_id is not None:
-            key = hash(result.external_id)
-            if key in seen_ids:
-                message = f"'{result.external_id}' appears twice in the file"
-                tally.refuse([RowError(row, "id", message)])
+    append, check, malformed = batch.append, checker.check, readers.Malformed
+    read = gold = 0
+    try:
+        for row, raw in records:
+            read += 1
+            result = (
+                [RowError(row, None, raw.problem)] if type(raw) is malformed else check(row, raw)
+            )
+            if isinstance(result, list):
+                tally.refuse(result)
                 continue
-            seen_ids.add(key)
-        if tally.invalid and not run.skip_invalid:
-            continue  # keep reading to report every problem, but store nothing
-        tally.gold += result.gold is not None
-        batch.append(result)
-        if len(batch) >= BATCH_SIZE:
+            if result.external_id is not None:
+                key = hash(result.external_id)
+                if key in seen_ids:
+                    message = f"'{result.external_id}' appears twice in the file"
+                    tally.refuse([RowError(row, "id", message)])
+                    continue
+                seen_ids.add(key)
+            if tally.invalid and not skip_invalid:
+                continue  # keep reading to report every problem, but store nothing
+            if result.gold is not None:
+                gold += 1
+            append(result)
+            if len(batch) >= BATCH_SIZE:
+                submit(batch)
+                batch.clear()
+        if batch and (skip_invalid or not tally.invalid):
             submit(batch)
-            batch = []
-    if batch and (run.skip_invalid or not tally.invalid):
-        submit(batch)
+    finally:
+        tally.read += read
+        tally.gold += gold
 
 
 def _drop_existing_ids(
