@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labelpool.db.base import Base, CreatedAtMixin
-from labelpool.db.types import UTCDateTime
+from labelpool.db.types import UTCDateTime, string_enum
 from labelpool.enums import Role
 
-RoleColumn = Enum(
-    Role,
-    native_enum=False,
-    length=20,
-    values_callable=lambda roles: [r.value for r in roles],
-    validate_strings=True,
-    create_constraint=True,
-    name="role",
-)
+RoleColumn = string_enum(Role, "role")
 
 
 class Organization(CreatedAtMixin, Base):

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -23,7 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labelpool.db.base import Base, CreatedAtMixin
-from labelpool.db.types import UTCDateTime, utcnow
+from labelpool.db.types import UTCDateTime, string_enum, utcnow
 
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
 
@@ -55,18 +54,6 @@ class AttemptStatus(StrEnum):
     EXPIRED = "expired"  # left open past the time limit, graded as submitted
 
 
-def _enum(enum: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum,
-        native_enum=False,
-        length=20,
-        values_callable=lambda values: [v.value for v in values],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
-
-
 class AssessmentTest(CreatedAtMixin, Base):
     """A skill or qualification test with its settings and retake policy.
 
@@ -84,7 +71,7 @@ class AssessmentTest(CreatedAtMixin, Base):
     )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[TestKind] = mapped_column(_enum(TestKind, "test_kind"))
+    kind: Mapped[TestKind] = mapped_column(string_enum(TestKind, "test_kind"))
     skill_key: Mapped[str | None] = mapped_column(String(64), default=None)
     qualification_key: Mapped[str] = mapped_column(String(100), index=True)
     project_id: Mapped[int | None] = mapped_column(
@@ -94,9 +81,11 @@ class AssessmentTest(CreatedAtMixin, Base):
     guidelines_id: Mapped[int | None] = mapped_column(
         ForeignKey("guidelines.id", ondelete="SET NULL"), index=True, default=None
     )
-    mode: Mapped[TestMode] = mapped_column(_enum(TestMode, "test_mode"), default=TestMode.EXAM)
+    mode: Mapped[TestMode] = mapped_column(
+        string_enum(TestMode, "test_mode"), default=TestMode.EXAM
+    )
     status: Mapped[TestStatus] = mapped_column(
-        _enum(TestStatus, "test_status"), default=TestStatus.DRAFT
+        string_enum(TestStatus, "test_status"), default=TestStatus.DRAFT
     )
     pass_mark: Mapped[int] = mapped_column(Integer, default=80)
     time_limit_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -151,10 +140,10 @@ class Attempt(Base):
     test_id: Mapped[int] = mapped_column(ForeignKey("assessment_tests.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     purpose: Mapped[AttemptPurpose] = mapped_column(
-        _enum(AttemptPurpose, "attempt_purpose"), default=AttemptPurpose.QUALIFY
+        string_enum(AttemptPurpose, "attempt_purpose"), default=AttemptPurpose.QUALIFY
     )
     status: Mapped[AttemptStatus] = mapped_column(
-        _enum(AttemptStatus, "attempt_status"), default=AttemptStatus.IN_PROGRESS
+        string_enum(AttemptStatus, "attempt_status"), default=AttemptStatus.IN_PROGRESS
     )
     seed: Mapped[int] = mapped_column(Integer)
     question_ids: Mapped[list[int]] = mapped_column(JsonColumn)

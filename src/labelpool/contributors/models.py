@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -29,21 +27,9 @@ from labelpool.contributors.enums import (
     Proficiency,
 )
 from labelpool.db.base import Base, CreatedAtMixin
-from labelpool.db.types import UTCDateTime, utcnow
+from labelpool.db.types import UTCDateTime, string_enum, utcnow
 
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
-
-
-def _enum(enum: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
 
 
 class ContributorProfile(CreatedAtMixin, Base):
@@ -54,7 +40,9 @@ class ContributorProfile(CreatedAtMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     state: Mapped[ContributorState] = mapped_column(
-        _enum(ContributorState, "contributor_state"), default=ContributorState.APPLIED, index=True
+        string_enum(ContributorState, "contributor_state"),
+        default=ContributorState.APPLIED,
+        index=True,
     )
     country: Mapped[str | None] = mapped_column(String(2), default=None, index=True)
     primary_domain: Mapped[str | None] = mapped_column(String(50), default=None)
@@ -84,7 +72,7 @@ class ContributorLanguage(Base):
         ForeignKey("contributor_profiles.id", ondelete="CASCADE")
     )
     language: Mapped[str] = mapped_column(String(2), index=True)
-    proficiency: Mapped[Proficiency] = mapped_column(_enum(Proficiency, "proficiency"))
+    proficiency: Mapped[Proficiency] = mapped_column(string_enum(Proficiency, "proficiency"))
 
 
 class ContributorDevice(Base):
@@ -95,8 +83,8 @@ class ContributorDevice(Base):
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("contributor_profiles.id", ondelete="CASCADE")
     )
-    kind: Mapped[DeviceKind] = mapped_column(_enum(DeviceKind, "device_kind"))
-    os: Mapped[OperatingSystem] = mapped_column(_enum(OperatingSystem, "operating_system"))
+    kind: Mapped[DeviceKind] = mapped_column(string_enum(DeviceKind, "device_kind"))
+    os: Mapped[OperatingSystem] = mapped_column(string_enum(OperatingSystem, "operating_system"))
 
 
 class VerificationCheck(Base):
@@ -110,9 +98,9 @@ class VerificationCheck(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    name: Mapped[CheckName] = mapped_column(_enum(CheckName, "check_name"))
+    name: Mapped[CheckName] = mapped_column(string_enum(CheckName, "check_name"))
     status: Mapped[CheckStatus] = mapped_column(
-        _enum(CheckStatus, "check_status"), default=CheckStatus.PENDING
+        string_enum(CheckStatus, "check_status"), default=CheckStatus.PENDING
     )
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(
@@ -129,9 +117,9 @@ class AccountStateChange(CreatedAtMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     from_state: Mapped[ContributorState | None] = mapped_column(
-        _enum(ContributorState, "from_state"), default=None
+        string_enum(ContributorState, "from_state"), default=None
     )
-    to_state: Mapped[ContributorState] = mapped_column(_enum(ContributorState, "to_state"))
+    to_state: Mapped[ContributorState] = mapped_column(string_enum(ContributorState, "to_state"))
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

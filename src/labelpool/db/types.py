@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -33,3 +34,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def string_enum(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
+    """A StrEnum stored as its values in a VARCHAR with a CHECK constraint (not a native type,
+    so adding a member is a plain migration on every database)."""
+    return Enum(
+        enum,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+        create_constraint=True,
+        name=name,
+    )

@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -23,7 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labelpool.db.base import Base, CreatedAtMixin
-from labelpool.db.types import UTCDateTime, utcnow
+from labelpool.db.types import UTCDateTime, string_enum, utcnow
 
 # JSONB on PostgreSQL (indexable, compact); JSON text on SQLite.
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
@@ -45,18 +44,6 @@ class ImportStatus(StrEnum):
     FAILED = "failed"
 
 
-def _enum(enum: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum,
-        native_enum=False,
-        length=20,
-        values_callable=lambda values: [v.value for v in values],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
-
-
 class Project(CreatedAtMixin, Base):
     __tablename__ = "projects"
 
@@ -73,7 +60,7 @@ class Project(CreatedAtMixin, Base):
     data_fields: Mapped[list[dict[str, Any]]] = mapped_column(JsonColumn)
     label_schema: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
     status: Mapped[ProjectStatus] = mapped_column(
-        _enum(ProjectStatus, "project_status"), default=ProjectStatus.DRAFT
+        string_enum(ProjectStatus, "project_status"), default=ProjectStatus.DRAFT
     )
     overlap: Mapped[int] = mapped_column(Integer, default=3)
     lease_seconds: Mapped[int] = mapped_column(Integer, default=600)
@@ -97,7 +84,7 @@ class ImportRun(CreatedAtMixin, Base):
     source_name: Mapped[str] = mapped_column(String(500))
     format: Mapped[str] = mapped_column(String(20))
     status: Mapped[ImportStatus] = mapped_column(
-        _enum(ImportStatus, "import_status"), default=ImportStatus.RUNNING
+        string_enum(ImportStatus, "import_status"), default=ImportStatus.RUNNING
     )
     skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False)
     rows_read: Mapped[int] = mapped_column(BigInteger, default=0)
