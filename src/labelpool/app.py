@@ -27,6 +27,23 @@ from labelpool.web.middleware import BodySizeLimitMiddleware, CsrfCookieMiddlewa
 from labelpool.web.render import STATIC_DIR
 
 API_PREFIX = "/api/v1"
+# JSON API routers (mounted under API_PREFIX) and page/media routers, in matching order.
+API_ROUTERS = (
+    system_api,
+    accounts_api,
+    projects_api,
+    contributors_api,
+    guidelines_api,
+    assessments_api,
+)
+PAGE_ROUTERS = (
+    media_router,
+    accounts_pages,
+    projects_pages,
+    contributors_pages,
+    guidelines_pages,
+    assessments_pages,
+)
 UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/imports|/projects/\d+/import")
 
 
@@ -47,18 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _ = settings.signing_key  # create the key file at start-up, not on the first request
 
     install_error_handlers(app)
-    app.include_router(system_api, prefix=API_PREFIX)
-    app.include_router(accounts_api, prefix=API_PREFIX)
-    app.include_router(projects_api, prefix=API_PREFIX)
-    app.include_router(contributors_api, prefix=API_PREFIX)
-    app.include_router(guidelines_api, prefix=API_PREFIX)
-    app.include_router(assessments_api, prefix=API_PREFIX)
-    app.include_router(media_router)
-    app.include_router(accounts_pages)
-    app.include_router(projects_pages)
-    app.include_router(contributors_pages)
-    app.include_router(guidelines_pages)
-    app.include_router(assessments_pages)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(CsrfCookieMiddleware)
