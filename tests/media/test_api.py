@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from labelpool.config import Settings
 from labelpool.media import service
 from labelpool.media.api import parse_range
-from labelpool.media.api import router as media_router
 from labelpool.media.models import MediaFile
 from labelpool.media.signing import sign_media_url, signed_media_url, verify_media_signature
 from labelpool.media.storage import LocalStorage, S3Storage
@@ -29,10 +28,7 @@ from .helpers import png_bytes, wav_bytes
 def build_app(settings: Settings) -> FastAPI:
     from labelpool.app import create_app
 
-    app = create_app(settings)
-    if not any(getattr(route, "path", None) == "/media/{media_id}" for route in app.routes):
-        app.include_router(media_router)
-    return app
+    return create_app(settings)
 
 
 @pytest.fixture
