@@ -182,16 +182,6 @@ def organizations_of(db: Session, user: User) -> list[tuple[Organization, Role]]
     return [(org, role) for org, role in rows]
 
 
-def shares_organization(db: Session, a: User, b: User) -> bool:
-    mine = select(Membership.organization_id).where(Membership.user_id == a.id)
-    found = db.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.user_id == b.id, Membership.organization_id.in_(mine))
-    )
-    return bool(found)
-
-
 # --- logging in ---------------------------------------------------------------------------
 
 
