@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from labelpool.contributors.enums import (
-    DOMAINS,
     CheckName,
     CheckStatus,
     DeviceKind,
@@ -162,12 +161,3 @@ def evaluate_rules(profile: ProfileFacts, settings: ReviewSettings) -> dict[Chec
         CheckName.LOCATION_ELIGIBLE: location_decision(profile.country, settings),
         CheckName.DEVICE_ELIGIBLE: device_decision(profile.devices, settings),
     }
-
-
-def all_passed(statuses: Iterable[CheckStatus]) -> bool:
-    values = list(statuses)
-    return len(values) == len(CheckName) and all(s == CheckStatus.PASSED for s in values)
-
-
-def domain_label(code: str) -> str:
-    return DOMAINS.get(code, code)
