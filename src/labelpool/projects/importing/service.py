@@ -19,6 +19,7 @@ from labelpool.accounts.models import User
 from labelpool.audit.service import record
 from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput
+from labelpool.projects.answers import answer_checker, checked_schema
 from labelpool.projects.fields import MEDIA_KINDS, DataField, FieldKind
 from labelpool.projects.importing import readers
 from labelpool.projects.importing.rows import MAX_ERRORS_KEPT, CheckedRow, RowChecker, RowError
@@ -100,8 +101,6 @@ def import_file(
     media_records: MediaRecords | None = None,
 ) -> ImportRun:
     """Import `path` into `project`. Returns the run; a failed run has stored no items."""
-    from labelpool.projects.answers import answer_checker, checked_schema
-
     fmt = readers.detect_format(path, fmt)
     if project.status.value in ("completed", "cancelled"):
         raise InvalidInput(f"The project is {project.status.value}; items cannot be added.")
