@@ -1,11 +1,11 @@
 """Bulk insertion of checked rows inside the caller's transaction.
 
-SQLite: the plain rows of a batch travel as ONE JSON array that SQLite unpacks with
-`json_each` (no per-row parameter binding in Python); rows with gold answers use executemany.
-PostgreSQL: COPY. Item ids are allocated up front so predictions can point at their items
-without reading them back: on PostgreSQL from the id sequence, on SQLite from max(id) + 1,
-which is safe because the import's transaction already holds SQLite's write lock (the import
-run row was written first).
+Plain rows (no gold, no predictions) of a batch travel as ONE JSON array that the database
+unpacks itself (`json_each` on SQLite, `jsonb_array_elements` on PostgreSQL): no per-row
+parameter binding in Python. Other rows use executemany (SQLite) or COPY (PostgreSQL), with
+item ids allocated up front so predictions can point at their items without reading them
+back: on PostgreSQL from the id sequence, on SQLite from max(id) + 1, which is safe because
+the import's transaction already holds SQLite's write lock (the import run row came first).
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ SQLITE_PLAIN_ROWS = (
     "INSERT INTO items (id, project_id, external_id, data, is_gold, gold, import_run_id, "
     "created_at) SELECT ? + row.key, ?, json_extract(row.value, '$[0]'), "
     "json_extract(row.value, '$[1]'), 0, NULL, ?, ? FROM json_each(?) AS row"
+)
+POSTGRES_PLAIN_ROWS = (
+    "INSERT INTO items (project_id, external_id, data, is_gold, gold, import_run_id, created_at) "
+    "SELECT %s, row.value ->> 0, row.value -> 1, false, NULL, %s, %s "
+    "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS row(value, n) ORDER BY row.n"
 )
 
 
@@ -75,8 +80,12 @@ class ItemWriter:
     def write(self, rows: list[CheckedRow]) -> None:
         if not rows:
             return
+        plain = all(row.gold is None and not row.predictions for row in rows)
+        if plain and not self.sqlite:
+            self._insert_plain_postgres(rows)  # nothing points at these ids: the sequence picks
+            return
         ids = self._allocate_ids(len(rows))
-        if self.sqlite and all(row.gold is None for row in rows):
+        if plain:
             self._insert_plain_sqlite(ids[0], rows)
         else:
             project_id, run_id, now = self.project_id, self.import_run_id, self.now
@@ -100,6 +109,15 @@ class ItemWriter:
             for p in row.predictions
         ]
         self._insert("predictions", PREDICTION_COLUMNS, predictions)
+
+    def _insert_plain_postgres(self, rows: list[CheckedRow]) -> None:
+        batch = orjson.dumps([(row.external_id, row.data) for row in rows]).decode()
+        raw = self.connection.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            cursor.execute(
+                POSTGRES_PLAIN_ROWS, (self.project_id, self.import_run_id, self.now, batch)
+            )
 
     def _insert_plain_sqlite(self, first_id: int, rows: list[CheckedRow]) -> None:
         batch = orjson.dumps([(row.external_id, row.data) for row in rows]).decode()
