@@ -8,12 +8,14 @@ the others start new clusters. A cluster therefore holds at most one object per 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+
+from labelpool.aggregation.results import StructuredResult
 
 FloatArray = npt.NDArray[np.float64]
 T = TypeVar("T")
@@ -86,3 +88,67 @@ def check_weights(weights: Any, answers: Sequence[Sequence[tuple[int, Any]]]) ->
     if np.any(w < 0):
         raise ValueError("weights must be non-negative")
     return w
+
+
+def fuse_by_label(
+    answers: Sequence[Sequence[tuple[int, Sequence[Mapping[str, Any]]]]],
+    weights: Any,
+    *,
+    to_objects: Callable[[list[Mapping[str, Any]]], list[T]],
+    similarity: Callable[[Sequence[T], Sequence[F]], FloatArray],
+    fuse: Callable[[Sequence[T], Sequence[float]], F],
+    to_answer: Callable[[F, Any], dict[str, Any]],
+    iou_threshold: float,
+    min_support: float,
+) -> StructuredResult:
+    """The shared driver of box and track fusion.
+
+    Per item and per label (in order of first appearance): cluster the contributors' objects
+    (`cluster_objects`), drop clusters backed by less than `min_support` of the item's weight,
+    and keep the others with confidence = support x weighted mean similarity of the members to
+    the fused object.
+    """
+    cw = check_weights(weights, answers)
+    out_answers: list[list[dict[str, Any]]] = []
+    object_conf: list[FloatArray] = []
+    supports: list[FloatArray] = []
+    confidence = np.zeros(len(answers))
+    for i, item_answers in enumerate(answers):
+        if not item_answers:
+            out_answers.append([])
+            object_conf.append(np.zeros(0))
+            supports.append(np.zeros(0))
+            continue
+        w = [float(cw[c]) for c, _ in item_answers]
+        total = sum(w)
+        labels = list(dict.fromkeys(obj["label"] for _, objs in item_answers for obj in objs))
+        fused_objects: list[dict[str, Any]] = []
+        kept_conf: list[float] = []
+        kept_support: list[float] = []
+        dropped: list[float] = []
+        for label in labels:
+            per_answer = [
+                to_objects([o for o in objs if o["label"] == label]) for _, objs in item_answers
+            ]
+            for cluster in cluster_objects(per_answer, w, similarity, fuse, iou_threshold):
+                assert cluster.fused is not None
+                member_w = np.array([w[a] for a, _ in cluster.members])
+                support = float(member_w.sum() / total) if total > 0 else 0.0
+                if support < min_support or support <= 0:
+                    dropped.append(support)
+                    continue
+                ious = similarity([obj for _, obj in cluster.members], [cluster.fused])[:, 0]
+                mean_iou = float((ious * member_w).sum() / member_w.sum())
+                fused_objects.append(to_answer(cluster.fused, label))
+                kept_conf.append(min(max(support * mean_iou, 0.0), 1.0))
+                kept_support.append(min(support, 1.0))
+        out_answers.append(fused_objects)
+        object_conf.append(np.array(kept_conf))
+        supports.append(np.array(kept_support))
+        confidence[i] = item_confidence(kept_conf, dropped) if total > 0 else 0.0
+    return StructuredResult(
+        answers=out_answers,
+        confidence=confidence,
+        object_confidence=object_conf,
+        support=supports,
+    )

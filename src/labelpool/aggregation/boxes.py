@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from labelpool.aggregation._matching import check_weights, cluster_objects, item_confidence
+from labelpool.aggregation._matching import fuse_by_label
 from labelpool.aggregation.results import StructuredResult
 
 FloatArray = npt.NDArray[np.float64]
@@ -59,6 +59,11 @@ def _similarity(objects: Sequence[FloatArray], fused: Sequence[FloatArray]) -> F
     return iou_matrix(np.asarray(objects).reshape(-1, 4), np.asarray(fused).reshape(-1, 4))
 
 
+def _corners_to_box(corners: FloatArray, label: Any) -> dict[str, Any]:
+    x1, y1, x2, y2 = (float(v) for v in corners)
+    return {"x": x1, "y": y1, "w": x2 - x1, "h": y2 - y1, "label": label}
+
+
 def fuse_boxes(
     answers: Sequence[Sequence[tuple[int, Sequence[Mapping[str, Any]]]]],
     *,
@@ -73,55 +78,13 @@ def fuse_boxes(
     Returns per item the fused boxes (``{"x", "y", "w", "h", "label"}``, ordered by label of
     first appearance, then cluster), their confidence and support.
     """
-    cw = check_weights(weights, answers)
-    out_answers: list[list[dict[str, Any]]] = []
-    object_conf: list[FloatArray] = []
-    supports: list[FloatArray] = []
-    confidence = np.zeros(len(answers))
-    for i, item_answers in enumerate(answers):
-        if not item_answers:
-            out_answers.append([])
-            object_conf.append(np.zeros(0))
-            supports.append(np.zeros(0))
-            continue
-        w = [float(cw[c]) for c, _ in item_answers]
-        total = sum(w)
-        labels: list[Any] = []
-        for _, boxes in item_answers:
-            for box in boxes:
-                if box["label"] not in labels:
-                    labels.append(box["label"])
-        fused_boxes: list[dict[str, Any]] = []
-        kept_conf: list[float] = []
-        kept_support: list[float] = []
-        dropped: list[float] = []
-        for label in labels:
-            per_answer = [
-                list(to_corners([b for b in boxes if b["label"] == label]))
-                for _, boxes in item_answers
-            ]
-            for cluster in cluster_objects(per_answer, w, _similarity, _fuse, iou_threshold):
-                assert cluster.fused is not None
-                member_w = np.array([w[a] for a, _ in cluster.members])
-                support = float(member_w.sum() / total) if total > 0 else 0.0
-                if support < min_support or support <= 0:
-                    dropped.append(support)
-                    continue
-                ious = iou_matrix(
-                    np.array([obj for _, obj in cluster.members]), cluster.fused[None]
-                )
-                mean_iou = float((ious[:, 0] * member_w).sum() / member_w.sum())
-                x1, y1, x2, y2 = (float(v) for v in cluster.fused)
-                fused_boxes.append({"x": x1, "y": y1, "w": x2 - x1, "h": y2 - y1, "label": label})
-                kept_conf.append(min(max(support * mean_iou, 0.0), 1.0))
-                kept_support.append(min(support, 1.0))
-        out_answers.append(fused_boxes)
-        object_conf.append(np.array(kept_conf))
-        supports.append(np.array(kept_support))
-        confidence[i] = item_confidence(kept_conf, dropped) if total > 0 else 0.0
-    return StructuredResult(
-        answers=out_answers,
-        confidence=confidence,
-        object_confidence=object_conf,
-        support=supports,
+    return fuse_by_label(
+        answers,
+        weights,
+        to_objects=lambda boxes: list(to_corners(boxes)),
+        similarity=_similarity,
+        fuse=_fuse,
+        to_answer=_corners_to_box,
+        iou_threshold=iou_threshold,
+        min_support=min_support,
     )

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from labelpool.aggregation._matching import check_weights, cluster_objects, item_confidence
+from labelpool.aggregation._matching import fuse_by_label
 from labelpool.aggregation.results import StructuredResult
 
 FloatArray = npt.NDArray[np.float64]
@@ -78,49 +78,13 @@ def fuse_tracks(
     appearance, then cluster), their confidence (support * weighted mean track IoU of the members
     with the fused track) and support.
     """
-    cw = check_weights(weights, answers)
-    out_answers: list[list[dict[str, Any]]] = []
-    object_conf: list[FloatArray] = []
-    supports: list[FloatArray] = []
-    confidence = np.zeros(len(answers))
-    for i, item_answers in enumerate(answers):
-        if not item_answers:
-            out_answers.append([])
-            object_conf.append(np.zeros(0))
-            supports.append(np.zeros(0))
-            continue
-        w = [float(cw[c]) for c, _ in item_answers]
-        total = sum(w)
-        labels: list[Any] = []
-        for _, tracks in item_answers:
-            for track in tracks:
-                if track["label"] not in labels:
-                    labels.append(track["label"])
-        fused_tracks: list[dict[str, Any]] = []
-        kept_conf: list[float] = []
-        kept_support: list[float] = []
-        dropped: list[float] = []
-        for label in labels:
-            per_answer = [[t for t in tracks if t["label"] == label] for _, tracks in item_answers]
-            for cluster in cluster_objects(per_answer, w, _similarity, _fuse, iou_threshold):
-                assert cluster.fused is not None
-                member_w = np.array([w[a] for a, _ in cluster.members])
-                support = float(member_w.sum() / total) if total > 0 else 0.0
-                if support < min_support or support <= 0:
-                    dropped.append(support)
-                    continue
-                ious = _similarity([t for _, t in cluster.members], [cluster.fused])[:, 0]
-                mean_iou = float((ious * member_w).sum() / member_w.sum())
-                fused_tracks.append(cluster.fused)
-                kept_conf.append(min(max(support * mean_iou, 0.0), 1.0))
-                kept_support.append(min(support, 1.0))
-        out_answers.append(fused_tracks)
-        object_conf.append(np.array(kept_conf))
-        supports.append(np.array(kept_support))
-        confidence[i] = item_confidence(kept_conf, dropped) if total > 0 else 0.0
-    return StructuredResult(
-        answers=out_answers,
-        confidence=confidence,
-        object_confidence=object_conf,
-        support=supports,
+    return fuse_by_label(
+        answers,
+        weights,
+        to_objects=list,
+        similarity=_similarity,
+        fuse=_fuse,
+        to_answer=lambda track, _label: track,
+        iou_threshold=iou_threshold,
+        min_support=min_support,
     )
