@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from labelpool.accounts import service
@@ -25,11 +25,9 @@ from labelpool.web.deps import (
     client_address,
     csrf_protect,
 )
-from labelpool.web.render import redirect, render, set_flash
+from labelpool.web.render import FormStr, redirect, render, set_flash, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-
-FormStr = Annotated[str, Form()]
 
 
 def _safe_next(target: str | None) -> str:
@@ -190,8 +188,8 @@ def _token_rows(db: DbSession, user: User) -> list[dict[str, Any]]:
             "id": t.id,
             "name": t.name,
             "prefix": t.prefix,
-            "created_at": f"{t.created_at:%Y-%m-%d %H:%M} UTC",
-            "last_used_at": f"{t.last_used_at:%Y-%m-%d %H:%M} UTC" if t.last_used_at else None,
+            "created_at": when(t.created_at),
+            "last_used_at": when(t.last_used_at) or None,
             "revoked": t.revoked_at is not None,
         }
         for t in service.list_api_tokens(db, user)

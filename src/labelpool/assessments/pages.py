@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -38,16 +38,11 @@ from labelpool.projects import access
 from labelpool.projects.models import Project
 from labelpool.schemas import ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
-from labelpool.web.render import redirect, render
+from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-FormStr = Annotated[str, Form()]
 SIMPLE_WIDGETS = ("choice", "rating", "text")
-
-
-def _when(value: datetime | None) -> str:
-    return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
 
 
 def _is_builder(db: Session, user: User) -> bool:
@@ -77,7 +72,7 @@ def _card(card: service.TestCard, now: datetime) -> dict[str, Any]:
         "attempts_left": "Unlimited" if status.attempts_left is None else status.attempts_left,
         "next_attempt": "Now"
         if status.can_start
-        else (f"{_when(opens)} (in {format_duration(opens - now)})" if opens else "Never"),
+        else (f"{when(opens)} (in {format_duration(opens - now)})" if opens else "Never"),
         "attempts_used": card.attempts,
         "best_percent": card.best_percent,
         "qualified": card.qualified,
@@ -254,7 +249,7 @@ def test_page(request: Request, test_id: ResourceId, user: CurrentUser, db: DbSe
             "id": a.id,
             "purpose": a.purpose.value,
             "status": a.status.value,
-            "started": _when(a.started_at),
+            "started": when(a.started_at),
             "percent": a.result.get("percent") if a.result else None,
             "passed": a.passed,
         }
@@ -358,7 +353,7 @@ def _question_page(
             "id": attempt.id,
             "purpose": attempt.purpose.value,
             "seconds_left": view.seconds_left,
-            "deadline": _when(attempt.deadline_at),
+            "deadline": when(attempt.deadline_at),
             "answered": sum(1 for q in view.questions if q.answered),
             "total": len(view.questions),
         },
@@ -481,7 +476,7 @@ def result_page(
             "id": attempt.id,
             "expired": attempt.status == AttemptStatus.EXPIRED,
             "refresher": attempt.purpose == AttemptPurpose.REFRESHER,
-            "finished": _when(attempt.finished_at),
+            "finished": when(attempt.finished_at),
         },
         "test": {"id": view.test.id, "title": view.test.title, "skill_key": view.test.skill_key},
         "result": result.model_dump() if result else None,

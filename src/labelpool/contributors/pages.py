@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -28,11 +28,10 @@ from labelpool.contributors.schemas import ProfileIn, time_zones
 from labelpool.errors import LabelpoolError
 from labelpool.schemas import ResourceId
 from labelpool.web.deps import AdminUser, DbSession, csrf_protect
-from labelpool.web.render import redirect, render
+from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-FormStr = Annotated[str, Form()]
 LANGUAGE_ROWS = 5
 
 STATUS_BADGES = {
@@ -47,10 +46,6 @@ STATE_BADGES = {
     ContributorState.ACTIVE: "success",
     ContributorState.SUSPENDED: "danger",
 }
-
-
-def _when(value: Any) -> str:
-    return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
 
 
 def _who(name: str | None) -> str | None:
@@ -233,7 +228,7 @@ def _checks_view(checks: list[Any]) -> list[dict[str, Any]]:
             "badge": STATUS_BADGES[c.status],
             "reason": c.reason,
             "decided_by": _who(c.decided_by),
-            "decided_at": _when(c.decided_at),
+            "decided_at": when(c.decided_at),
         }
         for c in checks
     ]
@@ -247,7 +242,7 @@ def _history_view(history: list[Any]) -> list[dict[str, Any]]:
             "to_badge": STATE_BADGES[h.to_state],
             "actor": _who(h.actor),
             "reason": h.reason,
-            "at": _when(h.at),
+            "at": when(h.at),
         }
         for h in history
     ]
@@ -271,7 +266,7 @@ def review_page(request: Request, user: ContributorUser, db: DbSession) -> Respo
             "next_steps": review.next_steps,
             "document": (
                 {
-                    "uploaded_at": _when(document.uploaded_at),
+                    "uploaded_at": when(document.uploaded_at),
                     "filename": document.filename,
                     "status": document.status.replace("_", " "),
                 }
@@ -333,7 +328,7 @@ def admin_queue(
                     "email": r.user.email,
                     "state_label": r.state.label,
                     "state_badge": STATE_BADGES[r.state],
-                    "submitted_at": _when(r.submitted_at),
+                    "submitted_at": when(r.submitted_at),
                     "country": r.country or "",
                     "needs_review": [n.label for n in r.needs_review],
                     "failed": [n.label for n in r.failed],
@@ -375,7 +370,7 @@ def _admin_detail(
                 "microphone": p.microphone,
                 "weekly_hours": p.weekly_hours,
                 "time_zone": p.time_zone or "",
-                "submitted_at": _when(p.submitted_at),
+                "submitted_at": when(p.submitted_at),
                 "completeness": p.completeness.model_dump(),
             },
             "checks": _checks_view(review.checks),
@@ -386,11 +381,11 @@ def _admin_detail(
                     "filename": d.filename or f"document {d.id}",
                     "content_type": d.content_type,
                     "size_kb": max(1, round(d.size_bytes / 1024)),
-                    "uploaded_at": _when(d.uploaded_at),
+                    "uploaded_at": when(d.uploaded_at),
                     "url": d.url,
-                    "deleted_at": _when(d.deleted_at),
+                    "deleted_at": when(d.deleted_at),
                     "deleted_reason": d.deleted_reason,
-                    "delete_after": _when(d.delete_after),
+                    "delete_after": when(d.delete_after),
                 }
                 for d in review.documents
             ],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -21,11 +21,9 @@ from labelpool.projects import access
 from labelpool.projects.models import Project
 from labelpool.schemas import ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
-from labelpool.web.render import redirect, render
+from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-
-FormStr = Annotated[str, Form()]
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +124,7 @@ def _detail(db: Session, user: User, guidelines: Guidelines) -> dict[str, Any]:
             "id": guidelines.id,
             "title": guidelines.title,
             "version": version.number,
-            "published": f"{version.created_at:%Y-%m-%d %H:%M} UTC",
+            "published": when(version.created_at),
             "note": version.note,
             "material": version.material,
         },

@@ -32,11 +32,10 @@ from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, Pr
 from labelpool.projects.uploads import import_upload
 from labelpool.schemas import ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, csrf_protect
-from labelpool.web.render import redirect, render
+from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-FormStr = Annotated[str, Form()]
 ITEMS_PER_PAGE = 20
 TABS = ("items", "import", "guidelines", "schema", "history")
 IMPORT_ACCEPT = ".jsonl,.ndjson,.json,.csv,.tsv,.parquet,.txt,.zip"
@@ -112,10 +111,6 @@ def _markdown() -> MarkdownIt:
 
 def markdown_html(text: str) -> Markup:
     return Markup(_markdown().render(text or ""))  # html disabled above: safe
-
-
-def _when(dt: Any) -> str:
-    return f"{dt:%Y-%m-%d %H:%M} UTC" if dt is not None else ""
 
 
 def _duration(seconds: int) -> str:
@@ -416,7 +411,7 @@ def _import_runs(db: Session, project: Project) -> list[dict[str, Any]]:
             "rows_invalid": r.rows_invalid,
             "skip_invalid": r.skip_invalid,
             "message": r.message,
-            "created_at": _when(r.created_at),
+            "created_at": when(r.created_at),
         }
         for r in runs
     ]
@@ -444,7 +439,7 @@ def _history(db: Session, project: Project) -> list[dict[str, Any]]:
                 "to_badge": STATUS_BADGES.get(ProjectStatus(to), "neutral") if to else "neutral",
                 "reason": event.reason,
                 "actor": actor,
-                "at": _when(event.created_at),
+                "at": when(event.created_at),
             }
         )
     return events
@@ -500,7 +495,7 @@ def _project_context(
             "family": _family_title(project.task_family),
             "overlap": project.overlap,
             "lease": _duration(project.lease_seconds),
-            "created_at": _when(project.created_at),
+            "created_at": when(project.created_at),
         },
         "can_manage": can_manage,
         "transitions": transitions if can_manage else [],

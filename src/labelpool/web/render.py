@@ -7,10 +7,11 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -63,6 +64,14 @@ class UserView:
         if user is None or isinstance(user, UserView):
             return user
         return cls(id=user.id, display_name=user.display_name, email=user.email, role=user.role)
+
+
+FormStr = Annotated[str, Form()]  # a form field that defaults to "" when left out
+
+
+def when(value: datetime | None) -> str:
+    """A timestamp as pages show it: '2026-11-23 16:05 UTC' ('' for none)."""
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
 
 
 def nav_items(user: UserView | None) -> list[dict[str, str]]:
