@@ -270,7 +270,7 @@ def _user_rows(db: DbSession) -> list[dict[str, Any]]:
             "role": u.role.value,
             "is_active": u.is_active,
             "created_at": f"{u.created_at:%Y-%m-%d}",
-            "organizations": ", ".join(o.name for o, _ in service.organizations_of(db, u)),
+            "organizations": ", ".join(sorted(m.organization.name for m in u.memberships)),
         }
         for u in service.list_users(db)
     ]

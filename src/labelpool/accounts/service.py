@@ -166,7 +166,11 @@ def get_user_by_email(db: Session, email: str) -> User | None:
 
 
 def list_users(db: Session, *, organization_id: int | None = None) -> list[User]:
-    query = select(User).options(selectinload(User.memberships)).order_by(User.id)
+    query = (
+        select(User)
+        .options(selectinload(User.memberships).selectinload(Membership.organization))
+        .order_by(User.id)
+    )
     if organization_id is not None:
         query = query.join(Membership).where(Membership.organization_id == organization_id)
     return list(db.scalars(query))
