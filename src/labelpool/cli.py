@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from labelpool.commands.aggregate import aggregate
+from labelpool.commands.aggregate import SUMMARY as AGGREGATE_SUMMARY
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -35,7 +35,20 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(templates_app, name="templates")
 app.add_typer(projects_app, name="projects")
 app.add_typer(contributors_app, name="contributors")
-app.command("aggregate")(aggregate)
+
+
+@app.command(
+    "aggregate",
+    help=AGGREGATE_SUMMARY + " See `labelpool aggregate --help`.",
+    add_help_option=False,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def aggregate(ctx: typer.Context) -> None:
+    # The console script (labelpool.console) runs this command without Typer; this entry
+    # lists it in `labelpool --help` and serves `labelpool.cli.app` callers (tests, python -m).
+    from labelpool.commands.aggregate import main as aggregate_main
+
+    raise typer.Exit(aggregate_main(ctx.args))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

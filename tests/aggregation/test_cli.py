@@ -181,3 +181,44 @@ def test_real_subprocess(tmp_path):
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().startswith("error: unknown method 'nope'")
+
+
+def test_console_script_runs_aggregate_without_the_web_stack(tmp_path):
+    # The command's start-up is part of its time budget: the console script must reach it
+    # without loading Typer (and the pydantic it pulls in), pandas or the web/database layers.
+    src = write(tmp_path / "labels.csv", SMALL)
+    out = tmp_path / "out.csv"
+    script = (
+        "import sys\n"
+        f"sys.argv = ['labelpool', 'aggregate', {str(src)!r}, '--out', {str(out)!r}]\n"
+        "from labelpool.console import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "heavy = ['typer', 'pydantic', 'pandas', 'pyarrow.compute', 'sqlalchemy', 'fastapi']\n"
+        "print(code, [m for m in heavy if m in sys.modules])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "0 []"
+    assert out.read_text().splitlines()[0] == "task,label,confidence"
+
+
+def test_usage_errors_are_one_line_with_exit_status_2(tmp_path):
+    src = write(tmp_path / "labels.csv", SMALL)
+    for args in ([str(src)], [str(src), "--out"], [str(src), "--out", "x.csv", "--seed", "ten"]):
+        res = invoke(*args)
+        assert res.exit_code == 2, args
+        message = res.output.strip()
+        assert message.startswith("error: ") and "\n" not in message, message
+        assert "labelpool aggregate --help" in message
+    assert os.listdir(tmp_path) == ["labels.csv"]
+
+
+def test_main_help_lists_aggregate():
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    assert "aggregate" in res.output and "one label per task" in res.output

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from labelpool.aggregation._rows import row_max
 from labelpool.aggregation.encoding import CategoricalData, categorical_data
 from labelpool.aggregation.results import CategoricalResult
 
@@ -32,7 +33,7 @@ def finish(
     """Build a :class:`CategoricalResult` (zeroing rows of unanswered items)."""
     probas = np.where(answered[:, None], probas, 0.0)
     labels = _labels_from_probas(probas, answered)
-    confidence = np.clip(probas.max(axis=1) if probas.shape[1] else np.zeros(len(probas)), 0, 1)
+    confidence = np.clip(row_max(probas) if probas.shape[1] else np.zeros(len(probas)), 0, 1)
     return CategoricalResult(
         labels=labels,
         probas=probas,

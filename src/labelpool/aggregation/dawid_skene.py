@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from labelpool.aggregation._design import Design
+from labelpool.aggregation._rows import normalize_log_rows, row_sum
 from labelpool.aggregation.categorical import finish
 from labelpool.aggregation.encoding import CategoricalData, categorical_data
 from labelpool.aggregation.results import CategoricalResult
@@ -61,18 +62,6 @@ def expand_items(probas: FloatArray, kept: IntArray | None, n_items: int) -> Flo
     full = np.zeros((n_items, probas.shape[1]), dtype=np.float64)
     full[kept] = probas
     return full
-
-
-def softmax_rows(log_lik: FloatArray) -> FloatArray:
-    z: FloatArray = log_lik - log_lik.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
-
-
-def _entropy(probas: FloatArray) -> float:
-    p = np.maximum(probas, EPS)
-    return float(-(p * np.log(p)).sum())
 
 
 def _ds_errors(cells: FloatArray, observed: npt.NDArray[np.bool_], k: int) -> FloatArray:
@@ -131,7 +120,7 @@ def _fit(
         return cells, errors, skills
 
     probas = design.vote_counts()
-    probas /= probas.sum(axis=1, keepdims=True)
+    probas /= row_sum(probas)[:, None]
     priors = probas.mean(axis=0)
     cells, errors, skills = m_step(probas)
     log_errors = _log_cells(errors)
@@ -142,13 +131,16 @@ def _fit(
     for it in range(n_iter):
         iterations = it + 1
         log_prior = np.log(np.maximum(priors, EPS))
-        probas = softmax_rows(design.item_sums(log_errors) + log_prior)
+        log_lik = design.item_sums(log_errors) + log_prior
+        probas, log_norm = normalize_log_rows(log_lik)
+        # entropy of the posteriors: -sum p log p, with log p = log_lik - log_norm
+        entropy = float(log_norm.sum()) - float(np.dot(probas.reshape(-1), log_lik.reshape(-1)))
         priors = probas.mean(axis=0)
         cells, errors, skills = m_step(probas)
         log_errors = _log_cells(errors)
         log_prior = np.log(np.maximum(priors, EPS))
         joint = float((cells * log_errors).sum() + (cells.sum(axis=0) * log_prior).sum())
-        new_loss = (joint + _entropy(probas)) / n
+        new_loss = (joint + entropy) / n
         history.append(new_loss)
         if progress is not None:
             progress(iterations, n_iter)

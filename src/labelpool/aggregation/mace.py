@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from labelpool.aggregation._rows import softmax_rows
 from labelpool.aggregation.categorical import finish
-from labelpool.aggregation.dawid_skene import compact_items, expand_items, softmax_rows
+from labelpool.aggregation.dawid_skene import compact_items, expand_items
 from labelpool.aggregation.encoding import categorical_data
 from labelpool.aggregation.results import CategoricalResult
 

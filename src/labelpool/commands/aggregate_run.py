@@ -149,12 +149,10 @@ def read_table(path: Path, required: tuple[str, ...], what: str) -> Any:
         raise AggregateError(f"{path}: no data rows after the header")
     table = table.unify_dictionaries()
     table = pa.table([table.column(c).combine_chunks() for c in required], names=list(required))
-    import pyarrow.compute as pc
-
     for name in required:
         col = table.column(name).chunk(0)
         # Vectorised look-ups only: a Python scalar here (pc.index) would import pandas (0.3 s).
-        empty = np.flatnonzero(as_numpy(pc.binary_length(col.dictionary)) == 0)
+        empty = np.flatnonzero(np.diff(string_offsets(col.dictionary)) == 0)
         if empty.size:
             indices = as_numpy(col.indices)
             row = int(np.flatnonzero(indices == empty[0])[0])
@@ -185,6 +183,13 @@ def as_numpy(array: Any) -> npt.NDArray[Any]:
     dtype = np.dtype(_NUMPY_TYPES[str(array.type)])
     data = array.buffers()[1]
     return np.frombuffer(data, dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize)
+
+
+def string_offsets(array: Any) -> npt.NDArray[np.int32]:
+    """The ``len(array) + 1`` value offsets of a string Arrow array (a NumPy view)."""
+    return np.frombuffer(
+        array.buffers()[1], dtype=np.int32, count=len(array) + 1, offset=array.offset * 4
+    )
 
 
 def from_numpy(values: npt.NDArray[Any]) -> Any:
@@ -235,23 +240,27 @@ def atomic_path(dest: Path) -> Iterator[Path]:
         raise
 
 
+_SPECIAL = (b",", b'"', b"\r", b"\n")
+
+
 def _needs_quotes(table: Any) -> bool:
+    """Whether a column name or string value holds a comma, quote or line break."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     for name in table.column_names:
-        if any(ch in name for ch in ',"\r\n'):
+        if any(ch.decode() in name for ch in _SPECIAL):
             return True
         col = table.column(name)
         if isinstance(col, pa.ChunkedArray):
             col = col.combine_chunks()
         if pa.types.is_dictionary(col.type):
             col = col.dictionary
-        if (
-            pa.types.is_string(col.type)
-            and pc.any(pc.match_substring_regex(col, '[",\r\n]')).as_py()
-        ):
-            return True
+        data = col.buffers()[2] if pa.types.is_string(col.type) else None
+        if data is not None and len(col):
+            offsets = string_offsets(col)
+            text = memoryview(data)[offsets[0] : offsets[-1]].tobytes()
+            if any(ch in text for ch in _SPECIAL):
+                return True
     return False
 
 
@@ -419,7 +428,10 @@ def run(
         progress.set_stage(method)
         result = _fit(method, w, t, a, sizes, seed, progress)
         progress.set_stage("writing")
-        label_col = class_names.take(from_numpy(result.labels.astype(np.int64)))
+        # every task here has answers, so every label code is valid (>= 0)
+        label_col = pa.DictionaryArray.from_arrays(
+            from_numpy(result.labels.astype(np.int32)), class_names
+        )
         conf = np.round(result.confidence, 6)
         write_csv(
             pa.table({"task": task_names, "label": label_col, "confidence": from_numpy(conf)}),
