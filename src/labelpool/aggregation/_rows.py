@@ -30,10 +30,12 @@ def softmax_rows(log_lik: FloatArray) -> FloatArray:
     return normalize_log_rows(log_lik)[0]
 
 
-def normalize_log_rows(log_lik: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Row-wise softmax and the log of each row's normaliser (log-sum-exp)."""
+def normalize_log_rows(
+    log_lik: FloatArray, out: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Row-wise softmax (into ``out`` if given) and the log of each row's normaliser."""
     top = row_max(log_lik)
-    z: FloatArray = log_lik - top[:, None]
+    z: FloatArray = np.subtract(log_lik, top[:, None], out=out)
     np.exp(z, out=z)
     total = row_sum(z)
     z /= total[:, None]

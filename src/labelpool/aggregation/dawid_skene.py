@@ -108,8 +108,14 @@ def _fit(
     n = float(data.n_answers)
     w_counts = design.contributor_counts.astype(np.float64)
 
+    # buffers reused by every iteration (fresh memory costs page faults at this size)
+    cells_buffer = np.empty((design.n_contributors * k, k))
+    log_lik = np.empty((design.n_items, k))
+    probas_buffer = np.empty_like(log_lik)
+
     def m_step(probas: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        cells = design.cell_sums(probas)  # (W*K, K): expected counts [w, answer, true]
+        # (W*K, K): expected counts [w, answer, true]
+        cells = design.cell_sums(probas, out=cells_buffer)
         if one_coin:
             diag = cells.reshape(-1, k, k)[:, np.arange(k), np.arange(k)].sum(axis=1)
             skills = np.divide(diag, w_counts, out=np.full_like(diag, np.nan), where=w_counts > 0)
@@ -131,8 +137,9 @@ def _fit(
     for it in range(n_iter):
         iterations = it + 1
         log_prior = np.log(np.maximum(priors, EPS))
-        log_lik = design.item_sums(log_errors) + log_prior
-        probas, log_norm = normalize_log_rows(log_lik)
+        design.item_sums(log_errors, out=log_lik)
+        log_lik += log_prior
+        probas, log_norm = normalize_log_rows(log_lik, out=probas_buffer)
         # entropy of the posteriors: -sum p log p, with log p = log_lik - log_norm
         entropy = float(log_norm.sum()) - float(np.dot(probas.reshape(-1), log_lik.reshape(-1)))
         priors = probas.mean(axis=0)
