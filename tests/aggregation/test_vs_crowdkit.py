@@ -71,16 +71,39 @@ def test_one_coin_matches_crowdkit(name):
     assert agree >= 0.995
 
 
-@pytest.mark.parametrize("name", ["dog", "rte"])
-def test_glad_vs_crowdkit(name):
-    # GLAD is deterministic, but its M-step is a numerical optimisation whose path diverges from
-    # Crowd-Kit's in the last digits after a few EM steps (pandas vs NumPy summation order), and the
-    # stopping iteration can then differ by one or two. Measured: equal on d_possent (0.9480),
-    # dog (0.8340), s_rel (0.5646), better on d_product (0.9286 vs 0.9282), one item worse on rte
-    # (0.9250 vs 0.9263). Allow that one item (0.2 pp) here.
-    acc, ck_acc, agree, _ = _compare(name, glad, ck.GLAD())
-    assert acc >= ck_acc - 0.002
+def test_glad_matches_crowdkit_on_dog():
+    acc, ck_acc, agree, _ = _compare("dog", glad, ck.GLAD())
+    assert acc >= ck_acc
     assert agree >= 0.99
+
+
+def _accuracy_in_row_order(name: str, seed: int) -> tuple[float, float]:
+    """GLAD's accuracy (ours, Crowd-Kit's) with the rows of ``name`` shuffled by ``seed``."""
+    pd = pytest.importorskip("pandas")
+    d = load(name)
+    df = d.df.sample(frac=1.0, random_state=seed) if seed else d.df
+    theirs = ck.GLAD().fit_predict(df)
+    workers, _ = pd.factorize(df["worker"])
+    tasks, task_names = pd.factorize(df["task"])
+    labels = pd.Categorical(df["label"], categories=d.classes).codes
+    ours = glad(workers, tasks, labels)
+    ours_series = pd.Series(d.classes[ours.labels], index=task_names)
+    return d.accuracy_of_series(ours_series), d.accuracy_of_series(theirs)
+
+
+def test_glad_vs_crowdkit_over_row_orders():
+    # GLAD is deterministic for a given input, but its M-step (25 conjugate-gradient steps with a
+    # loose tolerance) amplifies rounding, so the result depends on the order of the input rows,
+    # in Crowd-Kit as here. On rte a near-tie item flips: over 8 row orders Crowd-Kit scored
+    # 0.92625 four times and 0.925 four times, labelpool 0.92625 five times and 0.925 three times
+    # (docs/aggregation.md). So compare as for a stochastic method: the mean over the same row
+    # orders, within 0.5 percentage points, and never more than one item apart.
+    results = [_accuracy_in_row_order("rte", seed) for seed in (0, 1, 2)]
+    ours = [r[0] for r in results]
+    theirs = [r[1] for r in results]
+    assert np.mean(ours) >= np.mean(theirs) - 0.005
+    assert max(abs(a - b) for a, b in results) <= 1 / 800 + 1e-12
+    assert len(set(theirs)) > 1  # Crowd-Kit's own result changes with the row order
 
 
 @pytest.mark.parametrize("name", ["d_possent", "d_product", "dog", "rte"])

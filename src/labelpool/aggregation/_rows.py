@@ -1,7 +1,8 @@
 """Row-wise reductions for tall, narrow matrices (items x classes), the shape EM works on.
 
 NumPy reduces ``axis=1`` of an ``(n, k)`` array with a small inner loop per row, which for
-k = 5 is 5-10x slower than k whole-column operations; these helpers take the fast route.
+k = 5 is 4-8x slower than k whole-column operations; these helpers take the fast route, and
+stay off BLAS (see `total_product`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,17 @@ def row_max(x: FloatArray) -> FloatArray:
 
 
 def row_sum(x: FloatArray) -> FloatArray:
-    """``x.sum(axis=1)`` (a matrix-vector product, which NumPy hands to BLAS)."""
-    return np.asarray(x @ np.ones(x.shape[1], dtype=x.dtype), dtype=np.float64)
+    """``x.sum(axis=1)`` for a 2-D array with at least one column."""
+    out = x[:, 0].copy()
+    for column in range(1, x.shape[1]):
+        out += x[:, column]
+    return out
+
+
+def total_product(x: FloatArray, y: FloatArray) -> float:
+    """``(x * y).sum()`` without a temporary array. Not ``np.dot``: BLAS would wake its
+    threads, which then spin and double the CPU time on a shared two-core machine."""
+    return float(np.einsum("ij,ij->", x, y))
 
 
 def softmax_rows(log_lik: FloatArray) -> FloatArray:

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from labelpool.aggregation._design import Design
-from labelpool.aggregation._rows import normalize_log_rows, row_sum
+from labelpool.aggregation._rows import normalize_log_rows, row_sum, total_product
 from labelpool.aggregation.categorical import finish
 from labelpool.aggregation.encoding import CategoricalData, categorical_data
 from labelpool.aggregation.results import CategoricalResult
@@ -141,7 +141,7 @@ def _fit(
         log_lik += log_prior
         probas, log_norm = normalize_log_rows(log_lik, out=probas_buffer)
         # entropy of the posteriors: -sum p log p, with log p = log_lik - log_norm
-        entropy = float(log_norm.sum()) - float(np.dot(probas.reshape(-1), log_lik.reshape(-1)))
+        entropy = float(log_norm.sum()) - total_product(probas, log_lik)
         priors = probas.mean(axis=0)
         cells, errors, skills = m_step(probas)
         log_errors = _log_cells(errors)
