@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from labelpool.aggregation._rows import softmax_rows
+from labelpool.aggregation._rows import normalize_log_rows
 from labelpool.aggregation.categorical import finish
 from labelpool.aggregation.dawid_skene import compact_items, expand_items
 from labelpool.aggregation.encoding import categorical_data
@@ -105,9 +105,7 @@ def mace(
         base = np.bincount(t_idx, weights=log_spam, minlength=n_t)
         extra = np.bincount(cell, weights=log_both - log_spam, minlength=n_t * k)
         log_marg = extra.reshape(n_t, k) + base[:, None] + log_prior
-        top = log_marg.max(axis=1)
-        log_z = top + np.log(np.exp(log_marg - top[:, None]).sum(axis=1))
-        probas = softmax_rows(log_marg)
+        probas, log_z = normalize_log_rows(log_marg)
         know = probas.reshape(-1)[cell] * s_know / np.maximum(s_theta + s_know, 1e-300)
         spam_r = 1.0 - know
         strategy = np.asarray(

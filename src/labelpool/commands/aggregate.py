@@ -87,6 +87,25 @@ def build_parser(prog: str = "labelpool aggregate") -> argparse.ArgumentParser:
     return parser
 
 
+def keep_freed_memory() -> None:
+    """Ask glibc to keep freed memory for reuse instead of returning it to the system.
+
+    EM allocates and frees arrays of a million floats every iteration. By default glibc hands
+    such blocks back to the kernel and the next allocation faults every page in again: MACE on a
+    million labels took 227,000 page faults and 1.5 s of system time (8.3 s in all); with these
+    two settings, 20,000 faults and 0.2 s (6.5 s in all), for 3% more peak memory. A no-op where
+    the C library has no ``mallopt`` (not glibc).
+    """
+    import ctypes
+
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is None:
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 << 20)  # blocks below 32 MB come from the heap ...
+    mallopt(m_trim_threshold, 1 << 30)  # ... which is not shrunk until 1 GB of it is free
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command with ``argv`` (default: ``sys.argv[2:]``); returns the exit status."""
     args = build_parser().parse_args(sys.argv[2:] if argv is None else list(argv))
@@ -96,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    keep_freed_memory()
     from labelpool.commands.aggregate_run import AggregateError, run
 
     try:
