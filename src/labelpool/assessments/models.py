@@ -46,6 +46,7 @@ class TestStatus(StrEnum):
 class AttemptPurpose(StrEnum):
     QUALIFY = "qualify"
     REFRESHER = "refresher"  # only the questions on changed guideline sections
+    PREVIEW = "preview"  # the test's own staff trying it: grants nothing, never counts
 
 
 class AttemptStatus(StrEnum):
