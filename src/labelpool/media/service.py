@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import io
 import wave
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import User
 from labelpool.errors import NotFound
 from labelpool.media.archives import MediaFileProblem, iter_media_files
-from labelpool.media.kinds import MediaKind
+from labelpool.media.kinds import MEDIA_REFERENCE, MediaKind
 from labelpool.media.models import MediaFile
 from labelpool.media.signing import sign_media_url, signed_media_url
 from labelpool.media.sniff import (
@@ -28,6 +29,7 @@ from labelpool.media.sniff import (
 from labelpool.media.storage import MediaStorage, Readable, new_storage_key
 
 MAX_NAME_LENGTH = 500
+_IDS_PER_QUERY = 1000
 
 
 class _CheckedReader:
@@ -327,11 +329,71 @@ def delete_media(db: Session, storage: MediaStorage, media: MediaFile) -> None:
     storage.delete(key)
 
 
+def media_reference_id(value: object) -> int | None:
+    """The id in a `media:<id>` reference, or None when `value` is not one."""
+    if not isinstance(value, str):
+        return None
+    match = MEDIA_REFERENCE.fullmatch(value)
+    return int(match.group(1)) if match else None
+
+
+def organization_media_ids(db: Session, organization_id: int, ids: Iterable[int]) -> set[int]:
+    """Those of `ids` that name media files of the organization (the others are foreign or gone)."""
+    wanted = sorted(set(ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        chunk = wanted[start : start + _IDS_PER_QUERY]
+        found.update(
+            db.scalars(
+                select(MediaFile.id).where(
+                    MediaFile.organization_id == organization_id, MediaFile.id.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+class ItemMediaLinks:
+    """Signed URLs for the `media:<id>` values of one organization's items, and for no others.
+
+    Every URL signed for an item value goes through here: a reference to another
+    organization's file (or to a deleted one) gets no URL, so ids cannot be walked.
+    """
+
+    def __init__(
+        self,
+        db: Session,
+        organization_id: int,
+        signing_key: str,
+        values: Iterable[object],
+        *,
+        ttl_seconds: int = 3600,
+    ) -> None:
+        ids = (media_reference_id(value) for value in values)
+        self._owned = organization_media_ids(db, organization_id, (i for i in ids if i))
+        self._signing_key = signing_key
+        self._ttl_seconds = ttl_seconds
+
+    def url(self, value: object) -> str | None:
+        """The signed URL for a `media:<id>` value of this organization, else None."""
+        media_id = media_reference_id(value)
+        if media_id is None or media_id not in self._owned:
+            return None
+        return media_url(media_id, self._signing_key, ttl_seconds=self._ttl_seconds)
+
+
 def media_url(media_id: int, signing_key: str, *, ttl_seconds: int = 3600) -> str:
-    """A signed URL for the media route, valid for `ttl_seconds`."""
+    """A signed URL for the media route, valid for `ttl_seconds`.
+
+    Signs any id: for a value taken from an item use `ItemMediaLinks`, which checks that the
+    file belongs to the item's organization first.
+    """
     return signed_media_url(media_id, signing_key, ttl_seconds)
 
 
 def media_url_until(media_id: int, signing_key: str, expires_at: datetime) -> str:
-    """A signed URL for the media route, valid until `expires_at` (e.g. a task's lease end)."""
+    """A signed URL for the media route, valid until `expires_at` (e.g. a task's lease end).
+
+    Like `media_url`, it signs any id: check an item's reference with `organization_media_ids`.
+    """
     return sign_media_url(media_id, signing_key, expires_at)

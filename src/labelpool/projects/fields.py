@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from labelpool.media.kinds import MEDIA_REFERENCE
+
 
 class FieldKind(StrEnum):
     TEXT = "text"  # plain text (may be long); str
@@ -61,6 +63,8 @@ def field_problem(field: DataField, value: Any) -> str | None:
     if kind in MEDIA_KINDS:
         if not isinstance(value, str) or not value.strip():
             return f"must be a {kind.value} URL, a media:<id> reference or a file path"
+        if value.startswith("media:") and not MEDIA_REFERENCE.fullmatch(value):
+            return "a media reference is media:<id> with the file's number, e.g. media:12"
         return None
     if kind == FieldKind.CONVERSATION:
         if not isinstance(value, list) or not value:

@@ -25,7 +25,7 @@ from labelpool.catalog import TaskFamily, list_templates
 from labelpool.config import Settings
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
-from labelpool.media.service import media_url
+from labelpool.media.service import ItemMediaLinks
 from labelpool.projects import access, service
 from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
@@ -248,26 +248,27 @@ def _answer_text(control: Mapping[str, Any] | None, answer: Any) -> str:
     return _compact(answer)
 
 
-def _media_src(value: Any, signing_key: str) -> str | None:
-    if not isinstance(value, str):
-        return None
-    if value.startswith("media:"):
-        try:
-            return media_url(int(value.removeprefix("media:")), signing_key)
-        except ValueError:
-            return None
-    if value.startswith(("http://", "https://")):
-        return value
-    return None
+MEDIA_FIELD_KINDS = ("image", "audio", "video")
 
 
-def _field_value(kind: str, value: Any, signing_key: str) -> dict[str, Any]:
+def _media_field_view(kind: str, value: Any, links: ItemMediaLinks) -> dict[str, Any]:
+    """A media field: the file, a link, or "unavailable" for a reference that is not ours."""
+    if isinstance(value, str) and value.startswith("media:"):
+        src = links.url(value)
+        if src is None:
+            return {"display": "unavailable", "value": value}
+        return {"display": kind, "src": src, "value": value}
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return {"display": kind, "src": value, "value": value}
+    return {"display": "text", "src": None, "value": str(value)}
+
+
+def _field_value(kind: str, value: Any, links: ItemMediaLinks) -> dict[str, Any]:
     """How to show one field of an item; `display` picks the template branch."""
     if value is None or value == "":
         return {"display": "missing"}
-    if kind in ("image", "audio", "video"):
-        src = _media_src(value, signing_key)
-        return {"display": kind if src else "text", "src": src, "value": str(value)}
+    if kind in MEDIA_FIELD_KINDS:
+        return _media_field_view(kind, value, links)
     if kind == "url" and isinstance(value, str) and value.startswith(("http://", "https://")):
         return {"display": "url", "value": value}
     if kind == "number" and isinstance(value, int | float):
@@ -291,7 +292,7 @@ def _item_view(
     item: Item,
     fields: list[dict[str, Any]],
     controls: Mapping[str, Mapping[str, Any]],
-    signing_key: str,
+    links: ItemMediaLinks,
 ) -> dict[str, Any]:
     data = item.data or {}
     known = {f["name"] for f in fields}
@@ -299,13 +300,13 @@ def _item_view(
         {
             "name": f["name"],
             "kind": f["kind"],
-            **_field_value(f["kind"], data.get(f["name"]), signing_key),
+            **_field_value(f["kind"], data.get(f["name"]), links),
         }
         for f in fields
         if f["name"] in data or f.get("required", True)
     ]
     shown += [
-        {"name": name, "kind": "json", **_field_value("json", value, signing_key)}
+        {"name": name, "kind": "json", **_field_value("json", value, links)}
         for name, value in data.items()
         if name not in known
     ]
@@ -324,6 +325,19 @@ def _item_view(
         "fields": shown,
         "gold": gold,
     }
+
+
+def _media_links(
+    db: Session,
+    settings: Settings,
+    project: Project,
+    fields: list[dict[str, Any]],
+    items: list[Item],
+) -> ItemMediaLinks:
+    """Signed URLs for the media fields of `items`: only the project's organization's files."""
+    names = [f["name"] for f in fields if f["kind"] in MEDIA_FIELD_KINDS]
+    values = [(item.data or {}).get(name) for item in items for name in names]
+    return ItemMediaLinks(db, project.organization_id, settings.signing_key, values)
 
 
 def _condition_text(condition: Any, controls: Mapping[str, Mapping[str, Any]]) -> str | None:
@@ -513,9 +527,9 @@ def _project_context(
         page = service.list_items(db, project, after_id=after, limit=ITEMS_PER_PAGE + 1)
         fields = list(project.data_fields)
         media_only = all(f["kind"] in ("image", "video", "audio") for f in fields)
-        context["items"] = [
-            _item_view(i, fields, controls, settings.signing_key) for i in page[:ITEMS_PER_PAGE]
-        ]
+        shown = page[:ITEMS_PER_PAGE]
+        links = _media_links(db, settings, project, fields, shown)
+        context["items"] = [_item_view(i, fields, controls, links) for i in shown]
         context["items_layout"] = "grid" if media_only else "list"
         context["next_after"] = page[ITEMS_PER_PAGE - 1].id if len(page) > ITEMS_PER_PAGE else None
         context["after"] = after

@@ -19,6 +19,7 @@ from labelpool.accounts.models import User
 from labelpool.audit.service import record
 from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput
+from labelpool.media.service import media_reference_id, organization_media_ids
 from labelpool.projects.answers import answer_checker, checked_schema
 from labelpool.projects.fields import MEDIA_KINDS, DataField, FieldKind
 from labelpool.projects.importing import readers
@@ -170,8 +171,11 @@ def _load(
     connection = db.connection()
     writer = ItemWriter(connection, project.id, run.id, utcnow())
     check_existing = project.item_count > 0
+    media_fields = [f.name for f in fields if f.kind in MEDIA_KINDS]
 
     def write(rows: list[CheckedRow]) -> None:
+        if media_fields:
+            rows = _drop_foreign_media(db, project, media_fields, rows, tally.refuse)
         if check_existing:
             rows = _drop_existing_ids(connection, project.id, rows, tally.refuse)
         writer.write(rows)
@@ -233,6 +237,39 @@ def _read_and_check(
     finally:
         tally.read += read
         tally.gold += gold
+
+
+def _drop_foreign_media(
+    db: Session,
+    project: Project,
+    media_fields: list[str],
+    batch: list[CheckedRow],
+    refuse: Callable[[list[RowError]], None],
+) -> list[CheckedRow]:
+    """Refuse rows naming `media:<id>` files that are not the project's organization's."""
+    wanted = {
+        media_id
+        for row in batch
+        for name in media_fields
+        if (media_id := media_reference_id(row.data.get(name))) is not None
+    }
+    if not wanted:
+        return batch
+    foreign = wanted - organization_media_ids(db, project.organization_id, wanted)
+    if not foreign:
+        return batch
+    kept = []
+    for row in batch:
+        problems = [
+            RowError(row.row, name, f"{value} does not exist in this project's organization")
+            for name in media_fields
+            if media_reference_id(value := row.data.get(name)) in foreign
+        ]
+        if problems:
+            refuse(problems)
+        else:
+            kept.append(row)
+    return kept
 
 
 def _drop_existing_ids(
