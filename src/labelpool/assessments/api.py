@@ -10,7 +10,7 @@ from fastapi import APIRouter, status
 from sqlalchemy.orm import Session
 
 from labelpool.assessments import refreshers, service
-from labelpool.assessments.models import AssessmentTest, Attempt, AttemptPurpose, RequiredRefresher
+from labelpool.assessments.models import AssessmentTest, Attempt, RequiredRefresher
 from labelpool.assessments.retake import RetakeStatus
 from labelpool.assessments.schemas import (
     AnswerIn,
@@ -34,7 +34,6 @@ from labelpool.assessments.schemas import (
     TestOut,
     TestSettings,
 )
-from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.guidelines.api import default_organization
 from labelpool.projects import access
@@ -297,34 +296,23 @@ def available_tests(user: CurrentUser, db: DbSession) -> list[TakerTestOut]:
 @router.get("/tests/{test_id}", response_model=TakerTestOut)
 def get_test(test_id: ResourceId, user: CurrentUser, db: DbSession) -> TakerTestOut:
     test = service.test_for_taker(db, user, test_id)
-    now = utcnow()
-    retake, attempts = service.status_for(db, user, test, now)
-    regular = [a for a in attempts if a.purpose == AttemptPurpose.QUALIFY]
-    scores = [a.score for a in regular if a.score is not None]
-    open_attempt = next((a for a in attempts if a.finished_at is None), None)
-    card = service.TestCard(
-        test=test,
-        status=retake,
-        attempts=len([a for a in regular if a.finished_at is not None]),
-        best_percent=round(max(scores) * 100, 1) if scores else None,
-        open_attempt_id=open_attempt.id if open_attempt else None,
-        qualified=service.has_qualification(db, user.id, test_id=test.id),
-        question_count=test.subset_size or len(service.question_ids_of(db, test)),
-    )
-    return taker_test_out(card)
+    return taker_test_out(service.test_card(db, user, test))
 
 
 @router.get("/tests/{test_id}/attempts", response_model=list[AttemptOut])
 def my_attempts(test_id: ResourceId, user: CurrentUser, db: DbSession) -> list[AttemptOut]:
     test = service.test_for_taker(db, user, test_id)
-    return [attempt_out(db, a) for a in service.attempts_of(db, user, test, utcnow())]
+    return [attempt_out(db, a) for a in service.attempts_for_taker(db, user, test)]
 
 
 @router.post(
     "/tests/{test_id}/attempts", response_model=AttemptOut, status_code=status.HTTP_201_CREATED
 )
 def start_attempt(test_id: ResourceId, user: CurrentUser, db: DbSession) -> AttemptOut:
-    """Start an attempt (409 while one is open, in a cooldown, locked, or passed)."""
+    """Start an attempt (409 while one is open, in a cooldown, locked, or passed).
+
+    Active contributors take the test; its organization's staff and admins get a preview
+    (purpose "preview": grants nothing, not counted); anyone else gets 403."""
     test = service.test_for_taker(db, user, test_id)
     return attempt_out(db, service.start_attempt(db, user, test))
 

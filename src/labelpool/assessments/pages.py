@@ -77,6 +77,7 @@ def _card(card: service.TestCard, now: datetime) -> dict[str, Any]:
         "best_percent": card.best_percent,
         "qualified": card.qualified,
         "open_attempt_id": card.open_attempt_id,
+        "preview": card.preview,
     }
 
 
@@ -86,6 +87,15 @@ def _account_block(db: Session, user: User) -> str | None:
         service.require_active_account(db, user)
     except LabelpoolError as exc:
         return exc.message.replace(" (see /review)", "")  # the page links to the review
+    return None
+
+
+def _take_block(db: Session, user: User, test: AssessmentTest) -> str | None:
+    """Why this user cannot take `test` (an account under review, not a taker), or None."""
+    try:
+        service.take_mode(db, user, test)
+    except LabelpoolError as exc:
+        return exc.message.replace(" (see /review)", "")
     return None
 
 
@@ -238,12 +248,7 @@ def tests_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
 def test_page(request: Request, test_id: ResourceId, user: CurrentUser, db: DbSession) -> Response:
     test = service.test_for_taker(db, user, test_id)
     now = utcnow()
-    card = next((c for c in service.tests_for_taker(db, user, now) if c.test.id == test.id), None)
-    if card is None:  # a draft seen by its builders
-        status, _ = service.status_for(db, user, test, now)
-        card = service.TestCard(
-            test, status, 0, None, None, False, len(service.question_ids_of(db, test))
-        )
+    card = service.test_card(db, user, test, now)
     attempt_rows = [
         {
             "id": a.id,
@@ -259,7 +264,8 @@ def test_page(request: Request, test_id: ResourceId, user: CurrentUser, db: DbSe
     pending = [r for r in _refresher_rows(db, user) if r["test_id"] == test.id]
     context = {
         "t": _card(card, now),
-        "account_block": _account_block(db, user),
+        "account_block": _take_block(db, user, test),
+        "review_link": user.role == Role.CONTRIBUTOR,
         "attempts": attempt_rows,
         "guidelines": {"id": guidelines.id, "title": guidelines.title} if guidelines else None,
         "refreshers": pending,
@@ -476,6 +482,7 @@ def result_page(
             "id": attempt.id,
             "expired": attempt.status == AttemptStatus.EXPIRED,
             "refresher": attempt.purpose == AttemptPurpose.REFRESHER,
+            "preview": attempt.purpose == AttemptPurpose.PREVIEW,
             "finished": when(attempt.finished_at),
         },
         "test": {"id": view.test.id, "title": view.test.title, "skill_key": view.test.skill_key},

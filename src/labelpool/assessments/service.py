@@ -1,7 +1,10 @@
 """Tests (assessments): building them, attempts, grading, qualifications and skill levels.
 
 Requesters build tests for their organization's projects (admins also build platform-wide
-skill tests); anyone signed in takes published tests. Correct answers and explanations leave
+skill tests). Who takes a test is decided in one place, `take_mode`: active contributors take
+published tests for real; the test's own staff (its organization's requesters, reviewers and
+admins) and platform admins only *preview* them (a preview grants nothing and is no attempt
+under the retake rules); nobody else takes them. Correct answers and explanations leave
 this module only through `feedback_for` (training mode, after the question is answered) and
 the manager views; a contributor's view of an attempt (`AttemptView`) never carries them.
 
@@ -19,6 +22,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -53,7 +57,13 @@ from labelpool.assessments.models import (
     TestQuestion,
     TestStatus,
 )
-from labelpool.assessments.retake import AttemptRecord, RetakePolicy, RetakeStatus, retake_status
+from labelpool.assessments.retake import (
+    AttemptRecord,
+    RetakePolicy,
+    RetakeState,
+    RetakeStatus,
+    retake_status,
+)
 from labelpool.audit.service import record
 from labelpool.catalog import TEMPLATES
 from labelpool.catalog.model import TaskFamily
@@ -119,6 +129,85 @@ def test_for_taker(db: Session, user: User, test_id: int) -> AssessmentTest:
     test = db.get(AssessmentTest, test_id)
     if test is None or (test.status != TestStatus.PUBLISHED and not _can_view(db, user, test)):
         raise NotFound(f"No test with id {test_id}.")
+    return test
+
+
+# --- who takes tests -------------------------------------------------------------------------
+
+
+class TakeMode(StrEnum):
+    QUALIFY = "qualify"  # an active contributor: counts for retakes, a pass grants
+    PREVIEW = "preview"  # the test's own staff or a platform admin: grants nothing
+
+
+NOT_A_TAKER = (
+    "Tests are taken by contributors with an active account. Requesters, reviewers and "
+    "admins of an organization can preview that organization's tests only; sign in with a "
+    "contributor account to take this test."
+)
+
+
+@dataclass(frozen=True)
+class TakerScope:
+    """What one user may take: the rule every taker route goes through (see `take_mode`)."""
+
+    platform_admin: bool
+    contributor: bool
+    staff_of: frozenset[int]  # organizations where the user is a requester, reviewer or admin
+
+    def mode(self, test: AssessmentTest) -> TakeMode | None:
+        """How this user may take `test` (ignoring account review), or None: not at all."""
+        if self.platform_admin or (
+            test.organization_id is not None and test.organization_id in self.staff_of
+        ):
+            return TakeMode.PREVIEW
+        if self.contributor:
+            return TakeMode.QUALIFY
+        return None
+
+
+def taker_scope(db: Session, user: User) -> TakerScope:
+    return TakerScope(
+        platform_admin=user.role == Role.ADMIN,
+        contributor=user.role == Role.CONTRIBUTOR,
+        staff_of=frozenset(access.visible_organization_ids(db, user)),
+    )
+
+
+def take_mode(db: Session, user: User, test: AssessmentTest) -> TakeMode:
+    """How `user` may take `test`, or PermissionDenied saying what to do.
+
+    Used by every way of taking a test (starting, refreshers, reading and answering an
+    attempt, the list of tests), from the API and the pages alike.
+    """
+    mode = taker_scope(db, user).mode(test)
+    if mode is None:
+        raise PermissionDenied(NOT_A_TAKER, code="not_a_taker")
+    if mode == TakeMode.QUALIFY:
+        require_active_account(db, user)
+    return mode
+
+
+def may_take(db: Session, user: User, test: AssessmentTest) -> bool:
+    try:
+        take_mode(db, user, test)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _require_attempt_access(db: Session, user: User, attempt: Attempt) -> AssessmentTest:
+    """The attempt's test, if `user` may still take it in the way the attempt was started."""
+    test = db.get(AssessmentTest, attempt.test_id)
+    if test is None:
+        raise NotFound(f"No attempt with id {attempt.id}.")
+    mode = take_mode(db, user, test)
+    if mode == TakeMode.PREVIEW and attempt.purpose != AttemptPurpose.PREVIEW:
+        raise PermissionDenied(
+            "This attempt was not started as a preview, and as staff you can only preview "
+            "tests; start a new preview from the test's page.",
+            code="not_a_taker",
+        )
     return test
 
 
@@ -622,11 +711,16 @@ def require_active_account(db: Session, user: User) -> None:
 def start_attempt(
     db: Session, user: User, test: AssessmentTest, now: datetime | None = None
 ) -> Attempt:
-    """Start a qualifying attempt if the retake policy allows; its questions are drawn now."""
+    """Start an attempt; its questions are drawn now.
+
+    An active contributor's attempt qualifies, if the retake policy allows. Staff of the
+    test's organization (and platform admins) get a preview: not limited by the retake
+    policy, never counted by it, and granting nothing.
+    """
     now = now or utcnow()
     if test.status != TestStatus.PUBLISHED:
         raise Conflict("This test is not open for attempts.")
-    require_active_account(db, user)
+    mode = take_mode(db, user, test)
     status, attempts = status_for(db, user, test, now)
     open_attempt = _open_attempt(attempts)
     if open_attempt is not None:
@@ -635,7 +729,7 @@ def start_attempt(
             code="attempt_in_progress",
             details={"attempt_id": open_attempt.id},
         )
-    if not status.can_start:
+    if mode == TakeMode.QUALIFY and not status.can_start:
         raise Conflict(
             status.reason,
             code=f"test_{status.state.value}",
@@ -654,7 +748,7 @@ def start_attempt(
     attempt = Attempt(
         test_id=test.id,
         user_id=user.id,
-        purpose=AttemptPurpose.QUALIFY,
+        purpose=AttemptPurpose.PREVIEW if mode == TakeMode.PREVIEW else AttemptPurpose.QUALIFY,
         status=AttemptStatus.IN_PROGRESS,
         seed=seed,
         question_ids=chosen,
@@ -671,7 +765,7 @@ def start_attempt(
         test.id,
         actor_id=user.id,
         organization_id=test.organization_id,
-        details={"attempt_id": attempt.id},
+        details={"attempt_id": attempt.id, "purpose": attempt.purpose.value},
     )
     return attempt
 
@@ -689,7 +783,12 @@ def start_refresher(db: Session, user: User, test_id: int, now: datetime | None 
     test = db.get(AssessmentTest, test_id)
     if test is None:
         raise NotFound(f"No test with id {test_id}.")
-    require_active_account(db, user)
+    if take_mode(db, user, test) != TakeMode.QUALIFY:
+        raise PermissionDenied(
+            "Refreshers are for contributors who hold the test's qualification; as staff, "
+            "preview the test instead.",
+            code="not_a_taker",
+        )
     _, attempts = status_for(db, user, test, now)
     if _open_attempt(attempts) is not None:
         raise Conflict(
@@ -718,10 +817,12 @@ def start_refresher(db: Session, user: User, test_id: int, now: datetime | None 
 def attempt_for_taker(
     db: Session, user: User, attempt_id: int, now: datetime | None = None
 ) -> Attempt:
-    """The user's own attempt (graded first if its time ran out); others' ids are 404."""
+    """The user's own attempt (graded first if its time ran out); others' ids are 404, and
+    403 once the user may no longer take the test (see `take_mode`)."""
     attempt = db.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound(f"No attempt with id {attempt_id}.")
+    _require_attempt_access(db, user, attempt)
     return settle(db, attempt, now or utcnow())
 
 
@@ -766,6 +867,7 @@ def answer_question(
     now = now or utcnow()
     if attempt.user_id != user.id:
         raise NotFound(f"No attempt with id {attempt.id}.")
+    _require_attempt_access(db, user, attempt)
     settle(db, attempt, now)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise Conflict(
@@ -826,6 +928,7 @@ def submit_attempt(
     now = now or utcnow()
     if attempt.user_id != user.id:
         raise NotFound(f"No attempt with id {attempt.id}.")
+    _require_attempt_access(db, user, attempt)
     settle(db, attempt, now)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         _finish(db, attempt, AttemptStatus.SUBMITTED, now)
@@ -866,7 +969,11 @@ def _finish(db: Session, attempt: Attempt, status: AttemptStatus, at: datetime) 
     attempt.passed = result.passed
     attempt.result = _result_json(result, answered=len(answers), total=len(attempt.question_ids))
     db.flush()
-    if result.passed and attempt.purpose == AttemptPurpose.QUALIFY:
+    if (
+        result.passed
+        and attempt.purpose == AttemptPurpose.QUALIFY
+        and _qualifies(db, attempt, test)
+    ):
         _grant(db, attempt, test, result, at)
     elif result.passed and attempt.purpose == AttemptPurpose.REFRESHER:
         refreshers.clear_passed(db, attempt.user_id, test.id, attempt.question_ids, attempt.id)
@@ -899,6 +1006,13 @@ def _result_json(result: Grade, *, answered: int, total: int) -> dict[str, Any]:
         ],
         "restudy": result.restudy,
     }
+
+
+def _qualifies(db: Session, attempt: Attempt, test: AssessmentTest) -> bool:
+    """Whether a pass of this attempt may grant: only to someone who takes the test for real
+    (an attempt staff started before previews existed grants nothing)."""
+    user = db.get(User, attempt.user_id)
+    return user is not None and taker_scope(db, user).mode(test) == TakeMode.QUALIFY
 
 
 def _grant(
@@ -1032,18 +1146,80 @@ class TestCard:
     open_attempt_id: int | None
     qualified: bool
     question_count: int
+    preview: bool = False  # the user only previews this test (staff): nothing counts
+
+
+def _preview_status(open_attempt: Attempt | None, now: datetime) -> RetakeStatus:
+    if open_attempt is not None:
+        return RetakeStatus(
+            False,
+            None,
+            None,
+            "You have a preview in progress; finish it first.",
+            RetakeState.IN_PROGRESS,
+        )
+    return RetakeStatus(
+        True,
+        None,
+        now,
+        "Preview: you take the test as contributors see it; it grants nothing and does not "
+        "count as an attempt.",
+        RetakeState.AVAILABLE,
+    )
+
+
+def _card(
+    db: Session,
+    test: AssessmentTest,
+    attempts: Sequence[Attempt],
+    mode: TakeMode,
+    qualified: bool,
+    now: datetime,
+) -> TestCard:
+    regular = [a for a in attempts if a.purpose == AttemptPurpose.QUALIFY]
+    scores = [a.score for a in regular if a.score is not None]
+    open_attempt = _open_attempt(attempts)
+    preview = mode == TakeMode.PREVIEW
+    return TestCard(
+        test=test,
+        status=_preview_status(open_attempt, now)
+        if preview
+        else retake_status(policy_of(test), _records(attempts), now),
+        attempts=len([a for a in regular if a.finished_at is not None]),
+        best_percent=round(max(scores) * 100, 1) if scores else None,
+        open_attempt_id=open_attempt.id if open_attempt else None,
+        qualified=qualified,
+        question_count=test.subset_size or len(question_ids_of(db, test)),
+        preview=preview,
+    )
+
+
+def test_card(
+    db: Session, user: User, test: AssessmentTest, now: datetime | None = None
+) -> TestCard:
+    """The user's status on one test (drafts included, for their builders)."""
+    now = now or utcnow()
+    _, attempts = status_for(db, user, test, now)
+    mode = taker_scope(db, user).mode(test) or TakeMode.QUALIFY
+    qualified = has_qualification(db, user.id, test_id=test.id)
+    return _card(db, test, attempts, mode, qualified, now)
 
 
 def tests_for_taker(db: Session, user: User, now: datetime | None = None) -> list[TestCard]:
-    """Published tests with the user's status on each (attempts left, next attempt, passed)."""
+    """Published tests the user may take (or preview), with the user's status on each
+    (attempts left, next attempt, passed). Contributors see them before their account is
+    active (starting waits for the review); staff see their organizations' tests."""
     now = now or utcnow()
-    tests = list(
-        db.scalars(
+    scope = taker_scope(db, user)
+    tests = [
+        (test, mode)
+        for test in db.scalars(
             select(AssessmentTest)
             .where(AssessmentTest.status == TestStatus.PUBLISHED)
             .order_by(AssessmentTest.kind.desc(), AssessmentTest.title, AssessmentTest.id)
         )
-    )
+        if (mode := scope.mode(test)) is not None
+    ]
     mine: dict[int, list[Attempt]] = {}
     for attempt in db.scalars(
         select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at, Attempt.id)
@@ -1051,29 +1227,21 @@ def tests_for_taker(db: Session, user: User, now: datetime | None = None) -> lis
         settle(db, attempt, now)
         mine.setdefault(attempt.test_id, []).append(attempt)
     held = set(db.scalars(select(Qualification.test_id).where(Qualification.user_id == user.id)))
-    cards = []
-    for test in tests:
-        attempts = mine.get(test.id, [])
-        regular = [a for a in attempts if a.purpose == AttemptPurpose.QUALIFY]
-        scores = [a.score for a in regular if a.score is not None]
-        open_attempt = _open_attempt(attempts)
-        count = test.subset_size or len(question_ids_of(db, test))
-        cards.append(
-            TestCard(
-                test=test,
-                status=retake_status(policy_of(test), _records(attempts), now),
-                attempts=len([a for a in regular if a.finished_at is not None]),
-                best_percent=round(max(scores) * 100, 1) if scores else None,
-                open_attempt_id=open_attempt.id if open_attempt else None,
-                qualified=test.id in held,
-                question_count=count,
-            )
-        )
-    return cards
+    return [
+        _card(db, test, mine.get(test.id, []), mode, test.id in held, now) for test, mode in tests
+    ]
 
 
 def attempts_of(db: Session, user: User, test: AssessmentTest, now: datetime) -> list[Attempt]:
     return status_for(db, user, test, now)[1]
+
+
+def attempts_for_taker(
+    db: Session, user: User, test: AssessmentTest, now: datetime | None = None
+) -> list[Attempt]:
+    """The user's attempts of `test` with their contents, while the user may take it."""
+    take_mode(db, user, test)
+    return attempts_of(db, user, test, now or utcnow())
 
 
 # --- qualifications and skills (read by matching and quality) ------------------------------
