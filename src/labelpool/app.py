@@ -49,7 +49,9 @@ UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/imports|/projects/\d+/import")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings.sqlalchemy_url)
+    engine = make_engine(
+        settings.sqlalchemy_url, lock_timeout_seconds=settings.lock_timeout_seconds
+    )
     app = FastAPI(
         title="labelpool",
         version=__version__,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts import service
 from labelpool.accounts.models import ApiToken, LoginSession, User
 from labelpool.audit.models import AuditEvent
+from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, RateLimited
 from tests.factories import PASSWORD, make_organization, make_user
@@ -155,9 +156,33 @@ def test_api_tokens_are_stored_hashed_and_can_be_revoked(db: Session) -> None:
     stored = db.scalars(select(ApiToken.token_hash)).all()
     assert secret not in stored and len(stored[0]) == 64
     assert service.user_for_api_token(db, secret) == user
-    assert token.last_used_at is not None
     service.revoke_api_token(db, user, token.id)
     assert service.user_for_api_token(db, secret) is None
+
+
+def test_using_a_credential_is_recorded_at_most_once_a_minute(db: Session) -> None:
+    user = make_user(db)
+    secret, token = service.create_api_token(db, user, "import script")
+    cookie = service.start_session(db, user)
+    db.commit()
+    credential = service.api_token_credential(db, secret)
+    assert credential is not None and credential.touch_due and token.last_used_at is None
+    now = utcnow()
+    service.touch_credential(db, credential, now)
+    service.touch_credential(db, credential, now + timedelta(seconds=30))
+    db.commit()
+    db.refresh(token)
+    assert token.last_used_at == now
+    fresh = service.api_token_credential(db, secret)
+    assert fresh is not None and not fresh.touch_due
+
+    login = service.session_credential(db, cookie)
+    assert login is not None and not login.touch_due  # just started
+    later = now + timedelta(minutes=2)
+    service.touch_credential(db, login, later)
+    db.commit()
+    seen = db.scalar(select(LoginSession.last_seen_at).where(LoginSession.user_id == user.id))
+    assert seen == later
 
 
 def test_users_cannot_revoke_each_others_tokens(db: Session) -> None:

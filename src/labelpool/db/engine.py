@@ -9,33 +9,44 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+LOCK_TIMEOUT_SECONDS = 15.0
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine with the pragmas and pool settings labelpool relies on."""
+def make_engine(
+    url: str, *, lock_timeout_seconds: float = LOCK_TIMEOUT_SECONDS, **kwargs: Any
+) -> Engine:
+    """Create an engine with the pragmas and pool settings labelpool relies on.
+
+    `lock_timeout_seconds` is how long a statement waits for another transaction's lock
+    (SQLite's busy timeout, PostgreSQL's lock_timeout) before it fails as busy (HTTP 503).
+    """
+    timeout_ms = max(1, round(lock_timeout_seconds * 1000))
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
+            url,
+            connect_args={"check_same_thread": False, "timeout": lock_timeout_seconds},
+            **kwargs,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, timeout_ms)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql"):
+        kwargs.setdefault("connect_args", {"options": f"-c lock_timeout={timeout_ms}"})
     return create_engine(url, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy issue BEGIN itself so `BEGIN IMMEDIATE` can be used for claims.
+        # Let SQLAlchemy issue BEGIN itself so `BEGIN IMMEDIATE` can be used for writers.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA cache_size=-32768")  # 32 MB: bulk imports touch big indexes
         cursor.close()
 
@@ -43,6 +54,18 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def begin_write(session: Session) -> None:
+    """Open the session's transaction as a writer, so it waits for other writers instead of failing.
+
+    SQLite: `BEGIN IMMEDIATE` takes the write lock up front and waits up to the busy timeout.
+    A deferred transaction that reads and then writes cannot wait: in WAL mode the upgrade
+    fails at once ("database is locked") when another connection committed in between.
+    PostgreSQL needs nothing: its row locks wait by themselves.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
 from labelpool.config import Settings
+from labelpool.db.engine import begin_write, transaction
 from labelpool.enums import Role
 from labelpool.errors import NotAuthenticated, PermissionDenied
 from labelpool.web.render import UserView
@@ -20,6 +23,8 @@ SESSION_COOKIE = "lp_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 
 class LoginRequired(NotAuthenticated):
@@ -30,10 +35,31 @@ class CsrfFailed(PermissionDenied):
     code = "csrf_failed"
 
 
+def writes_on_read(endpoint: F) -> F:
+    """Mark a GET route that may write (e.g. grading an attempt whose time ran out).
+
+    Its transaction then starts as a writer, like every POST, PUT, PATCH and DELETE.
+    """
+    endpoint.writes_on_read = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def request_writes(request: Request) -> bool:
+    if request.method not in SAFE_METHODS:
+        return True
+    return bool(getattr(request.scope.get("endpoint"), "writes_on_read", False))
+
+
 def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed before the response is sent, else rolled back."""
+    """One transaction per request: committed before the response is sent, else rolled back.
+
+    Requests that write start their transaction as writers (`begin_write`), so concurrent
+    writers queue for SQLite's lock instead of failing with "database is locked".
+    """
     session: Session = request.app.state.session_factory()
     try:
+        if request_writes(request):
+            begin_write(session)
         yield session
         session.commit()
     except BaseException:
@@ -75,37 +101,57 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
     return bool(submitted and expected and hmac.compare_digest(submitted, expected))
 
 
-def optional_user(request: Request, db: DbSession) -> User | None:
+def _touch_later(
+    request: Request, background: BackgroundTasks, credential: accounts.Credential
+) -> None:
+    """Write the credential's last-used time after the response, in its own transaction."""
+    if credential.touch_due:
+        background.add_task(_touch, request.app.state.session_factory, credential)
+
+
+def _touch(factory: sessionmaker[Session], credential: accounts.Credential) -> None:
+    try:
+        with transaction(factory) as db:
+            begin_write(db)
+            accounts.touch_credential(db, credential)
+    except OperationalError:  # busy: a last-used time can wait for the next request
+        log.info("skipped recording the use of a %s: database busy", credential.kind.__name__)
+
+
+def optional_user(request: Request, db: DbSession, background: BackgroundTasks) -> User | None:
     """The caller from an API token, else from the session cookie, else None.
 
     Cookie-authenticated API calls that change state must carry the CSRF header.
     """
     token = _bearer_token(request)
     if token is not None:
-        user = accounts.user_for_api_token(db, token)
-        if user is None:
+        credential = accounts.api_token_credential(db, token)
+        if credential is None:
             raise NotAuthenticated(
                 "This API token is invalid or has been revoked; create a new one on your "
                 "account page or with `labelpool tokens create`.",
                 code="invalid_token",
             )
+        _touch_later(request, background, credential)
         request.state.auth_method = "token"
-        return user
+        return credential.user
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
-    user = accounts.user_for_session(db, cookie)
-    if user is not None:
-        request.state.auth_method = "session"
-        request.state.page_user = UserView.of(user)
-        is_api = request.url.path.startswith("/api/")
-        if (
-            is_api
-            and request.method not in SAFE_METHODS
-            and not csrf_ok(request, request.headers.get(CSRF_HEADER))
-        ):
-            raise CsrfFailed("Missing or wrong X-CSRF-Token header; reload the page and try again.")
-    return user
+    login = accounts.session_credential(db, cookie)
+    if login is None:
+        return None
+    request.state.auth_method = "session"
+    request.state.page_user = UserView.of(login.user)
+    is_api = request.url.path.startswith("/api/")
+    if (
+        is_api
+        and request.method not in SAFE_METHODS
+        and not csrf_ok(request, request.headers.get(CSRF_HEADER))
+    ):
+        raise CsrfFailed("Missing or wrong X-CSRF-Token header; reload the page and try again.")
+    _touch_later(request, background, login)
+    return login.user
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]

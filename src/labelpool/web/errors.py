@@ -9,8 +9,10 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from labelpool.db.errors import RETRY_AFTER_SECONDS, is_busy, is_conflict
 from labelpool.errors import LabelpoolError, RateLimited
 from labelpool.web.deps import LoginRequired
 from labelpool.web.render import render
@@ -28,6 +30,7 @@ HTTP_CODES = {
     415: "unsupported_media_type",
     422: "invalid_input",
     429: "rate_limited",
+    503: "unavailable",
 }
 TITLES = {
     400: "Bad request",
@@ -40,6 +43,7 @@ TITLES = {
     422: "Check your input",
     429: "Slow down",
     500: "Something went wrong",
+    503: "Busy, try again",
 }
 
 
@@ -146,6 +150,29 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"{request.method} is not allowed on {request.url.path}."
         headers = dict(exc.headers) if exc.headers else None
         return error_response(request, exc.status_code, code, message, None, headers)
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        if is_busy(exc):
+            log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.orig)
+            return error_response(
+                request,
+                503,
+                "database_busy",
+                "The server is busy with other changes right now and nothing was saved; "
+                f"try again in {RETRY_AFTER_SECONDS} seconds.",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        if is_conflict(exc):
+            log.warning("write conflict on %s %s", request.method, request.url.path, exc_info=exc)
+            return error_response(
+                request,
+                409,
+                "conflict",
+                "This changed at the same time as another request and nothing was saved; "
+                "reload and try again.",
+            )
+        return await unexpected_error(request, exc)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
