@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         default=2 * 1024 * 1024 * 1024, description="Largest file upload (imports, media)."
     )
     session_days: int = Field(default=14, description="How long a login lasts.")
+    lock_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long a write waits for another's database lock before answering 503.",
+    )
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20
     login_window_seconds: int = 15 * 60

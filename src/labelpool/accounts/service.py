@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from labelpool.accounts.models import (
@@ -272,14 +272,49 @@ def start_session(
     return token
 
 
-def user_for_session(db: Session, token: str) -> User | None:
+@dataclass(frozen=True)
+class Credential:
+    """The user a secret (session cookie or API token) belongs to.
+
+    `touch_due` says its last-used time is older than TOUCH_INTERVAL; the caller writes it with
+    `touch_credential` in a transaction of its own, so reading who is asking never writes inside
+    the request's transaction (on SQLite that turned every GET into a would-be writer).
+    """
+
+    user: User
+    kind: type[LoginSession] | type[ApiToken]
+    row_id: int
+    touch_due: bool
+
+
+def session_credential(db: Session, token: str) -> Credential | None:
     now = utcnow()
     login = db.scalar(select(LoginSession).where(LoginSession.token_hash == sha256_hex(token)))
     if login is None or login.expires_at <= now or not login.user.is_active:
         return None
-    if now - login.last_seen_at > TOUCH_INTERVAL:
-        login.last_seen_at = now
-    return login.user
+    due = now - login.last_seen_at > TOUCH_INTERVAL
+    return Credential(login.user, LoginSession, login.id, due)
+
+
+def user_for_session(db: Session, token: str) -> User | None:
+    credential = session_credential(db, token)
+    return credential.user if credential else None
+
+
+def touch_credential(db: Session, credential: Credential, now: datetime | None = None) -> None:
+    """Record that the credential was used, unless another request already did in the interval."""
+    now = now or utcnow()
+    column = (
+        LoginSession.last_seen_at if credential.kind is LoginSession else ApiToken.last_used_at
+    )
+    db.execute(
+        update(credential.kind)
+        .where(
+            credential.kind.id == credential.row_id,
+            or_(column.is_(None), column < now - TOUCH_INTERVAL),
+        )
+        .values({column.key: now})
+    )
 
 
 def end_session(db: Session, token: str) -> None:
@@ -312,14 +347,18 @@ def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]
     return token, api_token
 
 
-def user_for_api_token(db: Session, token: str) -> User | None:
+def api_token_credential(db: Session, token: str) -> Credential | None:
     api_token = db.scalar(select(ApiToken).where(ApiToken.token_hash == sha256_hex(token)))
     if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
         return None
-    now = utcnow()
-    if api_token.last_used_at is None or now - api_token.last_used_at > TOUCH_INTERVAL:
-        api_token.last_used_at = now
-    return api_token.user
+    last = api_token.last_used_at
+    due = last is None or utcnow() - last > TOUCH_INTERVAL
+    return Credential(api_token.user, ApiToken, api_token.id, due)
+
+
+def user_for_api_token(db: Session, token: str) -> User | None:
+    credential = api_token_credential(db, token)
+    return credential.user if credential else None
 
 
 def list_api_tokens(db: Session, user: User) -> list[ApiToken]:
