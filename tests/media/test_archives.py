@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
@@ -182,3 +183,73 @@ def test_not_a_folder_or_zip(tmp_path: Path) -> None:
         list(iter_media_files(path))
     with pytest.raises(InvalidInput, match="no such file"):
         list(iter_media_files(tmp_path / "missing.zip"))
+
+
+def lying_zip(path: Path, name: str, data: bytes, declared_size: int) -> Path:
+    """A zip whose central directory says `name` holds `declared_size` bytes."""
+    make_zip(path, {name: data})
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b"PK\x01\x02")  # the central directory entry
+    raw[at + 24 : at + 28] = struct.pack("<I", declared_size)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_many_small_entries_are_a_bomb_together(tmp_path: Path) -> None:
+    # Each entry is below the per-entry ratio check; the archive as a whole expands ~700 times.
+    entries = {f"clip{i}.wav": b"\x00" * (256 * 1024) for i in range(8)}
+    archive = make_zip(tmp_path / "many.zip", entries, zipfile.ZIP_DEFLATED)
+    assert archive.stat().st_size < 8 * 1024
+    with pytest.raises(InvalidInput) as caught:
+        list(iter_media_files(archive))
+    assert caught.value.code == "zip_bomb"
+    assert "Refusing the archive: it expands" in caught.value.message
+    assert "more than the limit of 100:1" in caught.value.message
+
+
+def test_a_small_archive_of_compressible_files_is_fine(tmp_path: Path) -> None:
+    entries = {f"quiet{i}.wav": wav_bytes(seconds=1.0) for i in range(4)}  # 64 KB in all
+    archive = make_zip(tmp_path / "quiet.zip", entries, zipfile.ZIP_DEFLATED)
+    assert len(list(iter_media_files(archive))) == 4
+
+
+def test_bytes_actually_read_are_counted_against_the_archive_limit(tmp_path: Path) -> None:
+    data = png_bytes(40, 40)
+    archive = make_zip(tmp_path / "m.zip", {"a.png": data})
+    limits = ArchiveLimits(max_total_bytes=len(data) + 10)
+    assert len(list(iter_media_files(archive, archive_limits=limits))) == 1  # headers pass
+    entries = iter_media_files(archive, archive_limits=limits)
+    entry = next(entries)
+    with entry.opener() as handle:
+        assert handle.read() == data
+    with entry.opener() as handle, pytest.raises(InvalidInput) as caught:
+        handle.read()  # the same bytes again: over the archive's budget
+    assert caught.value.code == "zip_bomb"
+    assert "unpacks to more than" in caught.value.message
+    entries.close()
+
+
+@pytest.mark.parametrize("declared", [100, 20])
+def test_an_entry_whose_header_lies_about_its_size_is_refused_naming_it(
+    tmp_path: Path, declared: int
+) -> None:
+    archive = lying_zip(tmp_path / "liar.zip", "photos/a.png", png_bytes(300, 300), declared)
+    with pytest.raises(InvalidInput) as caught:
+        list(iter_media_files(archive))
+    assert caught.value.code == "damaged_archive"
+    assert caught.value.message.startswith("Refusing the archive: entry 'photos/a.png' is damaged")
+    assert caught.value.details == {"entry": "photos/a.png"}
+
+
+def test_a_damaged_large_entry_is_refused_while_it_is_read(tmp_path: Path) -> None:
+    data = png_bytes(40, 40) + bytes(range(256)) * 512  # bigger than the sniffed head
+    archive = make_zip(tmp_path / "m.zip", {"big.png": data})
+    raw = bytearray(archive.read_bytes())
+    raw[raw.index(b"PK\x01\x02") + 16] ^= 0xFF  # the recorded CRC-32
+    archive.write_bytes(bytes(raw))
+    entries = iter_media_files(archive)
+    entry = next(entries)
+    with entry.opener() as handle, pytest.raises(InvalidInput, match=r"'big\.png' is damaged"):
+        while handle.read(64 * 1024):
+            pass
+    entries.close()

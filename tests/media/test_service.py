@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labelpool.errors import InvalidInput, NotFound
-from labelpool.media import service
-from labelpool.media.archives import MediaFileProblem
+from labelpool.media import archives, service
+from labelpool.media.archives import ArchiveLimits, MediaFileProblem
 from labelpool.media.kinds import MediaKind
 from labelpool.media.models import MediaFile
 from labelpool.media.storage import LocalStorage
@@ -165,3 +165,23 @@ def test_size_limit_on_s3(db: Session) -> None:
         assert stored.size_bytes == len(big)
         assert client.get_object(Bucket="media", Key=stored.storage_key)["Body"].read() == big
         assert client.get_object(Bucket="media", Key=media.storage_key)["Body"].read() == data
+
+
+def test_an_archive_over_its_byte_budget_stores_nothing(
+    db: Session, storage: LocalStorage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = make_organization(db)
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for i in range(4):
+            zf.writestr(f"{i}.png", png_bytes(20 + i, 20))
+    # Headers that pass the up-front check: the bytes read while storing are what counts.
+    monkeypatch.setattr(archives, "_check_zip", lambda *args: None)
+    limits = ArchiveLimits(max_total_bytes=len(png_bytes(20, 20)) * 2)
+    with pytest.raises(InvalidInput) as caught:
+        service.store_media_folder_or_zip(
+            db, storage, org.id, 3, archive, None, archive_limits=limits
+        )
+    assert caught.value.status_code == 422 and caught.value.code == "zip_bomb"
+    db.rollback()
+    assert [p for p in storage.root.rglob("*") if p.is_file()] == []

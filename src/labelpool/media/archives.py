@@ -1,19 +1,25 @@
 """Media files from a folder or a zip archive, with zip safety checks (pure; no web or DB).
 
 A zip is checked as a whole before any entry is yielded: absolute paths, `..` components,
-symbolic links, encrypted entries, duplicate names, too many entries, a too large total and
-entries compressed suspiciously well (zip bombs) are refused with an error naming the entry.
+symbolic links, encrypted entries, duplicate names, too many entries, a too large total, and
+entries or a whole archive compressed suspiciously well (zip bombs) are refused with an error
+naming the entry. The headers are not trusted: while entries are read, the bytes they actually
+give are counted against the same total, and a damaged entry (its content does not match its
+header) is refused naming it.
 """
 
 from __future__ import annotations
 
+import lzma
 import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import TracebackType
 from typing import BinaryIO, NamedTuple, cast
 
 from labelpool.errors import InvalidInput, LabelpoolError
@@ -27,17 +33,24 @@ from labelpool.media.sniff import (
 )
 
 GB = 1024 * 1024 * 1024
+#: Most bytes the entries of one archive may unpack to (LABELPOOL_MAX_ARCHIVE_BYTES).
+DEFAULT_MAX_ARCHIVE_BYTES = 4 * GB
+DEFAULT_MAX_ARCHIVE_ENTRIES = 100_000
+# What reading a damaged entry raises: bad CRC or sizes, broken deflate/bzip2/LZMA streams.
+_DAMAGE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError)
 JUNK_NAMES = frozenset({"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    max_entries: int = 100_000
-    max_total_bytes: int = 20 * GB
+    max_entries: int = DEFAULT_MAX_ARCHIVE_ENTRIES
+    #: Declared by the headers (checked first) and actually read (counted while unpacking).
+    max_total_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES
+    #: Uncompressed to compressed, for each entry and for the archive as a whole.
     max_ratio: float = 100.0
-    #: Entries smaller than this (uncompressed) are not ratio-checked: a few seconds of silent
-    #: WAV compress 1000:1 and are harmless; a bomb needs size.
+    #: Entries (and archives) smaller than this uncompressed are not ratio-checked: a few
+    #: seconds of silent WAV compress 1000:1 and are harmless; a bomb needs size.
     ratio_check_min_bytes: int = 1024 * 1024
     size_limits: dict[MediaKind, int] = field(default_factory=lambda: dict(DEFAULT_MAX_BYTES))
 
@@ -87,7 +100,21 @@ def _safe_zip_path(name: str) -> str:
     return "/".join(part for part in parts if part not in ("", "."))
 
 
-def _check_zip(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
+def _check_archive_ratio(total: int, archive_bytes: int, limits: ArchiveLimits) -> None:
+    """Many small entries that each pass the per-entry check can still make a bomb together."""
+    if total < limits.ratio_check_min_bytes or total <= limits.max_ratio * max(1, archive_bytes):
+        return
+    ratio = total / max(1, archive_bytes)
+    raise InvalidInput(
+        f"Refusing the archive: it expands {ratio:,.0f} times ({format_bytes(archive_bytes)} to "
+        f"{format_bytes(total)}), more than the limit of {limits.max_ratio:,.0f}:1; this looks "
+        "like a zip bomb.",
+        code="zip_bomb",
+        details={"compressed_bytes": archive_bytes, "uncompressed_bytes": total},
+    )
+
+
+def _check_zip(infos: list[zipfile.ZipInfo], limits: ArchiveLimits, archive_bytes: int) -> None:
     if len(infos) > limits.max_entries:
         raise InvalidInput(
             f"Refusing the archive: it has {len(infos):,} entries, more than the limit of "
@@ -127,6 +154,92 @@ def _check_zip(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
                 f"{format_bytes(limits.max_total_bytes)}",
                 code="zip_bomb",
             )
+    _check_archive_ratio(total, archive_bytes, limits)
+
+
+class _ByteBudget:
+    """The bytes one archive may still give; shared by its entries, counted as they are read."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def spend(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise InvalidInput(
+                f"Refusing the archive: it unpacks to more than {format_bytes(self.limit)}, the "
+                "limit for one upload; split it into smaller archives.",
+                code="zip_bomb",
+                details={"limit_bytes": self.limit},
+            )
+
+
+def _damaged(entry: str, exc: BaseException) -> InvalidInput:
+    return _refuse(
+        entry,
+        f"is damaged: its content does not match its header ({exc}); "
+        "make the archive again from the original files",
+        code="damaged_archive",
+    )
+
+
+class _ZipEntryReader:
+    """Reads one zip entry, counting the bytes it actually gives (the header is not trusted)
+    and turning a damaged entry's errors (bad CRC, broken stream) into `InvalidInput`."""
+
+    def __init__(
+        self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _ByteBudget | None
+    ) -> None:
+        self._name = info.filename
+        self._declared = info.file_size
+        self._budget = budget
+        self._count = 0
+        try:
+            self._handle = archive.open(info)
+        except NotImplementedError as exc:  # e.g. an unsupported compression method
+            raise _refuse(self._name, f"cannot be read ({exc})", code="damaged_archive") from None
+        except _DAMAGE as exc:
+            raise _damaged(self._name, exc) from None
+
+    def read(self, size: int = -1, /) -> bytes:
+        try:
+            chunk = self._handle.read(size)
+        except _DAMAGE as exc:
+            raise _damaged(self._name, exc) from None
+        self._count += len(chunk)
+        if self._count > self._declared:
+            raise _damaged(self._name, ValueError("more bytes than declared"))
+        if self._budget is not None:
+            self._budget.spend(len(chunk))
+        return chunk
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> _ZipEntryReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def read_zip_entry(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """Up to `limit` bytes of entry `name`; `InvalidInput` naming it when it is damaged."""
+    with _ZipEntryReader(archive, archive.getinfo(name), None) as handle:
+        return handle.read(limit)
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError) as exc:
+        raise InvalidInput(f"{path.name}: not a readable zip archive ({exc}).") from exc
 
 
 def _classify(
@@ -150,13 +263,10 @@ def _classify(
 def _iter_zip(
     path: Path, limits: ArchiveLimits, problems: list[MediaFileProblem] | None
 ) -> Iterator[MediaEntry]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise InvalidInput(f"{path.name}: not a readable zip archive ({exc}).") from exc
-    with archive:
+    with _open_zip(path) as archive:
         infos = archive.infolist()
-        _check_zip(infos, limits)
+        _check_zip(infos, limits, path.stat().st_size)
+        budget = _ByteBudget(limits.max_total_bytes)
         entries = sorted(
             ((_safe_zip_path(info.filename), info) for info in infos if not info.is_dir()),
             key=lambda pair: pair[0],
@@ -164,15 +274,15 @@ def _iter_zip(
         for relative, info in entries:
             if not relative or is_junk(relative):
                 continue
-            with archive.open(info) as handle:
+            with _ZipEntryReader(archive, info, None) as handle:
                 head = handle.read(SNIFF_BYTES)
             verdict = _classify(relative, head, info.file_size, limits, problems)
             if verdict is None:
                 continue
 
             def opener(info: zipfile.ZipInfo = info) -> BinaryIO:
-                # ZipExtFile never yields more than the declared size and checks the CRC.
-                return cast(BinaryIO, archive.open(info))
+                # Counts what the entry really gives against the archive's budget.
+                return cast(BinaryIO, _ZipEntryReader(archive, info, budget))
 
             yield MediaEntry(relative, verdict[0], verdict[1], info.file_size, opener)
 
@@ -232,13 +342,7 @@ def iter_media_files(
     path = Path(path)
     archive_limits = archive_limits or ArchiveLimits()
     if limits is not None:
-        archive_limits = ArchiveLimits(
-            max_entries=archive_limits.max_entries,
-            max_total_bytes=archive_limits.max_total_bytes,
-            max_ratio=archive_limits.max_ratio,
-            ratio_check_min_bytes=archive_limits.ratio_check_min_bytes,
-            size_limits=dict(limits),
-        )
+        archive_limits = replace(archive_limits, size_limits=dict(limits))
     if path.is_dir():
         yield from _iter_folder(path, archive_limits, problems)
     elif path.is_file() and zipfile.is_zipfile(path):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.errors import NotFound
-from labelpool.media.archives import MediaFileProblem, iter_media_files
+from labelpool.media.archives import ArchiveLimits, MediaFileProblem, iter_media_files
 from labelpool.media.kinds import MEDIA_REFERENCE, MediaKind
 from labelpool.media.models import MediaFile
 from labelpool.media.signing import sign_media_url, signed_media_url
@@ -236,25 +236,32 @@ def store_media_folder_or_zip(
     actor: User | None,
     *,
     limits: dict[MediaKind, int] | None = None,
+    archive_limits: ArchiveLimits | None = None,
     problems: list[MediaFileProblem] | None = None,
     dedupe: bool = False,
 ) -> dict[str, MediaFile]:
     """Store every media file of a folder or zip; return {relative path: MediaFile}.
 
-    Unsafe archives are refused before anything is stored. A file that is not a supported
-    media type, or too large, raises `InvalidInput` naming it, unless a `problems` list is
-    given: then it is skipped and reported there.
+    Unsafe archives are refused before anything is stored; one that turns out to unpack to
+    more than `archive_limits.max_total_bytes`, or to be damaged, while it is stored raises
+    `InvalidInput` and leaves nothing behind. A file that is not a supported media type, or
+    too large, raises `InvalidInput` naming it, unless a `problems` list is given: then it is
+    skipped and reported there.
     """
     # First pass: check every entry (headers only) so a bad file stores nothing.
     first_pass_problems: list[MediaFileProblem] | None = None if problems is None else []
-    for _entry in iter_media_files(path, limits=limits, problems=first_pass_problems):
+    for _entry in iter_media_files(
+        path, limits=limits, archive_limits=archive_limits, problems=first_pass_problems
+    ):
         pass
     if problems is not None and first_pass_problems:
         problems.extend(first_pass_problems)
     stored: dict[str, MediaFile] = {}
     created_keys: list[str] = []
     try:
-        for entry in iter_media_files(path, limits=limits, problems=[]):
+        for entry in iter_media_files(
+            path, limits=limits, archive_limits=archive_limits, problems=[]
+        ):
             with entry.opener() as handle:
                 media, created = _store_media(
                     db,

@@ -5,6 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from labelpool.media.archives import (
+    DEFAULT_MAX_ARCHIVE_BYTES,
+    DEFAULT_MAX_ARCHIVE_ENTRIES,
+    ArchiveLimits,
+)
 from labelpool.media.kinds import MediaKind
 from labelpool.media.sniff import DEFAULT_MAX_BYTES
 
@@ -31,6 +36,14 @@ class MediaSettings(BaseSettings):
     max_image_bytes: int = Field(default=DEFAULT_MAX_BYTES[MediaKind.IMAGE], ge=1)
     max_audio_bytes: int = Field(default=DEFAULT_MAX_BYTES[MediaKind.AUDIO], ge=1)
     max_video_bytes: int = Field(default=DEFAULT_MAX_BYTES[MediaKind.VIDEO], ge=1)
+    max_archive_bytes: int = Field(
+        default=DEFAULT_MAX_ARCHIVE_BYTES,
+        ge=1,
+        description="Most bytes the files of one uploaded zip may unpack to, all together.",
+    )
+    max_archive_entries: int = Field(
+        default=DEFAULT_MAX_ARCHIVE_ENTRIES, ge=1, description="Most entries in one zip."
+    )
 
     @property
     def size_limits(self) -> dict[MediaKind, int]:
@@ -39,3 +52,11 @@ class MediaSettings(BaseSettings):
             MediaKind.AUDIO: self.max_audio_bytes,
             MediaKind.VIDEO: self.max_video_bytes,
         }
+
+    @property
+    def archive_limits(self) -> ArchiveLimits:
+        return ArchiveLimits(
+            max_entries=self.max_archive_entries,
+            max_total_bytes=self.max_archive_bytes,
+            size_limits=self.size_limits,
+        )

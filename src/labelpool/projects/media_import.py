@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import User
 from labelpool.config import Settings
 from labelpool.errors import InvalidInput
-from labelpool.media.archives import MediaFileProblem
+from labelpool.media.archives import MediaFileProblem, read_zip_entry
 from labelpool.media.service import store_media_folder_or_zip
 from labelpool.media.settings import MediaSettings
 from labelpool.media.storage import MediaStorage, storage_from_settings
@@ -23,6 +23,7 @@ from labelpool.projects.importing import readers
 from labelpool.projects.models import Project
 
 MANIFESTS = ("items.jsonl", "items.csv")
+MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 
 
 class MediaRecords:
@@ -42,6 +43,7 @@ class MediaRecords:
         if not media_fields:
             raise InvalidInput("This project has no image, audio or video field to fill.")
         problems: list[MediaFileProblem] = []
+        media_settings = MediaSettings()
         stored = store_media_folder_or_zip(
             self.db,
             self.storage,
@@ -49,7 +51,8 @@ class MediaRecords:
             self.project.id,
             path,
             self.actor,
-            limits=MediaSettings().size_limits,
+            limits=media_settings.size_limits,
+            archive_limits=media_settings.archive_limits,
             problems=problems,
         )
         self.stored_keys = [media.storage_key for media in stored.values()]
@@ -98,12 +101,12 @@ def _manifest(path: Path) -> tuple[Path, tempfile.TemporaryDirectory[str] | None
         names = set(archive.namelist())
         for name in MANIFESTS:
             if name in names:
+                content = read_zip_entry(archive, name, MAX_MANIFEST_BYTES + 1)
+                if len(content) > MAX_MANIFEST_BYTES:
+                    raise InvalidInput(f"{name} in the zip is larger than 50 MB.")
                 folder = tempfile.TemporaryDirectory()
                 target = Path(folder.name) / name
-                with archive.open(name) as source:
-                    target.write_bytes(source.read(50 * 1024 * 1024 + 1))
-                if target.stat().st_size > 50 * 1024 * 1024:
-                    raise InvalidInput(f"{name} in the zip is larger than 50 MB.")
+                target.write_bytes(content)
                 return target, folder
     return None
 
