@@ -7,7 +7,7 @@ explanations except `FeedbackOut`, which is filled only after a training-mode an
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -22,7 +22,20 @@ from labelpool.schemas import InputModel, OutputModel
 
 
 class TestSettings(InputModel):
+    """A PATCH: fields left out keep their value; `null` clears only the optional ones."""
+
     __test__ = False
+    clearable: ClassVar[frozenset[str]] = frozenset(
+        {
+            "time_limit_seconds",
+            "subset_size",
+            "max_attempts",
+            "guidelines_id",
+            "skill_key",
+            "project_id",
+            "project_type",
+        }
+    )
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)

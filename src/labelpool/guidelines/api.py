@@ -27,7 +27,7 @@ from labelpool.guidelines.schemas import (
 )
 from labelpool.guidelines.sections import parse_sections
 from labelpool.projects import access
-from labelpool.schemas import ResourceId
+from labelpool.schemas import MAX_ID, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession
 
 router = APIRouter(tags=["guidelines"])
@@ -142,8 +142,8 @@ def diff(
     guidelines_id: ResourceId,
     user: CurrentUser,
     db: DbSession,
-    from_version: int | None = Query(default=None, alias="from", ge=1),
-    to_version: int | None = Query(default=None, alias="to", ge=1),
+    from_version: int | None = Query(default=None, alias="from", ge=1, le=MAX_ID),
+    to_version: int | None = Query(default=None, alias="to", ge=1, le=MAX_ID),
 ) -> DiffOut:
     """What changed between two versions (default: the previous and the current one)."""
     guidelines = service.guidelines_for_reader(db, user, guidelines_id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -19,7 +19,7 @@ from labelpool.guidelines.models import Guidelines
 from labelpool.guidelines.sections import parse_sections
 from labelpool.projects import access
 from labelpool.projects.models import Project
-from labelpool.schemas import ResourceId
+from labelpool.schemas import MAX_ID, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.render import FormStr, redirect, render, when
 
@@ -280,7 +280,7 @@ def changes_page(
     guidelines_id: ResourceId,
     user: CurrentUser,
     db: DbSession,
-    to: int | None = None,
+    to: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     guidelines = service.guidelines_for_reader(db, user, guidelines_id)
     to_number = to or guidelines.current_version

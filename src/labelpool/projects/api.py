@@ -11,7 +11,8 @@ from sqlalchemy import select
 from labelpool.catalog import get_template, list_templates, template_summary
 from labelpool.errors import InvalidInput, NotFound
 from labelpool.projects import access, service
-from labelpool.projects.models import ImportRun, ImportStatus
+from labelpool.projects.importing.limits import preview
+from labelpool.projects.models import ImportRun, ImportStatus, Item
 from labelpool.projects.schemas import (
     ImportRunOut,
     ItemOut,
@@ -25,7 +26,7 @@ from labelpool.projects.schemas import (
     StatusEventOut,
 )
 from labelpool.projects.uploads import import_upload
-from labelpool.schemas import ResourceId
+from labelpool.schemas import AfterId, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep
 
 router = APIRouter(tags=["projects"])
@@ -180,14 +181,32 @@ def items(
     project_id: ResourceId,
     user: CurrentUser,
     db: DbSession,
-    after: Annotated[int, Query(ge=0, description="Last item id of the previous page.")] = 0,
+    after: AfterId = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ItemPage:
+    """Items in import order. Large items (over 64 KB of data) come shortened: long texts end
+    with "… (N more characters)", big objects and lists with "and N more"; get one by id for
+    all of it."""
     project = service.require_viewer(db, user, project_id)
     page = service.list_items(db, project, after_id=after, limit=limit)
     return ItemPage(
-        items=[ItemOut.model_validate(i) for i in page],
+        items=[_item_preview(i) for i in page],
         next_after=page[-1].id if len(page) == limit else None,
+    )
+
+
+def _item_preview(item: Item) -> ItemOut:
+    """The item with large values shortened (see `importing.limits.preview`)."""
+    data, _ = preview(item.data or {})
+    gold, _ = preview(item.gold)
+    return ItemOut(
+        id=item.id,
+        project_id=item.project_id,
+        external_id=item.external_id,
+        data=data,
+        is_gold=item.is_gold,
+        gold=gold,
+        created_at=item.created_at,
     )
 
 

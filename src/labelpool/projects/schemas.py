@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -35,6 +35,9 @@ class ProjectCreate(InputModel):
 
 
 class ProjectUpdate(InputModel):
+    """A PATCH: fields left out keep their value; none of them can be null."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=20_000)
     instructions: str | None = Field(default=None, max_length=20_000)

@@ -99,7 +99,8 @@ def describe_validation_error(error: dict[str, Any]) -> dict[str, str]:
     elif where == "path" and (kind.startswith("int") or kind.endswith(("_equal", "_than"))):
         problem = f"'{given}' is not a valid id: {field} must be a whole number from 1 to 2^63-1."
     else:
-        problem = f"'{field}': {error.get('msg', 'is not valid')}."
+        reason = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        problem = f"'{field}': {reason}."
     return {"field": field, "problem": problem}
 
 
