@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 # PostgreSQL: serialization failure, deadlock, lock not available, statement/lock timeout.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
@@ -25,3 +25,11 @@ def is_busy(exc: BaseException) -> bool:
 def is_conflict(exc: BaseException) -> bool:
     """True when a write broke a constraint, e.g. two requests inserted the same unique row."""
     return isinstance(exc, IntegrityError)
+
+
+def is_unstorable_value(exc: BaseException) -> bool:
+    """True when a value could not be stored as given (SQLSTATE class 22: out of range, ...)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    return isinstance(exc, DataError) or sqlstate.startswith("22")

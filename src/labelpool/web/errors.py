@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from labelpool.db.errors import RETRY_AFTER_SECONDS, is_busy, is_conflict
+from labelpool.db.errors import RETRY_AFTER_SECONDS, is_busy, is_conflict, is_unstorable_value
 from labelpool.errors import LabelpoolError, RateLimited
 from labelpool.web.deps import LoginRequired
 from labelpool.web.render import render
@@ -172,6 +172,15 @@ def install_error_handlers(app: FastAPI) -> None:
                 "conflict",
                 "This changed at the same time as another request and nothing was saved; "
                 "reload and try again.",
+            )
+        if is_unstorable_value(exc):
+            log.warning("unstorable value on %s %s: %s", request.method, request.url.path, exc.orig)
+            return error_response(
+                request,
+                422,
+                "invalid_input",
+                "A value in the request cannot be stored (a number out of range or text with a "
+                "character the database refuses); check the values and try again.",
             )
         return await unexpected_error(request, exc)
 
