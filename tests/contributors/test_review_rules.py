@@ -165,6 +165,7 @@ def test_transition_table(current: ContributorState, target: ContributorState) -
         (S.UNDER_REVIEW, S.ACTIVE),
         (S.UNDER_REVIEW, S.SUSPENDED),
         (S.ACTIVE, S.SUSPENDED),
+        (S.ACTIVE, S.UNDER_REVIEW),  # the system, when a check stops passing
         (S.SUSPENDED, S.ACTIVE),
     }
     problem = transition_problem(current, target)

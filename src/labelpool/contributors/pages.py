@@ -191,7 +191,18 @@ async def save_profile(
             form_error="Some answers need a fix; see the marked fields.",
             status_code=422,
         )
+    was = profile.state
     service.update_profile(db, user, data.to_input(), settings)
+    if was == ContributorState.ACTIVE and profile.state == ContributorState.UNDER_REVIEW:
+        return redirect(
+            request,
+            "/review",
+            (
+                "warning",
+                "Profile saved. A check of your account review must pass again, so your "
+                "account is under review until it does; see below what to fix.",
+            ),
+        )
     if form.get("action") == "submit":
         try:
             service.submit_application(db, user, settings)

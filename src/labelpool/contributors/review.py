@@ -154,6 +154,44 @@ def identity_decision(has_document: bool) -> Decision:
     return Decision(CheckStatus.NEEDS_REVIEW, "Your document is waiting for an admin to check it.")
 
 
+def _completeness_fields(profile: ProfileFacts) -> tuple[object, ...]:
+    return (
+        profile.country,
+        frozenset(profile.languages),
+        profile.primary_domain,
+        profile.experience.strip(),
+        frozenset(profile.devices),
+        profile.weekly_hours,
+        profile.time_zone,
+    )
+
+
+def _new_language_claims(before: ProfileFacts, after: ProfileFacts) -> bool:
+    """A language added, or claimed at a higher proficiency than before."""
+    known = {code: level.rank for code, level in before.languages}
+    return any(level.rank > known.get(code, 0) for code, level in after.languages)
+
+
+def reopened_checks(before: ProfileFacts, after: ProfileFacts) -> frozenset[CheckName]:
+    """The checks whose evidence changed between two versions of a profile.
+
+    Such a check is decided again even if it had passed (also when an admin passed it by
+    hand): profile complete on any field it counts, location on the country, device on the
+    devices, language on a new language or a higher proficiency. Identity rests on the
+    document, not on the profile.
+    """
+    reopened: set[CheckName] = set()
+    if _completeness_fields(before) != _completeness_fields(after):
+        reopened.add(CheckName.PROFILE_COMPLETE)
+    if before.country != after.country:
+        reopened.add(CheckName.LOCATION_ELIGIBLE)
+    if set(before.devices) != set(after.devices):
+        reopened.add(CheckName.DEVICE_ELIGIBLE)
+    if _new_language_claims(before, after):
+        reopened.add(CheckName.LANGUAGE_VERIFIED)
+    return frozenset(reopened)
+
+
 def evaluate_rules(profile: ProfileFacts, settings: ReviewSettings) -> dict[CheckName, Decision]:
     """The checks rules decide from the profile alone (profile, location and device)."""
     return {

@@ -8,13 +8,20 @@ profile fixes the check. A failed identity check reopens when a new document is 
 failed language check stays failed until an admin decides again or a language test passes it
 (`pass_check`). The account stays under review (never goes back to applied) until every check
 has passed; then it becomes active on its own.
+
+An active account has every check passed, always: when a contributor changes a reviewed part
+of the profile (`review.reopened_checks`: the country, devices, a new language claim, any
+field the completeness check counts), those checks are decided again, even if an admin had
+passed them by hand; if one no longer passes, or an admin fails or reopens a check, the
+account goes back under review (`sync_state`) and becomes active again on its own once every
+check has passed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import BinaryIO
@@ -48,6 +55,7 @@ from labelpool.contributors.review import (
     identity_decision,
     language_decision,
     profile_completeness,
+    reopened_checks,
 )
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.contributors.states import ADMIN_MOVES, transition_problem
@@ -183,8 +191,10 @@ def update_profile(
     *,
     now: datetime | None = None,
 ) -> ContributorProfile:
-    """Replace the profile. After the application was submitted, the rules run again."""
+    """Replace the profile. After the application was submitted, the rules run again, and
+    every check whose evidence changed is decided again (see `review.reopened_checks`)."""
     profile = get_or_create_profile(db, user)
+    before = profile_facts(profile)
     profile.country = data.country
     profile.primary_domain = data.primary_domain
     profile.secondary_skills = list(data.secondary_skills)
@@ -215,7 +225,8 @@ def update_profile(
     db.flush()
     record(db, "contributor.profile_updated", "user", user.id, actor_id=user.id)
     if profile.state != ContributorState.APPLIED:
-        run_rules(db, profile, settings, now=now)
+        reopen = reopened_checks(before, profile_facts(profile))
+        run_rules(db, profile, settings, now=now, reopen=reopen)
     return profile
 
 
@@ -264,23 +275,28 @@ def run_rules(
     settings: ReviewSettings,
     *,
     now: datetime | None = None,
+    reopen: Collection[CheckName] = frozenset(),
 ) -> dict[CheckName, VerificationCheck]:
-    """Decide what rules can decide, then activate the account if every check has passed.
+    """Decide what rules can decide, then put the account in the state its checks imply.
 
-    A check an admin passed by hand is kept; rules re-evaluate every other rule check.
-    Language and identity are only moved between pending and needs review here.
+    A check an admin passed by hand is kept unless it is in `reopen` (its evidence changed);
+    rules re-evaluate every other rule check. Language and identity are only moved between
+    pending and needs review here, and a passed language check back to needs review when
+    it is reopened.
     """
     now = now or utcnow()
     facts = profile_facts(profile)
     checks = ensure_checks(db, profile.user_id)
     for name, decision in evaluate_rules(facts, settings).items():
         check = checks[name]
-        if check.decided_by_id is not None and check.status == CheckStatus.PASSED:
+        by_hand = check.decided_by_id is not None and check.status == CheckStatus.PASSED
+        if by_hand and name not in reopen:
             continue
         _set(check, decision.status, decision.reason, None, now)
     open_statuses = (CheckStatus.PENDING, CheckStatus.NEEDS_REVIEW)
     language = checks[CheckName.LANGUAGE_VERIFIED]
-    if language.status in open_statuses:
+    reopened = CheckName.LANGUAGE_VERIFIED in reopen and language.status == CheckStatus.PASSED
+    if language.status in open_statuses or reopened:
         decision = language_decision(facts)
         _set(language, decision.status, decision.reason, None, now)
     identity = checks[CheckName.IDENTITY_VERIFIED]
@@ -295,7 +311,7 @@ def run_rules(
         profile.user_id,
         details={name.value: checks[name].status.value for name in CheckName},
     )
-    maybe_activate(db, profile, now=now)
+    sync_state(db, profile, now=now)
     return checks
 
 
@@ -371,7 +387,7 @@ def decide_check(
     if name == CheckName.IDENTITY_VERIFIED and status != CheckStatus.NEEDS_REVIEW:
         _documents_decided(db, user_id, storage, settings, now, actor_id=admin.id)
     _notify_check(db, check)
-    maybe_activate(db, profile, now=now)
+    sync_state(db, profile, now=now, actor_id=admin.id)
     return check
 
 
@@ -480,6 +496,52 @@ def maybe_activate(
         REVIEW_LINK,
     )
     return change
+
+
+def reopen_review(
+    db: Session,
+    profile: ContributorProfile,
+    *,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> AccountStateChange | None:
+    """Active with a check not passed: the account goes back under review and says why."""
+    open_checks = _unpassed(db, profile.user_id)
+    if profile.state != ContributorState.ACTIVE or not open_checks:
+        return None
+    why = " ".join(f"{c.name.label}: {c.reason}" for c in open_checks)
+    change = _move(
+        db,
+        profile,
+        ContributorState.UNDER_REVIEW,
+        actor_id,
+        f"A check no longer passes. {why}"[:1000],
+        now or utcnow(),
+        {"automatic": True, "checks": [c.name.value for c in open_checks]},
+    )
+    notify(
+        db,
+        [profile.user_id],
+        "account.under_review",
+        "Your account is under review again",
+        "Your profile or a check changed, so part of your account review must pass again "
+        "before you can take tests and work. " + why,
+        REVIEW_LINK,
+    )
+    return change
+
+
+def sync_state(
+    db: Session,
+    profile: ContributorProfile,
+    *,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> AccountStateChange | None:
+    """Put the account in the state its checks imply: active only while every check passes."""
+    if profile.state == ContributorState.ACTIVE:
+        return reopen_review(db, profile, now=now, actor_id=actor_id)
+    return maybe_activate(db, profile, now=now)
 
 
 def submit_application(

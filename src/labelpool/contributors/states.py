@@ -3,7 +3,9 @@
 Who may make a move:
 
 - the contributor: applied -> under_review (submitting the application);
-- the system: under_review -> active, when every check has passed;
+- the system: under_review -> active, when every check has passed; active -> under_review,
+  when a check stops passing (the contributor changed a reviewed part of the profile, or an
+  admin decided a check again), so an active account always has every check passed;
 - an admin: under_review -> active (every check passed), active or under_review -> suspended,
   suspended -> active (reinstating; every check must have passed).
 """
@@ -16,7 +18,7 @@ S = ContributorState
 ALLOWED: dict[ContributorState, frozenset[ContributorState]] = {
     S.APPLIED: frozenset({S.UNDER_REVIEW}),
     S.UNDER_REVIEW: frozenset({S.ACTIVE, S.SUSPENDED}),
-    S.ACTIVE: frozenset({S.SUSPENDED}),
+    S.ACTIVE: frozenset({S.SUSPENDED, S.UNDER_REVIEW}),
     S.SUSPENDED: frozenset({S.ACTIVE}),
 }
 
