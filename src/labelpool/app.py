@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -22,8 +23,14 @@ from labelpool.media.api import router as media_router
 from labelpool.projects.api import router as projects_api
 from labelpool.projects.pages import router as projects_pages
 from labelpool.system.api import router as system_api
+from labelpool.system.pages import router as system_pages
 from labelpool.web.errors import install_error_handlers
-from labelpool.web.middleware import BodySizeLimitMiddleware, CsrfCookieMiddleware
+from labelpool.web.middleware import (
+    BodySizeLimitMiddleware,
+    CsrfCookieMiddleware,
+    SecurityHeadersMiddleware,
+    content_security_policy,
+)
 from labelpool.web.render import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -37,6 +44,7 @@ API_ROUTERS = (
     assessments_api,
 )
 PAGE_ROUTERS = (
+    system_pages,
     media_router,
     accounts_pages,
     projects_pages,
@@ -56,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="labelpool",
         version=__version__,
         summary="Contributors, labeling, quality, aggregation and pay in one program.",
-        docs_url="/docs",
+        docs_url=None,  # served by system.pages from vendored Swagger UI files
         openapi_url="/openapi.json",
         redoc_url=None,
     )
@@ -73,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(_media_origins()))
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -80,6 +89,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_paths=UPLOAD_PATHS,
     )
     return app
+
+
+def _media_origins() -> tuple[str, ...]:
+    """Where signed media URLs may redirect to: the configured object store, if any."""
+    from labelpool.media.settings import MediaSettings
+
+    media = MediaSettings()
+    if not media.s3_bucket:
+        return ()
+    if media.s3_endpoint_url:
+        parts = urlsplit(media.s3_endpoint_url)
+        return (f"{parts.scheme}://{parts.netloc}",)
+    return ("https://*.amazonaws.com",)
 
 
 def create_app_from_env() -> FastAPI:

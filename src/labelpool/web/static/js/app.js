@@ -3,6 +3,7 @@
 //  - dismiss buttons on flash messages          [data-dismiss="flash"]
 //  - copy-to-clipboard buttons                  [data-copy="#element-id"]
 //  - confirm before submitting a form           <form data-confirm="Sure?">
+//  - confirm per submit button                  <button data-confirm-status="Sure?">
 //  - phone menu (<details class="nav-mobile">) closes on Escape / outside click
 // Uses event delegation, so content swapped in by HTMX works too.
 
@@ -40,7 +41,8 @@ document.addEventListener("keydown", (event) => {
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const message = form.getAttribute?.("data-confirm");
+  const message =
+    event.submitter?.getAttribute("data-confirm-status") || form.getAttribute?.("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });
 
