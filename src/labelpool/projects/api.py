@@ -189,15 +189,16 @@ def items(
     all of it."""
     project = service.require_viewer(db, user, project_id)
     page = service.list_items(db, project, after_id=after, limit=limit)
+    fields = [str(f["name"]) for f in project.data_fields]
     return ItemPage(
-        items=[_item_preview(i) for i in page],
+        items=[_item_preview(i, fields) for i in page],
         next_after=page[-1].id if len(page) == limit else None,
     )
 
 
-def _item_preview(item: Item) -> ItemOut:
+def _item_preview(item: Item, fields: list[str]) -> ItemOut:
     """The item with large values shortened (see `importing.limits.preview`)."""
-    data, _ = preview(item.data or {})
+    data, _ = preview(item.data or {}, first=fields)
     gold, _ = preview(item.gold)
     return ItemOut(
         id=item.id,

@@ -27,6 +27,7 @@ from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
 from labelpool.media.service import ItemMediaLinks
 from labelpool.projects import access, service
+from labelpool.projects.importing.limits import MORE, preview
 from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
 from labelpool.projects.uploads import import_upload
@@ -294,8 +295,9 @@ def _item_view(
     controls: Mapping[str, Mapping[str, Any]],
     links: ItemMediaLinks,
 ) -> dict[str, Any]:
-    data = item.data or {}
     known = {f["name"] for f in fields}
+    data, shortened = preview(item.data or {}, first=known)
+    more_keys = data.pop(MORE, None) if shortened else None
     shown = [
         {
             "name": f["name"],
@@ -324,6 +326,8 @@ def _item_view(
         "is_gold": item.is_gold,
         "fields": shown,
         "gold": gold,
+        "shortened": shortened,
+        "more_keys": more_keys,
     }
 
 

@@ -16,6 +16,8 @@ import orjson
 
 from labelpool.errors import InvalidInput
 from labelpool.projects.fields import DataField
+from labelpool.projects.importing import limits
+from labelpool.projects.importing.limits import MAX_JSON_ARRAY_BYTES, MEASURE_ABOVE_BYTES
 from labelpool.projects.importing.rows import RESERVED_KEYS, coerce_csv_value
 
 Progress = Callable[[int], None]  # called with the bytes read so far
@@ -34,7 +36,6 @@ EXTENSIONS = {
     ".urls": "urls",
     ".zip": "zip",
 }
-MAX_JSON_ARRAY_BYTES = 200 * 1024 * 1024
 
 
 def detect_format(path: Path, declared: str | None = None) -> str:
@@ -79,6 +80,9 @@ def read_jsonl(path: Path, progress: Progress | None = None) -> Records:
                 if _is_not_utf8(line):
                     raise _decode_error(path, number) from None
                 record = Malformed(f"is not valid JSON ({exc.msg})")
+            else:
+                if len(line) > MEASURE_ABOVE_BYTES:
+                    record = _checked(record)
             yield number, record
         if progress is not None:
             progress(handle.tell())
@@ -101,7 +105,8 @@ def read_json_array(path: Path, progress: Progress | None = None) -> Records:
         ) from None
     if not isinstance(records, list):
         raise InvalidInput(f"{path.name} must hold a JSON array of items, one object per item.")
-    yield from enumerate(records, start=1)
+    for number, record in enumerate(records, start=1):
+        yield number, _checked(record)
     if progress is not None:
         progress(size)
 
@@ -121,6 +126,8 @@ def read_csv(
     with handle:
         if not header:
             raise InvalidInput(f"{path.name} is empty; the first line must name the columns.")
+        if problem := limits.too_many_columns(len(header)):
+            raise _width_error(path, problem)
         header = [h.strip() for h in header]
         known = set(kinds) | RESERVED_KEYS
         unknown = [
@@ -149,7 +156,10 @@ def read_csv(
                         ),
                     )
                     continue
-                yield line, _csv_record(header, cells, kinds)
+                record = _csv_record(header, cells, kinds)
+                if sum(map(len, cells)) > MEASURE_ABOVE_BYTES:
+                    record = _checked(record)
+                yield line, record
         except UnicodeDecodeError:
             raise _decode_error(path, line + 1) from None
         except csv.Error as exc:
@@ -195,13 +205,15 @@ def read_parquet(path: Path, progress: Progress | None = None) -> Records:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a bad file
         raise InvalidInput(f"{path.name} is not a readable Parquet file ({exc}).") from None
+    if problem := limits.too_many_columns(len(parquet.schema_arrow)):
+        raise _width_error(path, problem)
     number = 0
     total = max(parquet.metadata.num_rows, 1)
     size = path.stat().st_size
     for batch in parquet.iter_batches(batch_size=10_000):
         for record in batch.to_pylist():
             number += 1
-            yield number, record
+            yield number, _checked(record)
         if progress is not None:
             progress(size * number // total)
 
@@ -217,11 +229,26 @@ def read_urls(path: Path, field: DataField, progress: Progress | None = None) ->
                 raise _decode_error(path, number) from None
             if not line or line.startswith("#"):
                 continue
-            yield number, {field.name: line}
+            problem = limits.too_large(len(raw))
+            yield number, Malformed(problem) if problem else {field.name: line}
             if progress is not None and number % 10_000 == 0:
                 progress(done)
     if progress is not None:
         progress(done)
+
+
+def _checked(record: Any) -> Any:
+    """The record, or `Malformed` when it is too wide or too large to be an item."""
+    problem = limits.record_problem(record)
+    return record if problem is None else Malformed(problem)
+
+
+def _width_error(path: Path, problem: str) -> InvalidInput:
+    return InvalidInput(
+        f"{path.name} {problem}; an item's fields are its columns, so split the data or put "
+        "related values together in one JSON column.",
+        details=[{"row": 1, "field": None, "problem": problem}],
+    )
 
 
 def _is_not_utf8(line: bytes) -> bool:
