@@ -22,11 +22,12 @@ from labelpool.guidelines.pages import router as guidelines_pages
 from labelpool.media.api import router as media_router
 from labelpool.projects.api import router as projects_api
 from labelpool.projects.pages import router as projects_pages
+from labelpool.projects.uploads import clean_stale_uploads
 from labelpool.system.api import router as system_api
 from labelpool.system.pages import router as system_pages
 from labelpool.web.errors import install_error_handlers
 from labelpool.web.middleware import (
-    BodySizeLimitMiddleware,
+    BodyLimitsMiddleware,
     CsrfCookieMiddleware,
     SecurityHeadersMiddleware,
     content_security_policy,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     _ = settings.signing_key  # create the key file at start-up, not on the first request
+    clean_stale_uploads(settings)  # left behind by a process killed mid-upload
 
     install_error_handlers(app)
     for router in API_ROUTERS:
@@ -83,10 +85,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(_media_origins()))
     app.add_middleware(
-        BodySizeLimitMiddleware,
+        BodyLimitsMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
         upload_paths=UPLOAD_PATHS,
+        read_timeout_seconds=settings.body_read_timeout_seconds,
     )
     return app
 

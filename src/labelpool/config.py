@@ -7,7 +7,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=2 * 1024 * 1024 * 1024, description="Largest file upload (imports, media)."
     )
+    body_read_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Longest pause inside a request body before 408."
+    )
     session_days: int = Field(default=14, description="How long a login lasts.")
     lock_timeout_seconds: float = Field(
         default=15.0,
@@ -38,7 +41,28 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20
     login_window_seconds: int = 15 * 60
+    login_free_failures: int = Field(
+        default=3,
+        ge=0,
+        description="Failed log-ins for one account from one address before each further "
+        "try must wait (1 s, then doubling).",
+    )
+    login_max_backoff_seconds: int = Field(
+        default=15 * 60, ge=1, description="The longest wait the log-in back-off asks for."
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated IPs or CIDR networks of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none (use the peer).",
+    )
     debug: bool = False
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        from labelpool.accounts.addresses import normalise_trusted_proxies
+
+        return normalise_trusted_proxies(value)
 
     @cached_property
     def resolved_data_dir(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ from labelpool.web.deps import LoginRequired
 from labelpool.web.render import render
 
 log = logging.getLogger(__name__)
+FORM_LIMIT = re.compile(r"exceeded maximum size|Too many (fields|files)")
 
 HTTP_CODES = {
     400: "bad_request",
@@ -149,6 +151,14 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"There is nothing at {request.url.path}; check the address."
         if exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}."
+        if exc.status_code == 400 and FORM_LIMIT.search(message):
+            # Starlette's form parser refuses an over-long field or too many parts with 400.
+            return error_response(
+                request,
+                413,
+                "body_too_large",
+                f"The form is too large ({message.rstrip('.')}); send less and try again.",
+            )
         headers = dict(exc.headers) if exc.headers else None
         return error_response(request, exc.status_code, code, message, None, headers)
 

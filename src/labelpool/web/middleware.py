@@ -7,6 +7,7 @@ import re
 import secrets
 from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "lp_csrf"
@@ -16,12 +17,21 @@ class BodyTooLarge(Exception):
     pass
 
 
+class BodyTooSlow(Exception):
+    pass
+
+
 def _error_body(code: str, message: str, details: Any = None) -> bytes:
     return json.dumps({"error": {"code": code, "message": message, "details": details}}).encode()
 
 
-class BodySizeLimitMiddleware:
-    """Refuse request bodies over `max_bytes` with 413, whether or not Content-Length is sent."""
+class BodyLimitsMiddleware:
+    """Refuse request bodies over `max_bytes` with 413, whether or not Content-Length is sent,
+    and bodies that stall for `read_timeout_seconds` between chunks with 408.
+
+    Without the timeout a client declaring more bytes than it sends holds a connection (and a
+    worker) forever.
+    """
 
     def __init__(
         self,
@@ -29,11 +39,13 @@ class BodySizeLimitMiddleware:
         max_bytes: int,
         upload_max_bytes: int | None = None,
         upload_paths: re.Pattern[str] | None = None,
+        read_timeout_seconds: float = 30.0,
     ) -> None:
         self.app = app
         self.default_max_bytes = max_bytes
         self.upload_max_bytes = upload_max_bytes or max_bytes
         self.upload_paths = upload_paths
+        self.read_timeout_seconds = read_timeout_seconds
 
     def limit_for(self, path: str) -> int:
         if self.upload_paths is not None and self.upload_paths.fullmatch(path):
@@ -52,66 +64,124 @@ class BodySizeLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared < 0:
-                    await self._refuse(send, 400, "bad_request", "Content-Length is not a number.")
+                    await _refuse(
+                        scope, send, 400, "bad_request", "Content-Length is not a number."
+                    )
                     return
                 if declared > max_bytes:
-                    await self._too_large(send, max_bytes)
+                    await self._too_large(scope, send, max_bytes)
                     return
         received = 0
-        exceeded = False
+        body_done = False
+        failure: Exception | None = None
         replaced = False
 
         async def limited_receive() -> Message:
-            nonlocal received, exceeded
-            message = await receive()
+            nonlocal received, body_done, failure
+            if body_done:  # afterwards only http.disconnect comes, whenever the client leaves
+                return await receive()
+            try:
+                with anyio.fail_after(self.read_timeout_seconds):
+                    message = await receive()
+            except TimeoutError:
+                failure = BodyTooSlow()
+                raise failure from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                body_done = not message.get("more_body", False)
                 if received > max_bytes:
-                    exceeded = True
-                    raise BodyTooLarge
+                    failure = BodyTooLarge()
+                    raise failure
             return message
 
         async def guarded_send(message: Message) -> None:
-            # Frameworks may turn the receive error into their own 400; answer 413 instead.
+            # Frameworks may turn the receive error into their own 400; answer ours instead.
             nonlocal replaced
-            if exceeded:
+            if failure is not None:
                 if not replaced:
                     replaced = True
-                    await self._too_large(send, max_bytes)
+                    await self._refuse_for(scope, send, failure, max_bytes)
                 return
             await send(message)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
-        except BodyTooLarge:
+        except (BodyTooLarge, BodyTooSlow) as exc:
             if not replaced:
-                await self._too_large(send, max_bytes)
+                await self._refuse_for(scope, send, exc, max_bytes)
 
-    async def _too_large(self, send: Send, max_bytes: int) -> None:
-        limit_mb = max_bytes / (1024 * 1024)
-        await self._refuse(
-            send,
-            413,
-            "body_too_large",
-            f"The request body is larger than the {limit_mb:g} MB limit; "
-            "send less data per request (for big files use `labelpool import`).",
-        )
+    async def _refuse_for(self, scope: Scope, send: Send, exc: Exception, max_bytes: int) -> None:
+        if isinstance(exc, BodyTooSlow):
+            await _refuse(
+                scope,
+                send,
+                408,
+                "body_timeout",
+                f"The request body stopped arriving for {self.read_timeout_seconds:g} seconds; "
+                "check your connection and send it again.",
+            )
+        else:
+            await self._too_large(scope, send, max_bytes)
 
     @staticmethod
-    async def _refuse(send: Send, status: int, code: str, message: str) -> None:
+    async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
+        limit_mb = max_bytes / (1024 * 1024)
+        if _is_api(scope):
+            message = (
+                f"The request body is larger than the {limit_mb:g} MB limit; "
+                "send less data per request (for big files use `labelpool import`)."
+            )
+        else:
+            message = (
+                f"What you sent is larger than the {limit_mb:g} MB this page accepts; "
+                "choose a smaller file (or shorter text) and try again."
+            )
+        await _refuse(scope, send, 413, "body_too_large", message)
+
+
+def _is_api(scope: Scope) -> bool:
+    path: str = scope["path"]
+    return path.startswith("/api/") or any(
+        name == b"accept" and b"application/json" in value for name, value in scope["headers"]
+    )
+
+
+async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    """Answer before the app did: JSON on the API, the error page elsewhere."""
+    if _is_api(scope):
         body = _error_body(code, message)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        content_type = b"application/json"
+    else:
+        body = _error_page(status, message)
+        content_type = b"text/html; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _error_page(status: int, message: str) -> bytes:
+    from labelpool.web.render import templates
+
+    titles = {400: "Bad request", 408: "Took too long", 413: "Too large"}
+    html = templates.get_template("error.html").render(
+        status_code=status,
+        title=titles.get(status, "Error"),
+        message=message,
+        current_user=None,
+        nav_items=[],
+        flashes=[],
+        csrf_token="",
+    )
+    return html.encode()
 
 
 class CsrfCookieMiddleware:

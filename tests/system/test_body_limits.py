@@ -1,0 +1,88 @@
+"""Bodies that are too large or stall get a clear 413 or 408 over real HTTP, on pages too."""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from labelpool.config import Settings
+
+TIMEOUT = 0.5
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"body_read_timeout_seconds": TIMEOUT})
+
+
+def _raw_request(url: str, request: bytes, *, wait: float) -> bytes:
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=wait) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_body_shorter_than_its_content_length_times_out_with_408(server_url: str) -> None:
+    started = time.monotonic()
+    answer = _raw_request(
+        server_url,
+        b"POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 1000\r\n\r\n{"name": ',
+        wait=10,
+    )
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"body_timeout" in answer and b"send it again" in answer
+    assert time.monotonic() - started < 5
+
+
+def test_a_slow_but_steady_body_is_not_cut_off(server_url: str) -> None:
+    def trickle() -> object:
+        for part in (b'{"name"', b': "slow', b' token"}'):
+            time.sleep(TIMEOUT / 3)
+            yield part
+
+    response = httpx.post(
+        f"{server_url}/api/v1/tokens",
+        content=trickle(),  # type: ignore[arg-type]
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 401  # reached the app: no token, so not authenticated
+
+
+def test_a_long_response_is_not_cut_off_by_the_body_timeout(server_url: str) -> None:
+    """After the request body, the wait for a disconnect has no time limit."""
+    with httpx.stream("GET", f"{server_url}/static/vendor/swagger-ui/swagger-ui-bundle.js") as r:
+        size = 0
+        for chunk in r.iter_bytes(65536):
+            size += len(chunk)
+            time.sleep(TIMEOUT / 10)
+    assert r.status_code == 200 and size > 1_000_000
+
+
+def test_an_over_limit_chunked_form_on_a_page_is_413_as_a_page(server_url: str) -> None:
+    with httpx.Client(base_url=server_url) as client:
+        token = client.get("/login").cookies["lp_csrf"]
+
+        def chunks(field_size: int) -> object:
+            yield f"csrf_token={token}&email=a%40b.c&password=".encode()
+            for _ in range(field_size):
+                yield b"x" * (1024 * 1024)
+
+        for megabytes in (2, 12):  # past the form parser's field limit; past the body limit
+            response = client.post(
+                "/login",
+                content=chunks(megabytes),  # type: ignore[arg-type]
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            assert response.status_code == 413, megabytes
+            assert response.headers["content-type"].startswith("text/html")
+            text = " ".join(re.findall(r"<p[^>]*>(.*?)</p>", response.text, re.S))
+            assert "too large" in text.lower() or "larger than" in text, text
