@@ -130,9 +130,23 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
 ) -> None:
-    """Migrate the database, then serve the web app and API."""
-    import uvicorn
+    """Migrate the database, then serve the web app and API.
 
+    X-Forwarded-For and X-Forwarded-Proto are believed only from LABELPOOL_TRUSTED_PROXIES
+    (none by default), never from every local client.
+    """
+    import uvicorn
+    from pydantic import ValidationError
+
+    from labelpool.config import get_settings
+
+    try:
+        trusted = get_settings().trusted_proxies
+    except ValidationError as exc:
+        problems = "; ".join(
+            str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
+        )
+        raise fail(f"bad setting: {problems}") from None
     _upgrade()
     typer.echo(f"labelpool is serving on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(
@@ -142,7 +156,8 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
-        proxy_headers=True,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
 
 

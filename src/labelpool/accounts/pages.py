@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from labelpool.accounts import service
+from labelpool.accounts.login_limits import RateLimits
 from labelpool.accounts.models import User
-from labelpool.accounts.service import RateLimits
 from labelpool.config import Settings
 from labelpool.enums import Role
 from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
@@ -41,6 +41,8 @@ def _limits(settings: Settings) -> RateLimits:
     return RateLimits(
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_address=settings.login_max_failures_per_address,
+        free_failures=settings.login_free_failures,
+        max_backoff=timedelta(seconds=settings.login_max_backoff_seconds),
         window=timedelta(seconds=settings.login_window_seconds),
     )
 

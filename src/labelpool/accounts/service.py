@@ -10,9 +10,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from labelpool.accounts.login_limits import RateLimits as RateLimits
+from labelpool.accounts.login_limits import check_login_rate as check_login_rate
 from labelpool.accounts.models import (
     ApiToken,
     LoginAttempt,
@@ -32,19 +34,12 @@ from labelpool.accounts.tokens import new_api_token, new_secret, sha256_hex
 from labelpool.audit.service import record
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
-from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
+from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG_PATTERN = re.compile(r"[^a-z0-9]+")
 # Only write `last_used_at` / `last_seen_at` when older than this, to keep reads cheap.
 TOUCH_INTERVAL = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    max_failures_per_account: int = 5
-    max_failures_per_address: int = 20
-    window: timedelta = timedelta(minutes=15)
 
 
 def normalise_email(email: str) -> str:
@@ -189,40 +184,6 @@ def organizations_of(db: Session, user: User) -> list[tuple[Organization, Role]]
 # --- logging in ---------------------------------------------------------------------------
 
 
-def check_login_rate(
-    db: Session, email: str, ip_address: str, limits: RateLimits, now: datetime
-) -> None:
-    """Refuse when this account or this address has failed too often within the window."""
-    since = now - limits.window
-    last_success = db.scalar(
-        select(func.max(LoginAttempt.created_at)).where(
-            LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
-        )
-    )
-    account_since = max(since, last_success) if last_success else since
-    for column, value, limit, what in (
-        (LoginAttempt.email, email, limits.max_failures_per_account, "this account"),
-        (LoginAttempt.ip_address, ip_address, limits.max_failures_per_address, "your address"),
-    ):
-        window_start = account_since if column is LoginAttempt.email else since
-        failures = db.execute(
-            select(func.count(), func.min(LoginAttempt.created_at)).where(
-                column == value,
-                LoginAttempt.succeeded.is_(False),
-                LoginAttempt.created_at > window_start,
-            )
-        ).one()
-        count, oldest = failures
-        if count >= limit:
-            retry = max(1, int((oldest + limits.window - now).total_seconds()) + 1)
-            minutes = (retry + 59) // 60
-            raise RateLimited(
-                f"Too many failed log-ins for {what}. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}, or ask an admin to reset the password.",
-                retry_after_seconds=retry,
-            )
-
-
 def authenticate(
     db: Session,
     email: str,
@@ -236,6 +197,7 @@ def authenticate(
     now = now or utcnow()
     limits = limits or RateLimits()
     key = email.strip().lower()[:320]
+    ip_address = ip_address[:64]
     check_login_rate(db, key, ip_address, limits, now)
     user = get_user_by_email(db, key)
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
@@ -304,9 +266,7 @@ def user_for_session(db: Session, token: str) -> User | None:
 def touch_credential(db: Session, credential: Credential, now: datetime | None = None) -> None:
     """Record that the credential was used, unless another request already did in the interval."""
     now = now or utcnow()
-    column = (
-        LoginSession.last_seen_at if credential.kind is LoginSession else ApiToken.last_used_at
-    )
+    column = LoginSession.last_seen_at if credential.kind is LoginSession else ApiToken.last_used_at
     db.execute(
         update(credential.kind)
         .where(

@@ -81,7 +81,14 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or what `X-Forwarded-For` says only when the peer is
+    one of LABELPOOL_TRUSTED_PROXIES (see `labelpool.accounts.addresses`)."""
+    from labelpool.accounts.addresses import resolve_client_address
+
+    settings = getattr(request.app.state, "settings", None)
+    trusted = settings.trusted_proxies if isinstance(settings, Settings) else ""
+    peer = request.client.host if request.client else None
+    return resolve_client_address(peer, request.headers.getlist("x-forwarded-for"), trusted)
 
 
 def _bearer_token(request: Request) -> str | None:
