@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=2 * 1024 * 1024 * 1024, description="Largest file upload (imports, media)."
     )
+    body_read_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Longest pause inside a request body before 408."
+    )
     session_days: int = Field(default=14, description="How long a login lasts.")
     lock_timeout_seconds: float = Field(
         default=15.0,
