@@ -25,7 +25,7 @@ from labelpool.projects.pages import router as projects_pages
 from labelpool.projects.uploads import clean_stale_uploads
 from labelpool.system.api import router as system_api
 from labelpool.system.pages import router as system_pages
-from labelpool.web.errors import install_error_handlers
+from labelpool.web.errors import ERROR_RESPONSES, install_error_handlers
 from labelpool.web.middleware import (
     BodyLimitsMiddleware,
     CsrfCookieMiddleware,
@@ -33,6 +33,7 @@ from labelpool.web.middleware import (
     content_security_policy,
 )
 from labelpool.web.render import STATIC_DIR
+from labelpool.web.routes import route_table
 
 API_PREFIX = "/api/v1"
 # JSON API routers (mounted under API_PREFIX) and page/media routers, in matching order.
@@ -76,10 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     clean_stale_uploads(settings)  # left behind by a process killed mid-upload
 
     install_error_handlers(app)
-    for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
-    for router in PAGE_ROUTERS:
-        app.include_router(router)
+    mounted = [(API_PREFIX, r) for r in API_ROUTERS] + [("", r) for r in PAGE_ROUTERS]
+    for prefix, router in mounted:
+        app.include_router(router, prefix=prefix, responses=ERROR_RESPONSES)
+    app.state.route_table = route_table(mounted)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(CsrfCookieMiddleware)

@@ -142,3 +142,26 @@ def test_unknown_api_paths_and_methods(client: TestClient) -> None:
     assert _error(client.get("/api/v1/nope"))["code"] == "not_found"
     response = client.put("/api/v1/health")
     assert response.status_code == 405 and _error(response)["code"] == "method_not_allowed"
+
+
+def test_a_405_lists_every_method_the_path_accepts(client: TestClient) -> None:
+    response = client.delete("/api/v1/tokens")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert "use GET, HEAD, POST" in _error(response)["message"]
+    page = client.put("/login")
+    assert page.status_code == 405 and page.headers["allow"] == "GET, HEAD, POST"
+
+
+def test_openapi_documents_the_error_responses_of_every_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas  # 422 bodies are ours, not FastAPI's
+    assert set(schemas["ErrorOut"]["properties"]) == {"error"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"401", "403", "404", "409", "422", "503"} <= documented, (method, path)
+            assert operation["responses"]["404"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorOut"
+            }

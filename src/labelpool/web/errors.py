@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -17,6 +18,7 @@ from labelpool.db.errors import RETRY_AFTER_SECONDS, is_busy, is_conflict, is_un
 from labelpool.errors import LabelpoolError, RateLimited
 from labelpool.web.deps import LoginRequired
 from labelpool.web.render import render
+from labelpool.web.routes import allowed_methods
 
 log = logging.getLogger(__name__)
 FORM_LIMIT = re.compile(r"exceeded maximum size|Too many (fields|files)")
@@ -46,6 +48,35 @@ TITLES = {
     429: "Slow down",
     500: "Something went wrong",
     503: "Busy, try again",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, for programs: e.g. not_found, invalid_input.")
+    message: str = Field(description="For people: what went wrong and what to do.")
+    details: Any = Field(default=None, description="Per-field problems, ids, limits.")
+
+
+class ErrorOut(BaseModel):
+    """The body of every error the API answers."""
+
+    error: ErrorDetail
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+# Documented on every API route (what any of them may answer).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("Malformed request, e.g. a body that is not JSON"),
+    401: _documented("Not logged in, or the API token is invalid"),
+    403: _documented("Logged in, but not allowed to do this"),
+    404: _documented("No such resource, or not one you can see"),
+    409: _documented("Conflicts with the current state; reload and retry"),
+    413: _documented("The body is over the size limit"),
+    422: _documented("Invalid input; `details` lists each field's problem"),
+    503: _documented("The database is busy; retry after the Retry-After header's seconds"),
 }
 
 
@@ -149,8 +180,13 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
         if exc.status_code == 404 and exc.detail == "Not Found":
             message = f"There is nothing at {request.url.path}; check the address."
+        headers = dict(exc.headers) if exc.headers else None
         if exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}."
+            allowed = allowed_methods(request.app.state.route_table, request.url.path)
+            message = (
+                f"{request.method} is not allowed on {request.url.path}; use {', '.join(allowed)}."
+            )
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
         if exc.status_code == 400 and FORM_LIMIT.search(message):
             # Starlette's form parser refuses an over-long field or too many parts with 400.
             return error_response(
@@ -159,7 +195,6 @@ def install_error_handlers(app: FastAPI) -> None:
                 "body_too_large",
                 f"The form is too large ({message.rstrip('.')}); send less and try again.",
             )
-        headers = dict(exc.headers) if exc.headers else None
         return error_response(request, exc.status_code, code, message, None, headers)
 
     @app.exception_handler(DBAPIError)
