@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import os
 import re
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -19,7 +20,13 @@ from urllib.parse import quote
 from labelpool.config import Settings
 from labelpool.media.settings import MediaSettings
 
+try:
+    import fcntl
+except ImportError:  # Windows: stale temp files are told by their age alone
+    fcntl = None  # type: ignore[assignment]
+
 CHUNK_SIZE = 1024 * 1024
+TEMP_PREFIX = "upload-"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*(\.[A-Za-z0-9]{1,8})?$")
 
 
@@ -86,13 +93,60 @@ def content_disposition(filename: str | None) -> str:
     return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def hold_lock(fd: int) -> None:
+    """Mark an open temp file or folder as in use until `fd` is closed (or the process dies)."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _in_use(path: Path) -> bool:
+    """Whether a live process holds `path` with `hold_lock`."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def clean_stale_temp(folder: Path, before: float) -> int:
+    """Remove `upload-*` temp files and folders in `folder` left by a process that died (kill -9,
+    power loss): older than `before` (Unix seconds) and held by no live process.
+
+    Only labelpool's own temp folders are given here, never the media themselves. Returns
+    how many entries were removed.
+    """
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for entry in folder.iterdir():
+        if not entry.name.startswith(TEMP_PREFIX) or entry.is_symlink():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if entry.stat().st_mtime >= before or _in_use(entry):
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink()
+            removed += 1
+    return removed
+
+
 class LocalStorage:
     """Files in a folder (by default `<data dir>/media`), written atomically."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        self._tmp = self.root / ".tmp"
+        self._tmp = self.root / ".tmp"  # files being written; see `clean_stale_temp`
 
     def path_for(self, key: str) -> Path:
         path = (self.root / check_key(key)).resolve()
@@ -104,10 +158,11 @@ class LocalStorage:
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp.mkdir(exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="upload-")
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=TEMP_PREFIX)
         written = 0
         try:
             with os.fdopen(fd, "wb") as handle:
+                hold_lock(handle.fileno())
                 while chunk := stream.read(CHUNK_SIZE):
                     handle.write(chunk)
                     written += len(chunk)
@@ -119,6 +174,10 @@ class LocalStorage:
                 os.unlink(tmp_name)
             raise
         return written
+
+    def clean_stale_temp(self, before: float) -> int:
+        """Remove files a crashed process was writing (see `clean_stale_temp`)."""
+        return clean_stale_temp(self._tmp, before)
 
     def open(self, key: str) -> BinaryIO:
         return self.path_for(key).open("rb")
