@@ -242,3 +242,50 @@ def test_s3_storage_redirects_to_a_presigned_url(
         assert media.storage_key in location
         assert response.headers["cache-control"].startswith("private")
         assert s3.get_object(Bucket="media", Key=media.storage_key)["Body"].read() == data
+
+
+IMG_ACCEPT = "image/avif,image/webp,image/apng,*/*;q=0.8"
+PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    "bad_id", ["abc", "0", "-1", "1e3", "01", "99999999999999999999999", "%20"]
+)
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"accept": IMG_ACCEPT}, {"accept": "*/*"}, {"authorization": "Bearer x"}],
+    ids=["none", "img", "any", "token"],
+)
+def test_a_bad_media_id_is_a_json_404(
+    client: TestClient, settings: Settings, bad_id: str, headers: dict[str, str]
+) -> None:
+    response = client.get(f"/media/{bad_id}?exp=1&sig=x", headers=headers)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert "media links look like /media/<number>" in error["message"]
+
+
+def test_media_errors_are_json_unless_a_browser_opens_the_link(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    media = add_media(db, settings, png_bytes(), "a.png")
+    unsigned = f"/media/{media.id}"
+    for headers in ({}, {"accept": IMG_ACCEPT}, {"authorization": "Bearer x"}):
+        response = client.get(unsigned, headers=headers)
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "invalid_media_signature"
+    page = client.get(unsigned, headers={"accept": PAGE_ACCEPT})
+    assert page.status_code == 403
+    assert page.headers["content-type"].startswith("text/html")
+    assert "This media link is not signed" in page.text
+    bad = client.get("/media/abc", headers={"accept": PAGE_ACCEPT})
+    assert bad.status_code == 404 and bad.headers["content-type"].startswith("text/html")
+
+
+def test_errors_on_api_paths_are_json(client: TestClient) -> None:
+    for path in ("/api/v1/media/abc", "/api/v1/media/1"):
+        response = client.get(path, headers={"accept": PAGE_ACCEPT})
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"

@@ -3,6 +3,10 @@
 No login: the signature is the capability (the labeling page hands signed links to the
 contributor who holds the task). Local files are streamed with single-range support (for
 audio/video seeking); S3 objects are redirected to a short-lived presigned URL.
+
+The route is mounted with the pages (no /api prefix) but its callers are mostly `<img>`,
+`<audio>` and scripts: its errors are JSON (`{"error": {...}}`), except for a browser opening a
+link as a page, which gets the usual error page. An id that is not a media id is a 404.
 """
 
 from __future__ import annotations
@@ -12,21 +16,25 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
+from labelpool.config import Settings
 from labelpool.errors import LabelpoolError, NotFound
 from labelpool.media import service
 from labelpool.media.settings import MediaSettings
 from labelpool.media.signing import InvalidMediaSignature, verify_media_signature
 from labelpool.media.storage import MediaStorage, content_disposition, storage_from_settings
 from labelpool.web.deps import DbSession, SettingsDep
+from labelpool.web.errors import ErrorOut
 
 router = APIRouter(tags=["media"])
 
 CHUNK_SIZE = 256 * 1024
 MAX_CACHE_SECONDS = 24 * 3600
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_MEDIA_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 
 class RangeNotSatisfiable(LabelpoolError):
@@ -111,18 +119,61 @@ def _iter_bytes(handle: BinaryIO, start: int, length: int) -> Iterator[bytes]:
         200: {"description": "The file"},
         206: {"description": "Part of the file (Range)"},
         307: {"description": "Redirect to the object store"},
-        403: {"description": "Signature missing, wrong or expired"},
-        404: {"description": "No such media file"},
+        403: {"model": ErrorOut, "description": "Signature missing, wrong or expired"},
+        404: {"model": ErrorOut, "description": "No such media file"},
         416: {"description": "Range not satisfiable"},
     },
 )
 def serve_media(
-    media_id: int,
+    media_id: str,
     request: Request,
     db: DbSession,
     settings: SettingsDep,
     exp: str | None = Query(default=None, description="Expiry, Unix seconds"),
     sig: str | None = Query(default=None, description="HMAC-SHA256 signature"),
+) -> Response:
+    try:
+        return _serve(_parse_media_id(media_id), request, db, settings, exp, sig)
+    except LabelpoolError as exc:
+        if _opened_as_page(request):
+            raise  # the app's error page, as for any other page
+        return _error_json(exc)
+
+
+def _parse_media_id(text: str) -> int:
+    if not _MEDIA_ID.fullmatch(text):
+        raise NotFound(
+            f"There is no media file at /media/{text[:40]}; media links look like "
+            "/media/<number>?exp=...&sig=..., as labelpool puts them on its pages."
+        )
+    return int(text)
+
+
+def _opened_as_page(request: Request) -> bool:
+    """A person opened the link in a browser tab (not an element, a script or an API client)."""
+    accept = request.headers.get("accept", "")
+    return (
+        "text/html" in accept
+        and "application/json" not in accept
+        and "authorization" not in request.headers
+    )
+
+
+def _error_json(exc: LabelpoolError) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": exc.code, "message": exc.message, "details": exc.details}},
+        status_code=exc.status_code,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
+    )
+
+
+def _serve(
+    media_id: int,
+    request: Request,
+    db: Session,
+    settings: Settings,
+    exp: str | None,
+    sig: str | None,
 ) -> Response:
     try:
         expires = int(exp) if exp is not None else None
