@@ -141,7 +141,7 @@ def test_logout_needs_csrf_and_ends_the_session(client: TestClient, db: Session)
     assert client.get("/account", follow_redirects=False).status_code == 303
 
 
-def test_signup_as_contributor_logs_in(client: TestClient, db: Session) -> None:
+def test_signup_as_contributor_then_log_in(client: TestClient, db: Session) -> None:
     response = client.post(
         "/signup",
         data={
@@ -153,9 +153,12 @@ def test_signup_as_contributor_logs_in(client: TestClient, db: Session) -> None:
         },
     )
     assert response.status_code == 200
-    assert "Welcome to labelpool, Amara!" in response.text
+    assert response.url.path == "/login"
+    assert "Thanks for signing up. Log in" in response.text
+    assert "lp_session" not in client.cookies, "the same answer whether the address was taken"
     user = db.scalar(select(User).where(User.email == "amara@example.org"))
     assert user is not None and user.role == Role.CONTRIBUTOR
+    log_in(client, "amara@example.org")
 
 
 def test_signup_as_requester_creates_the_organization(client: TestClient, db: Session) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from labelpool.accounts import service
+from labelpool.accounts import signup as signup_service
 from labelpool.accounts.login_limits import RateLimits
 from labelpool.accounts.models import User
 from labelpool.config import Settings
@@ -25,9 +26,11 @@ from labelpool.web.deps import (
     client_address,
     csrf_protect,
 )
-from labelpool.web.render import FormStr, redirect, render, set_flash, when
+from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+SIGNUP_ACCOUNT_TYPES = {"contributor": Role.CONTRIBUTOR, "requester": Role.REQUESTER}
 
 
 def _safe_next(target: str | None) -> str:
@@ -121,17 +124,33 @@ def signup_page(request: Request, user: OptionalUser) -> Response:
     return render(request, "auth/signup.html", {"form": {"account_type": "contributor"}})
 
 
+def _account_role(account_type: str) -> Role:
+    role = SIGNUP_ACCOUNT_TYPES.get(account_type)
+    if role is None:
+        raise InvalidInput(
+            "Choose whether you want to do work or get data labeled.",
+            details={"field": "account_type"},
+        )
+    return role
+
+
+SIGNED_UP = (
+    "Thanks for signing up. Log in with your e-mail address and password to continue. "
+    "(If the address already had an account, nothing was changed and its owner has been told.)"
+)
+
+
 @router.post("/signup", response_class=HTMLResponse)
 def signup(
     request: Request,
     db: DbSession,
-    settings: SettingsDep,
     display_name: FormStr = "",
     email: FormStr = "",
     password: FormStr = "",
     account_type: FormStr = "contributor",
     organization_name: FormStr = "",
 ) -> Response:
+    """The same answer whether or not the e-mail address has an account (see `signup`)."""
     form = {
         "display_name": display_name,
         "email": email,
@@ -139,23 +158,14 @@ def signup(
         "organization_name": organization_name,
     }
     try:
-        if account_type not in ("contributor", "requester"):
-            raise InvalidInput(
-                "Choose whether you want to do work or get data labeled.",
-                details={"field": "account_type"},
-            )
-        if account_type == "requester" and not organization_name.strip():
-            raise InvalidInput(
-                "Give your organization a name, e.g. your company or team.",
-                details={"field": "organization_name"},
-            )
-        role = Role.REQUESTER if account_type == "requester" else Role.CONTRIBUTOR
-        user = service.create_user(
-            db, email=email, password=password, display_name=display_name, role=role
+        signup_service.sign_up(
+            db,
+            email=email,
+            password=password,
+            display_name=display_name,
+            role=_account_role(account_type),
+            organization_name=organization_name,
         )
-        if role == Role.REQUESTER:
-            organization = service.create_organization(db, organization_name, actor=user)
-            service.add_membership(db, user, organization, Role.REQUESTER, actor=user)
     except LabelpoolError as exc:
         db.rollback()
         field = exc.details.get("field") if isinstance(exc.details, dict) else None
@@ -169,9 +179,7 @@ def signup(
             },
             status_code=exc.status_code,
         )
-    response = _log_in(request, db, settings, user, "/")
-    set_flash(request, response, "success", f"Welcome to labelpool, {user.display_name}!")
-    return response
+    return redirect(request, "/login", ("success", SIGNED_UP))
 
 
 @router.post("/logout")

@@ -1,0 +1,115 @@
+"""Signing up, without telling anyone whether an e-mail address already has an account.
+
+`sign_up` does the same work and the caller gives the same answer either way; when the
+address is taken, nothing changes and the account's owner is told in a notification (the
+project's way of telling users things; e-mail delivery builds on notifications).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import User
+from labelpool.accounts.passwords import hash_password, password_problem
+from labelpool.accounts.service import (
+    add_membership,
+    create_organization,
+    create_user,
+    get_user_by_email,
+    normalise_email,
+)
+from labelpool.audit.service import record
+from labelpool.enums import Role
+from labelpool.errors import InvalidInput
+from labelpool.notifications.models import Notification
+from labelpool.notifications.service import notify
+
+TAKEN_KIND = "account.signup_attempt"
+TAKEN_TITLE = "Someone tried to sign up with your e-mail address"
+SIGNUP_ROLES = (Role.CONTRIBUTOR, Role.REQUESTER)
+
+
+def check_sign_up(
+    *, email: str, password: str, display_name: str, role: Role, organization_name: str
+) -> str:
+    """Refuse bad input (InvalidInput naming the field) before anything is looked up; returns
+    the normalised e-mail. Nothing here depends on whether the address is taken."""
+    if role not in SIGNUP_ROLES:
+        raise InvalidInput(
+            "Choose whether you want to do work or get data labeled.",
+            details={"field": "account_type"},
+        )
+    normalised = normalise_email(email)
+    if not display_name.strip():
+        raise InvalidInput("Name must not be empty.", details={"field": "display_name"})
+    if problem := password_problem(password):
+        raise InvalidInput(problem, details={"field": "password"})
+    if role == Role.REQUESTER and not organization_name.strip():
+        raise InvalidInput(
+            "Give your organization a name, e.g. your company or team.",
+            details={"field": "organization_name"},
+        )
+    return normalised
+
+
+def _tell_owner(db: Session, owner: User) -> None:
+    """One unread notice at a time, however often someone tries."""
+    waiting = db.scalar(
+        select(Notification.id)
+        .where(
+            Notification.user_id == owner.id,
+            Notification.kind == TAKEN_KIND,
+            Notification.read_at.is_(None),
+        )
+        .limit(1)
+    )
+    if waiting is None:
+        notify(
+            db,
+            [owner.id],
+            TAKEN_KIND,
+            TAKEN_TITLE,
+            f"Someone, perhaps you, tried to create a new labelpool account with {owner.email}. "
+            "Nothing was changed. If it was you, log in with your password (an admin can reset "
+            "it if you forgot it); if it was not, you need not do anything.",
+            "/login",
+        )
+    record(db, "user.signup_with_taken_email", "user", owner.id)
+
+
+def sign_up(
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    role: Role = Role.CONTRIBUTOR,
+    organization_name: str = "",
+) -> User | None:
+    """The new account (with a requester's organization), or None when the address already
+    has an account: then nothing changes and its owner gets a notification."""
+    normalised = check_sign_up(
+        email=email,
+        password=password,
+        display_name=display_name,
+        role=role,
+        organization_name=organization_name,
+    )
+    owner = get_user_by_email(db, normalised)
+    if owner is not None:
+        hash_password(password)  # the work of creating an account, so timing tells nothing
+        _tell_owner(db, owner)
+        return None
+    try:
+        with db.begin_nested():  # a sign-up racing this one for the address wins
+            user = create_user(
+                db, email=normalised, password=password, display_name=display_name, role=role
+            )
+    except IntegrityError:
+        return None
+    if role == Role.REQUESTER:
+        organization = create_organization(db, organization_name, actor=user)
+        add_membership(db, user, organization, Role.REQUESTER, actor=user)
+    return user
