@@ -16,7 +16,7 @@ from labelpool.accounts.passwords import verify_password
 from labelpool.enums import Role
 from labelpool.errors import InvalidInput
 from labelpool.notifications import service as notifications
-from tests.factories import PASSWORD, csrf_token, make_user
+from tests.factories import PASSWORD, csrf_token, log_in, make_user
 
 TAKEN = "taken@example.org"
 
@@ -86,6 +86,10 @@ def test_the_new_address_gets_an_account_that_logs_in(client: TestClient, db: Se
         follow_redirects=False,
     )
     assert logged_in.status_code == 303
+    assert "Welcome to labelpool, Priya!" in client.get(logged_in.headers["location"]).text
+    again = TestClient(client.app)
+    log_in(again, "new@example.org", "another long password")
+    assert "Welcome" not in again.get("/").text, "only the first log-in"
 
 
 @pytest.mark.parametrize(

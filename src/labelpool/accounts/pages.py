@@ -26,7 +26,7 @@ from labelpool.web.deps import (
     client_address,
     csrf_protect,
 )
-from labelpool.web.render import FormStr, redirect, render, when
+from labelpool.web.render import FormStr, redirect, render, set_flash, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -114,7 +114,10 @@ def login(
         return render(
             request, "auth/login.html", {**context, "form_error": exc.message}, status_code=401
         )
-    return _log_in(request, db, settings, user, next)
+    logged_in = _log_in(request, db, settings, user, next)
+    if signup_service.first_log_in(db, user):
+        set_flash(request, logged_in, "success", f"Welcome to labelpool, {user.display_name}!")
+    return logged_in
 
 
 @router.get("/signup", response_class=HTMLResponse)

@@ -7,11 +7,11 @@ project's way of telling users things; e-mail delivery builds on notifications).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from labelpool.accounts.models import User
+from labelpool.accounts.models import LoginAttempt, User
 from labelpool.accounts.passwords import hash_password, password_problem
 from labelpool.accounts.service import (
     add_membership,
@@ -77,6 +77,16 @@ def _tell_owner(db: Session, owner: User) -> None:
             "/login",
         )
     record(db, "user.signup_with_taken_email", "user", owner.id)
+
+
+def first_log_in(db: Session, user: User) -> bool:
+    """Whether the log-in just recorded is the account's first (to welcome a new user)."""
+    succeeded = db.scalar(
+        select(func.count()).where(
+            LoginAttempt.email == user.email, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    return succeeded == 1
 
 
 def sign_up(
