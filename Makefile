@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench venv clean e2e-deps
+.PHONY: run test lint bench fuzz venv clean e2e-deps
 
 venv: $(STAMP)
 
@@ -28,6 +28,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+
+# Schemathesis as every kind of caller with many examples per operation (CI runs 4).
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	LABELPOOL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LABELPOOL_FUZZ_RANDOM=1 $(BIN)/python -m pytest \
+		tests/system/test_schemathesis.py -s -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -31,7 +31,7 @@ from labelpool.projects.importing.limits import MORE, preview
 from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
 from labelpool.projects.uploads import import_upload
-from labelpool.schemas import ResourceId
+from labelpool.schemas import AfterId, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, csrf_protect
 from labelpool.web.render import FormStr, redirect, render, when
 
@@ -487,7 +487,7 @@ def _project_context(
     settings: Settings,
     project: Project,
     tab: str,
-    after: int = 0,
+    after: AfterId = 0,
 ) -> dict[str, Any]:
     organization_names = {o.id: o.name for o, _ in accounts.organizations_of(db, user)}
     controls_list = list((project.label_schema or {}).get("controls", []))
@@ -690,7 +690,7 @@ def project_page(
     db: DbSession,
     settings: SettingsDep,
     tab: str = "items",
-    after: int = 0,
+    after: AfterId = 0,
 ) -> Response:
     project = access.project_for_viewer(db, user, project_id)
     tab = tab if tab in TABS else "items"
