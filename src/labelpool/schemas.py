@@ -9,6 +9,8 @@ from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from labelpool.text import one_line_ending
+
 MAX_ID = 2**63 - 1
 MIN_INT = -(2**63)
 ResourceId = Annotated[
@@ -45,6 +47,17 @@ def storable_problem(value: Any) -> str | None:
     return None
 
 
+def with_one_line_ending(value: Any) -> Any:
+    """`value` with every string's line endings made LF, at any depth (unchanged if none)."""
+    if isinstance(value, str):
+        return one_line_ending(value)
+    if isinstance(value, dict):
+        return {key: with_one_line_ending(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_one_line_ending(item) for item in value]
+    return value
+
+
 class InputModel(BaseModel):
     """Request bodies: unknown fields are an error, strings are trimmed, every value storable.
 
@@ -61,7 +74,7 @@ class InputModel(BaseModel):
         problem = storable_problem(value)
         if problem:
             raise ValueError(problem)
-        return value
+        return with_one_line_ending(value)
 
     @model_validator(mode="after")
     def _null_only_where_clearable(self) -> Self:

@@ -37,6 +37,7 @@ from labelpool.guidelines.models import Guidelines
 from labelpool.projects import access
 from labelpool.projects.models import Project
 from labelpool.schemas import ResourceId
+from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.render import FormStr, redirect, render, when
 
@@ -413,7 +414,7 @@ async def _answer_from_form(request: Request, control: dict[str, Any]) -> Any:
     if widget == "choice" and control.get("multiple"):
         return [v for v in form.getlist("answer") if isinstance(v, str)]
     raw = form.get("answer")
-    value = raw if isinstance(raw, str) else ""
+    value = one_line_ending(raw) if isinstance(raw, str) else ""
     if widget in ("choice", "rating", "text"):
         return value if value != "" or widget == "text" else None
     try:

@@ -20,6 +20,7 @@ from labelpool.guidelines.sections import parse_sections
 from labelpool.projects import access
 from labelpool.projects.models import Project
 from labelpool.schemas import MAX_ID, ResourceId
+from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.render import FormStr, redirect, render, when
 
@@ -79,7 +80,7 @@ def new_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
 async def create_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
     form = await request.form()
     title = str(form.get("title") or "")
-    body = str(form.get("body") or "")
+    body = one_line_ending(str(form.get("body") or ""))
     project_ids = [
         int(v) for v in form.getlist("project_ids") if isinstance(v, str) and v.isdigit()
     ]

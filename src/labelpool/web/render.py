@@ -14,10 +14,12 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import AfterValidator
 
 from labelpool import __version__
 from labelpool.accounts.models import User
 from labelpool.enums import Role
+from labelpool.text import one_line_ending
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -66,7 +68,8 @@ class UserView:
         return cls(id=user.id, display_name=user.display_name, email=user.email, role=user.role)
 
 
-FormStr = Annotated[str, Form()]  # a form field that defaults to "" when left out
+# A form field that defaults to "" when left out; line endings as "\n" whatever the browser sent.
+FormStr = Annotated[str, AfterValidator(one_line_ending), Form()]
 
 
 def when(value: datetime | None) -> str:

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from labelpool.projects.fields import DataField, FieldKind, field_problem
+from labelpool.text import one_line_ending
 
 RESERVED_KEYS = frozenset({"id", "data", "gold", "predictions"})
 MAX_ERRORS_KEPT = 100
@@ -85,8 +86,8 @@ class RowChecker:
                     if required:
                         break
                 elif is_text:
-                    if type(value) is not str or not value or value.isspace():
-                        break
+                    if type(value) is not str or not value or value.isspace() or "\r" in value:
+                        break  # the full check explains, or normalises the line endings
                 elif not ok(value):
                     break
             else:
@@ -124,6 +125,8 @@ class RowChecker:
             problem = field_problem(data_field, value)
             if problem is not None:
                 errors.append(RowError(row, data_field.name, problem))
+            elif isinstance(value, str) and "\r" in value:
+                data[data_field.name] = one_line_ending(value)
 
         raw_id = record.get("id")
         external_id: str | None = None
