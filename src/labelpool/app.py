@@ -29,6 +29,7 @@ from labelpool.web.errors import ERROR_RESPONSES, install_error_handlers
 from labelpool.web.middleware import (
     BodyLimitsMiddleware,
     CsrfCookieMiddleware,
+    ReadRetryMiddleware,
     SecurityHeadersMiddleware,
     content_security_policy,
 )
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.route_table = route_table(mounted)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    app.add_middleware(ReadRetryMiddleware)
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(_media_origins()))
     app.add_middleware(

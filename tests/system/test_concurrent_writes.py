@@ -239,3 +239,24 @@ def test_a_write_that_cannot_get_the_lock_in_time_is_503_and_stores_nothing(
     db.rollback()
     names = db.scalars(select(ApiToken.name).where(ApiToken.name == "blocked")).all()
     assert names == ["blocked"]
+
+
+def test_first_visits_that_create_a_profile_while_others_write(
+    server_url: str, db: Session
+) -> None:
+    """GETs that write (a new contributor's first look at their review) under write load."""
+    newcomers = [api_token(db, make_user(db, role=Role.CONTRIBUTOR)) for _ in range(CLIENTS)]
+    admin = api_token(db, make_user(db, role=Role.ADMIN))
+
+    def first_look(client: httpx.Client) -> httpx.Response:
+        return client.get("/api/v1/me/review")
+
+    def write(n: int) -> Call:
+        return lambda client: client.post("/api/v1/tokens", json={"name": f"load {n}"})
+
+    calls = [(h, first_look) for h in newcomers] + [(admin, write(n)) for n in range(CLIENTS)]
+    responses = together(server_url, calls)
+    assert_no_server_errors(responses)
+    assert {r.status_code for r in responses} == {200, 201}
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(ContributorProfile)) == CLIENTS

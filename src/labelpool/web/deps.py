@@ -17,6 +17,7 @@ from labelpool.config import Settings
 from labelpool.db.engine import begin_write, transaction
 from labelpool.enums import Role
 from labelpool.errors import NotAuthenticated, PermissionDenied
+from labelpool.web.middleware import RETRY_AS_WRITER
 from labelpool.web.render import UserView
 
 SESSION_COOKIE = "lp_session"
@@ -45,7 +46,10 @@ def writes_on_read(endpoint: F) -> F:
 
 
 def request_writes(request: Request) -> bool:
+    """Whether the request's transaction begins as a writer (see ReadRetryMiddleware)."""
     if request.method not in SAFE_METHODS:
+        return True
+    if request.scope.get("state", {}).get(RETRY_AS_WRITER):
         return True
     return bool(getattr(request.scope.get("endpoint"), "writes_on_read", False))
 

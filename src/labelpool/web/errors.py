@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labelpool.db.errors import RETRY_AFTER_SECONDS, is_busy, is_conflict, is_unstorable_value
 from labelpool.errors import LabelpoolError, RateLimited
-from labelpool.web.deps import LoginRequired
+from labelpool.web.deps import LoginRequired, request_writes
+from labelpool.web.middleware import RETRY_HEADER
 from labelpool.web.render import render
 from labelpool.web.routes import allowed_methods
 
@@ -137,6 +138,13 @@ def describe_validation_error(error: dict[str, Any]) -> dict[str, str]:
     return {"field": field, "problem": problem}
 
 
+def _busy_headers(request: Request) -> dict[str, str]:
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if not request_writes(request):  # a GET that wrote: ReadRetryMiddleware runs it as a writer
+        headers[RETRY_HEADER.decode()] = "1"
+    return headers
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
@@ -207,7 +215,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 "database_busy",
                 "The server is busy with other changes right now and nothing was saved; "
                 f"try again in {RETRY_AFTER_SECONDS} seconds.",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                headers=_busy_headers(request),
             )
         if is_conflict(exc):
             log.warning("write conflict on %s %s", request.method, request.url.path, exc_info=exc)

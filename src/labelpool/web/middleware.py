@@ -226,6 +226,41 @@ def _cookie(scope: Scope, name: str) -> str | None:
     return None
 
 
+RETRY_AS_WRITER = "retry_as_writer"  # scope state: this run of a GET begins as a writer
+RETRY_HEADER = b"x-labelpool-retry-as-writer"  # internal: the error handler asks for a rerun
+
+
+class ReadRetryMiddleware:
+    """Run a GET again, as a writer, when it turned out to write and lost the race for the lock.
+
+    GETs begin deferred so readers never queue behind writers. The few that write (a first
+    visit creating a profile, grading an attempt whose time ran out) fail at once on SQLite
+    when another connection committed since they read. A GET has no body and its transaction
+    was rolled back, so it is run again, this time waiting for the write lock.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        retry = False
+
+        async def send_unless_retrying(message: Message) -> None:
+            nonlocal retry
+            if message["type"] == "http.response.start":
+                retry = any(name == RETRY_HEADER for name, _ in message.get("headers", []))
+            if not retry:
+                await send(message)
+
+        await self.app(scope, receive, send_unless_retrying)
+        if retry:
+            scope.setdefault("state", {})[RETRY_AS_WRITER] = True
+            await self.app(scope, receive, send)
+
+
 def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
     """Scripts and styles from labelpool's own files only: no inline script, no eval.
 
