@@ -76,6 +76,10 @@ def test_sign_up_as_requester_on_a_phone(browser: Any, live_server: str, screens
         page.fill("input[name=password]", "a long enough password")
         page.screenshot(path=screenshots / "signup-phone.png", full_page=True)
         page.get_by_role("button", name="Create account").click()
+        # The answer is the same whether or not the e-mail had an account: log in next.
+        page.wait_for_url(f"{live_server}/login*")
+        assert "Thanks for signing up" in page.content()
+        _log_in(page, live_server, "priya@patel-vision.example", "a long enough password")
         page.wait_for_url(f"{live_server}/")
         assert "Welcome to labelpool, Priya Patel!" in page.content()
         assert "Patel Vision" in page.content()
