@@ -56,6 +56,19 @@ PAGE_ROUTERS = (
     assessments_pages,
 )
 UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/imports|/projects/\d+/import")
+# What a person is told when a page upload is over the limit ({limit} is filled in).
+PAGE_UPLOADS = (
+    (
+        re.compile(r"/review/identity-document"),
+        "Your identity document is larger than {limit}. Upload a smaller photo or scan "
+        "(JPEG, PNG or PDF): a photo taken at a lower resolution is usually enough.",
+    ),
+    (
+        re.compile(r"/projects/\d+/import"),
+        "This file is larger than {limit}, the most a browser upload may be. Split it into "
+        "smaller files, or import it on the server with `labelpool import PROJECT FILE`.",
+    ),
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -93,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_max_bytes=settings.max_upload_bytes,
         upload_paths=UPLOAD_PATHS,
         read_timeout_seconds=settings.body_read_timeout_seconds,
+        page_uploads=PAGE_UPLOADS,
     )
     return app
 

@@ -9,8 +9,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from labelpool.config import Settings
+from labelpool.enums import Role
+from tests.factories import csrf_token, log_in, make_user
 
 TIMEOUT = 0.5
 
@@ -86,3 +90,32 @@ def test_an_over_limit_chunked_form_on_a_page_is_413_as_a_page(server_url: str) 
             assert response.headers["content-type"].startswith("text/html")
             text = " ".join(re.findall(r"<p[^>]*>(.*?)</p>", response.text, re.S))
             assert "too large" in text.lower() or "larger than" in text, text
+
+
+def test_an_upload_over_the_limit_goes_back_to_its_form_with_a_reason(
+    client: TestClient, db: Session
+) -> None:
+    user = make_user(db, role=Role.CONTRIBUTOR)
+    log_in(client, user.email)
+    big = b"\x89PNG" + b"x" * (11 * 1024 * 1024)
+    sent = client.post(
+        "/review/identity-document",
+        files={"file": ("passport.png", big, "image/png")},
+        data={"csrf_token": csrf_token(client)},
+        headers={"Referer": "http://testserver/review"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["location"] == "/review"
+    page = client.get("/review")
+    assert "Your identity document is larger than 10 MB" in page.text
+    assert "labelpool import" not in page.text
+
+    # Without a page to go back to (or from elsewhere), the error page says the same.
+    bare = client.post(
+        "/review/identity-document",
+        files={"file": ("passport.png", big, "image/png")},
+        data={"csrf_token": csrf_token(client)},
+        headers={"Referer": "https://elsewhere.example/review"},
+    )
+    assert bare.status_code == 413 and bare.headers["content-type"].startswith("text/html")
+    assert "Your identity document is larger than 10 MB" in bare.text

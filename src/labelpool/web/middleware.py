@@ -6,9 +6,12 @@ import json
 import re
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from labelpool.media.sniff import format_bytes
 
 CSRF_COOKIE = "lp_csrf"
 
@@ -40,12 +43,14 @@ class BodyLimitsMiddleware:
         upload_max_bytes: int | None = None,
         upload_paths: re.Pattern[str] | None = None,
         read_timeout_seconds: float = 30.0,
+        page_uploads: tuple[tuple[re.Pattern[str], str], ...] = (),
     ) -> None:
         self.app = app
         self.default_max_bytes = max_bytes
         self.upload_max_bytes = upload_max_bytes or max_bytes
         self.upload_paths = upload_paths
         self.read_timeout_seconds = read_timeout_seconds
+        self.page_uploads = page_uploads  # (path, what to tell a person; {limit} filled in)
 
     def limit_for(self, path: str) -> int:
         if self.upload_paths is not None and self.upload_paths.fullmatch(path):
@@ -123,20 +128,52 @@ class BodyLimitsMiddleware:
         else:
             await self._too_large(scope, send, max_bytes)
 
-    @staticmethod
-    async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
-        limit_mb = max_bytes / (1024 * 1024)
+    async def _too_large(self, scope: Scope, send: Send, max_bytes: int) -> None:
+        limit = format_bytes(max_bytes)
         if _is_api(scope):
             message = (
-                f"The request body is larger than the {limit_mb:g} MB limit; "
+                f"The request body is larger than the {limit} limit; "
                 "send less data per request (for big files use `labelpool import`)."
             )
-        else:
-            message = (
-                f"What you sent is larger than the {limit_mb:g} MB this page accepts; "
-                "choose a smaller file (or shorter text) and try again."
-            )
-        await _refuse(scope, send, 413, "body_too_large", message)
+            await _refuse(scope, send, 413, "body_too_large", message)
+            return
+        path: str = scope["path"]
+        said = next((m for pattern, m in self.page_uploads if pattern.fullmatch(path)), None)
+        message = (said or PAGE_TOO_LARGE).format(limit=limit)
+        back = _same_origin_referer(scope)
+        if back is None:
+            await _refuse(scope, send, 413, "body_too_large", message)
+            return
+        # Back to the form the upload came from, with the reason in words that fit it.
+        from starlette.requests import Request
+        from starlette.responses import RedirectResponse
+
+        from labelpool.web.render import set_flash
+
+        response = RedirectResponse(back, status_code=303, headers={"Connection": "close"})
+        set_flash(Request(scope), response, "error", message)
+        await response(scope, _no_body, send)
+
+
+PAGE_TOO_LARGE = (
+    "What you sent is larger than the {limit} this page accepts; "
+    "choose a smaller file (or shorter text) and try again."
+)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _same_origin_referer(scope: Scope) -> str | None:
+    """The path of the page a form was sent from, when it is one of ours."""
+    headers: dict[bytes, bytes] = dict(scope["headers"])
+    referer = headers.get(b"referer", b"").decode("latin-1")
+    host = headers.get(b"host", b"").decode("latin-1")
+    parts = urlsplit(referer)
+    if not referer or parts.netloc != host or parts.path == scope["path"]:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _is_api(scope: Scope) -> bool:
