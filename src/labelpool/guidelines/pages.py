@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from markdown_it import MarkdownIt
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
@@ -22,25 +19,10 @@ from labelpool.projects.models import Project
 from labelpool.schemas import MAX_ID, ResourceId
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
+from labelpool.web.markdown import markdown_html
 from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    # CommonMark with raw HTML off: anything typed as HTML is shown escaped.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-
-def markdown_html(text: str, *, shift: int = 0) -> Markup:
-    """Markdown as HTML, headings moved `shift` levels down to sit under the page's own."""
-    md = _markdown()
-    tokens = md.parse(text or "")
-    for token in tokens:
-        if shift and token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
-    return Markup(md.renderer.render(tokens, md.options, {}))  # html disabled above: safe
 
 
 def _projects(db: Session, user: User) -> list[dict[str, Any]]:

@@ -9,13 +9,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from markdown_it import MarkdownIt
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,6 +30,7 @@ from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, Pr
 from labelpool.projects.uploads import import_upload
 from labelpool.schemas import AfterId, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, csrf_protect
+from labelpool.web.markdown import markdown_html
 from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -102,16 +100,6 @@ SHOWN_CONTROL_KEYS = {
 
 
 # --- Shaping data for templates (presentation only) ---------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    # CommonMark with raw HTML off: anything a user typed as HTML is shown escaped.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-
-def markdown_html(text: str) -> Markup:
-    return Markup(_markdown().render(text or ""))  # html disabled above: safe
 
 
 def _duration(seconds: int) -> str:
@@ -284,7 +272,9 @@ def _field_value(kind: str, value: Any, links: ItemMediaLinks) -> dict[str, Any]
     if kind == "responses" and isinstance(value, list):
         responses = [r.get("text", "") if isinstance(r, dict) else str(r) for r in value]
         return {"display": "responses", "responses": responses}
-    if kind in ("text", "markdown") and isinstance(value, str):
+    if kind == "markdown" and isinstance(value, str):
+        return {"display": "markdown", "html": markdown_html(value, shift=3)}
+    if kind == "text" and isinstance(value, str):
         return {"display": "text", "value": value}
     return {"display": "json", "value": json.dumps(value, indent=2, ensure_ascii=False)}
 
