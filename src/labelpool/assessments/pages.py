@@ -26,7 +26,7 @@ from labelpool.assessments.models import (
     TestMode,
     TestStatus,
 )
-from labelpool.assessments.retake import format_duration
+from labelpool.assessments.retake import RetakeState, RetakeStatus, format_duration
 from labelpool.catalog import TEMPLATES
 from labelpool.catalog.model import TaskFamily
 from labelpool.db.types import utcnow
@@ -55,7 +55,6 @@ def _is_builder(db: Session, user: User) -> bool:
 
 def _card(card: service.TestCard, now: datetime) -> dict[str, Any]:
     test, status = card.test, card.status
-    opens = status.next_attempt_at
     return {
         "id": test.id,
         "title": test.title,
@@ -71,15 +70,26 @@ def _card(card: service.TestCard, now: datetime) -> dict[str, Any]:
         "can_start": status.can_start,
         "reason": status.reason,
         "attempts_left": "Unlimited" if status.attempts_left is None else status.attempts_left,
-        "next_attempt": "Now"
-        if status.can_start
-        else (f"{when(opens)} (in {format_duration(opens - now)})" if opens else "Never"),
+        "next_attempt": _next_attempt(status, now),
         "attempts_used": card.attempts,
         "best_percent": card.best_percent,
         "qualified": card.qualified,
         "open_attempt_id": card.open_attempt_id,
         "preview": card.preview,
     }
+
+
+def _next_attempt(status: RetakeStatus, now: datetime) -> str | None:
+    """When the next attempt opens, in words; None when there is nothing to wait for (an
+    attempt is in progress, or the test is passed): the pages then leave the line out."""
+    if status.can_start:
+        return "Now"
+    if status.state in (RetakeState.IN_PROGRESS, RetakeState.PASSED):
+        return None
+    opens = status.next_attempt_at
+    if opens is not None:
+        return f"{when(opens)} (in {format_duration(opens - now)})"
+    return "Never: the test is locked for you" if status.state == RetakeState.LOCKED else None
 
 
 def _account_block(db: Session, user: User) -> str | None:

@@ -95,6 +95,11 @@ def format_duration(value: timedelta) -> str:
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
+def _all_attempts(count: int) -> str:
+    """ "your only attempt" or "all 3 attempts"."""
+    return "your only attempt" if count == 1 else f"all {count} attempts"
+
+
 def _left(policy: RetakePolicy, used: int) -> int | None:
     return None if policy.max_attempts is None else max(0, policy.max_attempts - used)
 
@@ -124,12 +129,12 @@ def retake_status(
             RetakeState.IN_PROGRESS,
         )
     if policy.max_attempts is not None and used >= policy.max_attempts:
-        noun = "attempt" if policy.max_attempts == 1 else f"all {policy.max_attempts} attempts"
         return RetakeStatus(
             False,
             0,
             None,
-            f"You have used {noun} without passing; this test is locked for you permanently.",
+            f"You have used {_all_attempts(policy.max_attempts)} without passing; this test is "
+            "locked for you permanently.",
             RetakeState.LOCKED,
         )
     if finished and policy.cooldown:

@@ -194,6 +194,15 @@ ATTENTION_QUESTIONS = [
 ]
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _count_words(count: int, noun: str) -> str:
+    """ "five short reviews", "one pair": a test's description counts its real questions."""
+    number = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+    return f"{number} {noun}{'' if count == 1 else 's'}"
+
+
 def seed_tests(db: Session, requester: User, organization: Organization) -> None:
     """Guidelines for the sentiment project, its qualification test and a skill test."""
     from labelpool.assessments import service as tests
@@ -219,12 +228,15 @@ def seed_tests(db: Session, requester: User, organization: Organization) -> None
         project_ids=[project.id],
     )
     control = dict(get_template("text-sentiment").controls[0])
+    per_attempt = min(5, len(SENTIMENT_QUESTIONS))
     qualification = tests.create_test(
         db,
         requester,
         organization.id,
         title="Review sentiment: qualification",
-        description="Six short reviews. Label the sentiment as the guidelines describe.",
+        description=f"{_count_words(per_attempt, 'short review').capitalize()}, drawn from "
+        f"{_count_words(len(SENTIMENT_QUESTIONS), 'question')}. Label the sentiment as the "
+        "guidelines describe.",
         kind=TestKind.QUALIFICATION,
         project_id=project.id,
         guidelines_id=document.id,
@@ -232,7 +244,7 @@ def seed_tests(db: Session, requester: User, organization: Organization) -> None
         pass_mark=80,
         time_limit_seconds=15 * 60,
         shuffle=True,
-        subset_size=5,
+        subset_size=per_attempt,
         cooldown_seconds=3600,
         max_attempts=3,
     )
@@ -253,7 +265,8 @@ def seed_tests(db: Session, requester: User, organization: Organization) -> None
         requester,
         organization.id,
         title="Attention to detail",
-        description="Do two records say exactly the same thing? Feedback after every question.",
+        description=f"{_count_words(len(ATTENTION_QUESTIONS), 'pair').capitalize()} of records: "
+        "do they say exactly the same thing? Feedback after every question.",
         kind=TestKind.SKILL,
         skill_key="attention-to-detail",
         mode=TestMode.TRAINING,
