@@ -79,7 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="labelpool",
         version=__version__,
-        summary="Contributors, labeling, quality, aggregation and pay in one program.",
+        summary=(
+            "Contributors, account review, tests, projects, imports and aggregation today; "
+            "labeling, quality and pay are being built."
+        ),
         docs_url=None,  # served by system.pages from vendored Swagger UI files
         openapi_url="/openapi.json",
         redoc_url=None,

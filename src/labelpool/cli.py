@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="labelpool",
-    help="labelpool: contributors, labeling, quality, aggregation and pay in one program.",
+    help=(
+        "labelpool: contributors, account review, qualification tests, projects, imports and "
+        "truth inference today; labeling, quality and pay are being built."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -350,7 +353,10 @@ def projects_create(
             template_key=template,
             overlap=overlap,
         )
-        typer.echo(f"created project {project.id} '{project.name}' ({project.template_key})")
+        typer.echo(
+            f"created project {project.id} '{project.name}' ({project.template_key})", err=True
+        )
+        typer.echo(project.id)  # alone on stdout: PROJECT=$(labelpool projects create ...)
 
 
 @projects_app.command("list")

@@ -53,7 +53,8 @@ def test_create_import_and_activate(runner: CliRunner, tmp_path: Path) -> None:
         ["projects", "create", "Reviews", "--template", "text-sentiment", "--organization", "Acme"],
     )
     assert created.exit_code == 0, created.output
-    project_id = created.stdout.split()[2]
+    project_id = created.stdout.strip()
+    assert project_id.isdigit() and f"created project {project_id}" in created.stderr
     source = tmp_path / "reviews.jsonl"
     source.write_text("\n".join(json.dumps({"text": f"review {i}"}) for i in range(30)))
     imported = runner.invoke(app, ["import", project_id, str(source)])
