@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from labelpool.accounts import service
 from labelpool.accounts import signup as signup_service
+from labelpool.accounts.dashboard import home_context
 from labelpool.accounts.login_limits import RateLimits
 from labelpool.accounts.models import User
 from labelpool.config import Settings
@@ -76,11 +77,7 @@ def _log_in(
 def home(request: Request, user: OptionalUser, db: DbSession) -> Response:
     if user is None:
         return RedirectResponse("/login", status_code=303)
-    organizations = [
-        {"name": o.name, "slug": o.slug, "role": role.value}
-        for o, role in service.organizations_of(db, user)
-    ]
-    return render(request, "home.html", {"organizations": organizations}, user=user)
+    return render(request, "home.html", home_context(db, user), user=user)
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -77,6 +77,19 @@ def when(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun: plural(1, "item") is '1 item', plural(1200, "item") '1,200 items'.
+
+    Templates use it as a filter: {{ n|plural("question") }}; irregular nouns pass their
+    plural: plural(2, "box", "boxes").
+    """
+    noun = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count:,} {noun}"
+
+
+templates.env.filters["plural"] = plural
+
+
 def nav_items(user: UserView | None) -> list[dict[str, str]]:
     if user is None:
         return []
