@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.exc import OperationalError
@@ -24,7 +24,6 @@ SESSION_COOKIE = "lp_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 
@@ -36,22 +35,11 @@ class CsrfFailed(PermissionDenied):
     code = "csrf_failed"
 
 
-def writes_on_read(endpoint: F) -> F:
-    """Mark a GET route that may write (e.g. grading an attempt whose time ran out).
-
-    Its transaction then starts as a writer, like every POST, PUT, PATCH and DELETE.
-    """
-    endpoint.writes_on_read = True  # type: ignore[attr-defined]
-    return endpoint
-
-
 def request_writes(request: Request) -> bool:
     """Whether the request's transaction begins as a writer (see ReadRetryMiddleware)."""
     if request.method not in SAFE_METHODS:
         return True
-    if request.scope.get("state", {}).get(RETRY_AS_WRITER):
-        return True
-    return bool(getattr(request.scope.get("endpoint"), "writes_on_read", False))
+    return bool(request.scope.get("state", {}).get(RETRY_AS_WRITER))
 
 
 def get_db(request: Request) -> Iterator[Session]:
