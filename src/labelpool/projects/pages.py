@@ -36,7 +36,7 @@ from labelpool.web.render import FormStr, redirect, render, when
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 ITEMS_PER_PAGE = 20
-TABS = ("items", "import", "guidelines", "schema", "history")
+TABS = ("items", "import", "guidelines", "schema", "history", "settings")
 IMPORT_ACCEPT = ".jsonl,.ndjson,.json,.csv,.tsv,.parquet,.txt,.zip"
 
 FAMILY_TITLES = {
@@ -425,10 +425,22 @@ def _import_runs(db: Session, project: Project) -> list[dict[str, Any]]:
     ]
 
 
+SETTING_NAMES = {
+    "name": "name",
+    "description": "description",
+    "instructions": "instructions",
+    "guidelines": "guidelines",
+    "overlap": "overlap",
+    "lease_seconds": "lease time",
+    "data_fields": "data fields",
+    "label_schema": "label schema",
+}
+
+
 def _history(db: Session, project: Project) -> list[dict[str, Any]]:
     names: dict[int, str] = {}
     events = []
-    for event in reversed(service.status_history(db, project)):
+    for event in reversed(service.history(db, project)):
         actor = ""
         if event.actor_id is not None:
             if event.actor_id not in names:
@@ -438,10 +450,17 @@ def _history(db: Session, project: Project) -> list[dict[str, Any]]:
                     names[event.actor_id] = f"user {event.actor_id}"
             actor = names[event.actor_id]
         created = event.action == "project.created"
+        updated = event.action == "project.updated"
         to = "draft" if created else str(event.details.get("to", ""))
         events.append(
             {
                 "created": created,
+                "updated": updated,
+                "fields": ", ".join(
+                    SETTING_NAMES.get(str(f), str(f)) for f in event.details.get("fields", [])
+                )
+                if updated
+                else "",
                 "from_status": event.details.get("from"),
                 "to_status": to,
                 "to_badge": STATUS_BADGES.get(ProjectStatus(to), "neutral") if to else "neutral",
@@ -514,6 +533,7 @@ def _project_context(
             ("guidelines", "Guidelines", None),
             ("schema", "Schema", len(controls_list)),
             ("history", "History", None),
+            *([("settings", "Settings", None)] if can_manage else []),
         ],
         "import_accept": IMPORT_ACCEPT,
     }
@@ -540,7 +560,48 @@ def _project_context(
         context["fields"] = list(project.data_fields)
     elif tab == "history":
         context["history"] = _history(db, project)
+    elif tab == "settings" and can_manage:
+        context["settings_form"] = _settings_form(project)
+        context["settings_locked"] = service.settings_problem(project)
     return context
+
+
+def _settings_form(project: Project) -> dict[str, str]:
+    """The settings form's values: what the project has now."""
+    return {
+        "name": project.name,
+        "description": project.description,
+        "instructions": project.instructions,
+        "guidelines": project.guidelines,
+        "overlap": str(project.overlap),
+        "lease_minutes": _minutes(project.lease_seconds),
+    }
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds / 60:g}"
+
+
+def _settings_changes(form: Mapping[str, str]) -> dict[str, Any]:
+    """The form as `update_project` changes; numbers checked here, the rest by the service."""
+    changes: dict[str, Any] = {
+        key: form[key] for key in ("name", "description", "instructions", "guidelines")
+    }
+    for key, field, scale, words in (
+        ("overlap", "overlap", 1, "Overlap"),
+        ("lease_minutes", "lease_seconds", 60, "Lease time"),
+    ):
+        raw = form[key].strip()
+        try:
+            number = float(raw)
+        except ValueError:
+            raise InvalidInput(f"{words} must be a number.", details={"field": field}) from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise InvalidInput(f"{words} must be a number.", details={"field": field})
+        if scale == 1 and not number.is_integer():
+            raise InvalidInput(f"{words} must be a whole number.", details={"field": field})
+        changes[field] = round(number * scale)
+    return changes
 
 
 def _render_project(
@@ -686,6 +747,52 @@ def project_page(
     tab = tab if tab in TABS else "items"
     context = _project_context(db, user, settings, project, tab, max(after, 0))
     return render(request, "projects/detail.html", context, user=user)
+
+
+@router.post("/projects/{project_id}/settings", response_class=HTMLResponse)
+def update_settings(
+    request: Request,
+    project_id: ResourceId,
+    user: CurrentUser,
+    db: DbSession,
+    settings: SettingsDep,
+    name: FormStr = "",
+    description: FormStr = "",
+    instructions: FormStr = "",
+    guidelines: FormStr = "",
+    overlap: FormStr = "",
+    lease_minutes: FormStr = "",
+) -> Response:
+    project = access.project_for_manager(db, user, project_id)
+    form = {
+        "name": name,
+        "description": description,
+        "instructions": instructions,
+        "guidelines": guidelines,
+        "overlap": overlap,
+        "lease_minutes": lease_minutes,
+    }
+    try:
+        service.update_project(db, user, project, _settings_changes(form))
+    except LabelpoolError as exc:
+        db.rollback()
+        project = access.project_for_manager(db, user, project_id)
+        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        return _render_project(
+            request,
+            db,
+            user,
+            settings,
+            project,
+            "settings",
+            extra={
+                "settings_form": form,
+                "settings_error": exc.message,
+                "field_errors": {field: exc.message} if field else {},
+            },
+            status_code=exc.status_code,
+        )
+    return redirect(request, f"/projects/{project.id}?tab=settings", ("success", "Settings saved."))
 
 
 @router.post("/projects/{project_id}/status")

@@ -52,11 +52,51 @@ def _check_fields(raw_fields: Sequence[Mapping[str, Any]]) -> list[DataField]:
     return fields
 
 
+READ_ONLY_STATUSES = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
+MAX_NAME = 200
+
+
 def _check_numbers(overlap: int, lease_seconds: int) -> None:
     if not 1 <= overlap <= 100:
-        raise InvalidInput("Overlap (answers per item) must be from 1 to 100.")
+        raise InvalidInput(
+            "Overlap (answers per item) must be from 1 to 100.", details={"field": "overlap"}
+        )
     if not 30 <= lease_seconds <= 24 * 3600:
-        raise InvalidInput("Lease time must be from 30 seconds to 24 hours.")
+        raise InvalidInput(
+            "Lease time must be from 30 seconds to 24 hours.", details={"field": "lease_seconds"}
+        )
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput(
+            f"Project name must be 1 to {MAX_NAME} characters.", details={"field": "name"}
+        )
+    return name
+
+
+TEXT_LIMITS = {"description": 20_000, "instructions": 20_000, "guidelines": 500_000}
+
+
+def _check_texts(values: Mapping[str, Any]) -> None:
+    for key, limit in TEXT_LIMITS.items():
+        value = values.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise InvalidInput(
+                f"The {key} must be text of at most {limit:,} characters.",
+                details={"field": key},
+            )
+
+
+def settings_problem(project: Project) -> str | None:
+    """Why the project's settings cannot change any more, or None while they can."""
+    if project.status in READ_ONLY_STATUSES:
+        return (
+            f"The project is {project.status.value}; its settings cannot change any more "
+            "(they stay as they were when it closed)."
+        )
+    return None
 
 
 def create_project(
@@ -81,9 +121,7 @@ def create_project(
         and organization_id not in access.manageable_organization_ids(db, actor)
     ):
         raise NotFound(f"You cannot create projects in an organization with id {organization_id}.")
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("Project name must be 1 to 200 characters.", details={"field": "name"})
+    name = _check_name(name)
     family = "custom"
     if template_key is not None:
         try:
@@ -134,26 +172,47 @@ def create_project(
     return project
 
 
+def _locked(db: Session, project: Project) -> Project:
+    """The project with its row locked until commit and its status read again (PostgreSQL:
+    a concurrent status change waits, or has committed and is seen; SQLite's writers are
+    serialised by BEGIN IMMEDIATE)."""
+    db.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+    db.refresh(project, attribute_names=["status"])
+    return project
+
+
 def update_project(
     db: Session, actor: User, project: Project, changes: Mapping[str, Any]
 ) -> Project:
-    """Change settings. The data fields and label schema change only while there are no items."""
+    """Change settings until the project is completed or cancelled. The data fields and label
+    schema change only while there are no items. Values equal to the current ones are left
+    out; a change is logged (`project.updated`, with the fields changed)."""
     unknown = set(changes) - set(EDITABLE_ANY_TIME) - set(EDITABLE_WHILE_EMPTY)
     if unknown:
         raise InvalidInput(f"'{sorted(unknown)[0]}' cannot be changed here.")
+    if problem := settings_problem(_locked(db, project)):
+        raise Conflict(problem, code="project_closed")
+    changes = {
+        key: value.strip() if key == "name" and isinstance(value, str) else value
+        for key, value in changes.items()
+    }
     if set(changes) & set(EDITABLE_WHILE_EMPTY) and project.item_count > 0:
         raise Conflict(
             "The data fields and label schema are fixed once items are imported; create a new "
             "project to change them."
         )
+    changes = {key: value for key, value in changes.items() if getattr(project, key) != value}
+    if not changes:
+        return project
     fields_raw = changes.get("data_fields", project.data_fields)
     fields = _check_fields(fields_raw)
     checked_schema(changes.get("label_schema", project.label_schema), [f.name for f in fields])
     _check_numbers(
         changes.get("overlap", project.overlap), changes.get("lease_seconds", project.lease_seconds)
     )
-    if "name" in changes and not str(changes["name"]).strip():
-        raise InvalidInput("Project name must not be empty.", details={"field": "name"})
+    if "name" in changes:
+        _check_name(str(changes["name"]))
+    _check_texts(changes)
     for key, value in changes.items():
         setattr(project, key, value)
     record(
@@ -199,6 +258,23 @@ def status_history(db: Session, project: Project) -> list[AuditEvent]:
                 AuditEvent.target_type == "project",
                 AuditEvent.target_id == project.id,
                 AuditEvent.action.in_(("project.created", "project.status_changed")),
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def history(db: Session, project: Project) -> list[AuditEvent]:
+    """Creation, status changes and settings changes, oldest first (the project's page)."""
+    return list(
+        db.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.target_type == "project",
+                AuditEvent.target_id == project.id,
+                AuditEvent.action.in_(
+                    ("project.created", "project.status_changed", "project.updated")
+                ),
             )
             .order_by(AuditEvent.id)
         )
