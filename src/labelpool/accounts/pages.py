@@ -7,13 +7,17 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from labelpool.accounts import service
 from labelpool.accounts import signup as signup_service
 from labelpool.accounts.dashboard import home_context
 from labelpool.accounts.login_limits import RateLimits
-from labelpool.accounts.models import User
+from labelpool.accounts.models import Membership, User
 from labelpool.config import Settings
+from labelpool.contributors.enums import ContributorState
+from labelpool.contributors.models import ContributorProfile
 from labelpool.enums import Role
 from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
 from labelpool.schemas import ResourceId
@@ -271,6 +275,36 @@ def revoke_token(
     return redirect(request, "/account", ("success", f"Token '{token.name}' revoked."))
 
 
+#: How the users page shows a contributor's account state (None: never applied).
+ACCOUNT_BADGES: dict[ContributorState | None, tuple[str, str]] = {
+    None: ("Not applied yet", "neutral"),
+    ContributorState.APPLIED: ("Applied", "neutral"),
+    ContributorState.UNDER_REVIEW: ("Under review", "warning"),
+    ContributorState.ACTIVE: ("Active", "success"),
+    ContributorState.SUSPENDED: ("Suspended", "danger"),
+}
+
+
+def _users_with_states(db: DbSession) -> list[tuple[User, ContributorState | None]]:
+    """Every user with their contributor account state, in one query (plus one each for the
+    memberships and their organizations, whatever the number of users)."""
+    query = (
+        select(User, ContributorProfile.state)
+        .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
+        .options(selectinload(User.memberships).selectinload(Membership.organization))
+        .order_by(User.id)
+    )
+    return [(user, state) for user, state in db.execute(query).all()]
+
+
+def _account(user: User, state: ContributorState | None) -> dict[str, str] | None:
+    """A contributor's account state and review page; None for other roles."""
+    if user.role != Role.CONTRIBUTOR:
+        return None
+    label, badge = ACCOUNT_BADGES[state]
+    return {"label": label, "badge": badge, "review_href": f"/admin/reviews/{user.id}"}
+
+
 def _user_rows(db: DbSession) -> list[dict[str, Any]]:
     return [
         {
@@ -279,10 +313,11 @@ def _user_rows(db: DbSession) -> list[dict[str, Any]]:
             "email": u.email,
             "role": u.role.value,
             "is_active": u.is_active,
+            "account": _account(u, state),
             "created_at": f"{u.created_at:%Y-%m-%d}",
             "organizations": ", ".join(sorted(m.organization.name for m in u.memberships)),
         }
-        for u in service.list_users(db)
+        for u, state in _users_with_states(db)
     ]
 
 
