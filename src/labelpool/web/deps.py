@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.accounts import service as accounts
@@ -154,6 +154,22 @@ def optional_user(request: Request, db: DbSession, background: BackgroundTasks) 
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def page_user_of(request: Request) -> UserView | None:
+    """Who is logged in, for an error page of a request no auth dependency ran for (e.g. a
+    404 of an unknown path): the session cookie looked up in a short read of its own."""
+    cached = getattr(request.state, "page_user", None)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cached is not None or not cookie:
+        return cached if isinstance(cached, UserView) else None
+    try:
+        with request.app.state.session_factory() as db:
+            login = accounts.session_credential(db, cookie)
+            return UserView.of(login.user) if login is not None else None
+    except SQLAlchemyError:  # the page says what went wrong; the menu can do without
+        log.info("no user for the error page of %s: database unavailable", request.url.path)
+        return None
 
 
 def current_user(request: Request, user: OptionalUser) -> User:

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labelpool.db.errors import RETRY_AFTER_SECONDS, is_busy, is_conflict, is_unstorable_value
 from labelpool.errors import LabelpoolError, RateLimited
-from labelpool.web.deps import LoginRequired, request_writes
+from labelpool.web.deps import LoginRequired, page_user_of, request_writes
 from labelpool.web.middleware import RETRY_HEADER
 from labelpool.web.render import render
 from labelpool.web.routes import allowed_methods
@@ -101,7 +101,7 @@ def error_response(
             status_code=status,
             headers=headers,
         )
-    user = getattr(request.state, "page_user", None)
+    user = page_user_of(request)
     response = render(
         request,
         "error.html",
