@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from labelpool.accounts.models import User
+from labelpool.contributors import review as wording
 from labelpool.contributors import service, views
 from labelpool.contributors.api import ContributorUser, ReviewSettingsDep, StorageDep
 from labelpool.contributors.enums import (
@@ -229,7 +230,14 @@ def submit_application(
     return redirect(request, "/review", ("success", "Application submitted; the checks ran."))
 
 
-def _checks_view(checks: list[Any]) -> list[dict[str, Any]]:
+def _by_system(name: str | None) -> bool:
+    """Written by the review itself (never decided, or decided by the rules), not typed."""
+    return name is None or name == service.SYSTEM_NAME
+
+
+def _checks_view(checks: list[Any], *, for_admin: bool = False) -> list[dict[str, Any]]:
+    """The checks as a page shows them; for an admin, the review's own reasons (written to
+    the contributor: "You work on a laptop.") in the third person ("Works on a laptop.")."""
     return [
         {
             "name": c.name.value,
@@ -237,7 +245,9 @@ def _checks_view(checks: list[Any]) -> list[dict[str, Any]]:
             "status": c.status.value,
             "status_label": c.status.label,
             "badge": STATUS_BADGES[c.status],
-            "reason": c.reason,
+            "reason": wording.for_admin(c.reason)
+            if for_admin and _by_system(c.decided_by)
+            else c.reason,
             "decided_by": _who(c.decided_by),
             "decided_at": when(c.decided_at),
         }
@@ -245,14 +255,16 @@ def _checks_view(checks: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _history_view(history: list[Any]) -> list[dict[str, Any]]:
+def _history_view(history: list[Any], *, for_admin: bool = False) -> list[dict[str, Any]]:
     return [
         {
             "from_state": h.from_state.label if h.from_state else None,
             "to_state": h.to_state.label,
             "to_badge": STATE_BADGES[h.to_state],
             "actor": _who(h.actor),
-            "reason": h.reason,
+            "reason": wording.history_for_admin(h.reason)
+            if for_admin and h.actor == service.SYSTEM_NAME
+            else h.reason,
             "at": when(h.at),
         }
         for h in history
@@ -358,13 +370,13 @@ def _admin_detail(
 ) -> Response:
     profile = service.get_contributor_profile(db, user_id)
     target = db.get_one(User, user_id)
-    review = views.admin_review_out(db, target, profile)
-    p = review.profile
+    found = views.admin_review_out(db, target, profile)
+    p = found.profile
     return render(
         request,
         "admin/reviews_detail.html",
         {
-            "contributor": review.user.model_dump(),
+            "contributor": found.user.model_dump(),
             "state": profile.state.value,
             "state_label": profile.state.label,
             "state_badge": STATE_BADGES[profile.state],
@@ -384,8 +396,8 @@ def _admin_detail(
                 "submitted_at": when(p.submitted_at),
                 "completeness": p.completeness.model_dump(),
             },
-            "checks": _checks_view(review.checks),
-            "history": _history_view(review.history),
+            "checks": _checks_view(found.checks, for_admin=True),
+            "history": _history_view(found.history, for_admin=True),
             "documents": [
                 {
                     "id": d.id,
@@ -398,7 +410,7 @@ def _admin_detail(
                     "deleted_reason": d.deleted_reason,
                     "delete_after": when(d.delete_after),
                 }
-                for d in review.documents
+                for d in found.documents
             ],
             "states": [
                 (s.value, s.label)
