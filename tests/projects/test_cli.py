@@ -78,9 +78,9 @@ def test_a_bad_file_prints_each_problem_and_exits_non_zero(
     failed = runner.invoke(app, ["import", "1", str(source)])
     assert failed.exit_code == 1
     assert "row 3, field 'text': is missing" in failed.output
-    assert "1 of 3 rows have problems, so nothing was imported" in failed.output
+    assert "1 of 3 rows has problems, so nothing was imported" in failed.output
     skipped = runner.invoke(app, ["import", "1", str(source), "--skip-invalid"])
-    assert skipped.exit_code == 0 and "Imported 2 items; skipped 1 invalid rows." in skipped.output
+    assert skipped.exit_code == 0 and "Imported 2 items; skipped 1 invalid row." in skipped.output
 
 
 def test_import_errors_for_missing_files_and_projects(runner: CliRunner, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from labelpool.projects.fields import DataField
 from labelpool.projects.importing import limits
 from labelpool.projects.importing.limits import MAX_JSON_ARRAY_BYTES, MEASURE_ABOVE_BYTES
 from labelpool.projects.importing.rows import RESERVED_KEYS, coerce_csv_value
+from labelpool.web.render import plural
 
 Progress = Callable[[int], None]  # called with the bytes read so far
 Records = Iterator[tuple[int, Any]]
@@ -152,7 +153,8 @@ def read_csv(
                     yield (
                         line,
                         Malformed(
-                            f"has {len(cells)} cells but the header has {len(header)} columns"
+                            f"has {plural(len(cells), 'cell')} but the header has "
+                            f"{plural(len(header), 'column')}"
                         ),
                     )
                     continue

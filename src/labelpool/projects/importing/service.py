@@ -26,6 +26,7 @@ from labelpool.projects.importing import readers
 from labelpool.projects.importing.rows import MAX_ERRORS_KEPT, CheckedRow, RowChecker, RowError
 from labelpool.projects.importing.writer import ItemWriter
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
+from labelpool.web.render import plural
 
 BATCH_SIZE = 5_000
 
@@ -142,15 +143,16 @@ def import_file(
         undo()
         tally.imported = 0
         message = (
-            f"{tally.invalid} of {tally.read} rows have problems, so nothing was imported. Fix "
+            f"{tally.invalid:,} of {plural(tally.read, 'row')} "
+            f"{'has' if tally.invalid == 1 else 'have'} problems, so nothing was imported. Fix "
             "them, or import with skip-invalid to load the good rows only."
         )
         return _finish(db, actor, project, run, tally, ImportStatus.FAILED, message, tally.errors)
     savepoint.commit()
     project.item_count += tally.imported
     project.gold_count += tally.gold
-    message = f"Imported {tally.imported} items" + (
-        f"; skipped {tally.invalid} invalid rows." if tally.invalid else "."
+    message = f"Imported {plural(tally.imported, 'item')}" + (
+        f"; skipped {plural(tally.invalid, 'invalid row')}." if tally.invalid else "."
     )
     return _finish(db, actor, project, run, tally, ImportStatus.SUCCEEDED, message, tally.errors)
 
