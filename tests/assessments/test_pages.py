@@ -172,7 +172,7 @@ def test_requester_builds_guidelines_and_a_test_with_pages(
     wrong = post(
         client,
         f"/tests/{tid}/manage/questions",
-        {"data": "{", "control": "{}", "correct_answer": "1"},
+        {"kind": "advanced", "data_json": "{", "control_json": "{}", "correct_json": "1"},
     )
     assert wrong.status_code == 422 and "not valid JSON" in wrong.text  # type: ignore[attr-defined]
 
@@ -180,16 +180,18 @@ def test_requester_builds_guidelines_and_a_test_with_pages(
         client,
         f"/tests/{tid}/manage/questions",
         {
-            "data": json.dumps({"text": "Their going home."}),
-            "control": json.dumps(SENTIMENT_CONTROL),
-            "correct_answer": '"neutral"',
+            "kind": "advanced",
+            "data_json": json.dumps({"text": "Their going home."}),
+            "control_json": json.dumps(SENTIMENT_CONTROL),
+            "correct_json": '"neutral"',
             "explanation": "No attitude.",
             "guideline_section": "2.2",
         },
     )
     assert added.status_code == 303, added.text  # type: ignore[attr-defined]
     manage = client.get(f"/tests/{tid}/manage")
-    assert "Their going home." in manage.text and "&#34;neutral&#34;" in manage.text
+    assert "Their going home." in manage.text
+    assert '<td class="text-sm">Neutral</td>' in manage.text, "the answer by its label"
     assert "Wait 1 day after a failed attempt; at most 3 attempts" in manage.text
     assert post(client, f"/tests/{tid}/manage/status", {"status": "published"}).status_code == 303
     listing = client.get("/tests")

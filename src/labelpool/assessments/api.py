@@ -10,7 +10,7 @@ from fastapi import APIRouter, status
 from sqlalchemy.orm import Session
 
 from labelpool.assessments import refreshers, service
-from labelpool.assessments.models import AssessmentTest, Attempt, RequiredRefresher
+from labelpool.assessments.models import AssessmentTest, Attempt, RequiredRefresher, TestQuestion
 from labelpool.assessments.retake import RetakeStatus
 from labelpool.assessments.schemas import (
     AnswerIn,
@@ -234,18 +234,19 @@ def change_status(
 def list_questions(test_id: ResourceId, user: CurrentUser, db: DbSession) -> list[QuestionOut]:
     """Every question with its correct answer and explanation (managers only)."""
     test = service.test_for_manager(db, user, test_id)
-    return [
-        QuestionOut(
-            id=q.id,
-            position=q.position,
-            data=q.data,
-            control=q.control,
-            correct_answer=service.correct_answer(q),
-            explanation=q.explanation,
-            guideline_section=q.guideline_section,
-        )
-        for q in service.list_questions(db, test)
-    ]
+    return [question_out(q) for q in service.list_questions(db, test)]
+
+
+def question_out(question: TestQuestion) -> QuestionOut:
+    return QuestionOut(
+        id=question.id,
+        position=question.position,
+        data=question.data,
+        control=question.control,
+        correct_answer=service.correct_answer(question),
+        explanation=question.explanation,
+        guideline_section=question.guideline_section,
+    )
 
 
 @router.post(
@@ -265,21 +266,48 @@ def add_question(
         explanation=body.explanation,
         guideline_section=body.guideline_section,
     )
-    return QuestionOut(
-        id=question.id,
-        position=question.position,
-        data=question.data,
-        control=question.control,
-        correct_answer=service.correct_answer(question),
-        explanation=question.explanation,
-        guideline_section=question.guideline_section,
+    return question_out(question)
+
+
+@router.get("/tests/{test_id}/questions/{question_id}", response_model=QuestionOut)
+def get_question(
+    test_id: ResourceId, question_id: ResourceId, user: CurrentUser, db: DbSession
+) -> QuestionOut:
+    """One question with its correct answer and explanation (managers only)."""
+    test = service.test_for_manager(db, user, test_id)
+    return question_out(service.get_question(db, test, question_id))
+
+
+@router.put("/tests/{test_id}/questions/{question_id}", response_model=QuestionOut)
+def replace_question(
+    test_id: ResourceId,
+    question_id: ResourceId,
+    body: QuestionCreate,
+    user: CurrentUser,
+    db: DbSession,
+) -> QuestionOut:
+    """Replace a question (checked like a new one; it keeps its place). 409 once a
+    contributor has started an attempt of the published test (previews do not count)."""
+    test = service.test_for_manager(db, user, test_id)
+    question = service.update_question(
+        db,
+        user,
+        test,
+        question_id,
+        data=body.data,
+        control=body.control,
+        correct_answer=body.correct_answer,
+        explanation=body.explanation,
+        guideline_section=body.guideline_section,
     )
+    return question_out(question)
 
 
 @router.delete("/tests/{test_id}/questions/{question_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_question(
     test_id: ResourceId, question_id: ResourceId, user: CurrentUser, db: DbSession
 ) -> None:
+    """Delete a question of a draft test (409 once published: attempts refer to it)."""
     test = service.test_for_manager(db, user, test_id)
     service.delete_question(db, user, test, question_id)
 

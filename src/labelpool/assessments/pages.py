@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.assessments import refreshers, service
+from labelpool.assessments import question_form, refreshers, service
 from labelpool.assessments.api import result_out
 from labelpool.assessments.models import (
     AssessmentTest,
@@ -24,14 +24,16 @@ from labelpool.assessments.models import (
     AttemptStatus,
     TestKind,
     TestMode,
+    TestQuestion,
     TestStatus,
 )
+from labelpool.assessments.question_form import QuestionForm
 from labelpool.assessments.retake import RetakeState, RetakeStatus, format_duration
 from labelpool.catalog import TEMPLATES
 from labelpool.catalog.model import TaskFamily
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
-from labelpool.errors import InvalidInput, LabelpoolError, NotFound
+from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import Guidelines
 from labelpool.projects import access
@@ -537,14 +539,60 @@ def _int(value: str, field: str, *, scale: int = 1) -> int | None:
         raise InvalidInput(f"'{value}' is not a number.", details={"field": field}) from None
 
 
-def _manage_context(db: Session, test: AssessmentTest) -> dict[str, Any]:
-    sections: dict[str, str] = {}
-    if test.guidelines_id is not None:
-        guidelines = db.get(Guidelines, test.guidelines_id)
-        if guidelines is not None:
-            sections = guidelines_service.section_titles(
-                guidelines_service.get_version(db, guidelines)
-            )
+def _sections(db: Session, test: AssessmentTest) -> dict[str, str]:
+    """{number: title} of the current version of the test's guidelines (none: {})."""
+    if test.guidelines_id is None:
+        return {}
+    guidelines = db.get(Guidelines, test.guidelines_id)
+    if guidelines is None:
+        return {}
+    return guidelines_service.section_titles(guidelines_service.get_version(db, guidelines))
+
+
+def _item_summary(data: dict[str, Any]) -> str:
+    if len(data) == 1 and isinstance(next(iter(data.values())), str):
+        return str(next(iter(data.values())))
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _question_row(q: TestQuestion, *, editable: bool, deletable: bool) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "position": q.position,
+        "title": q.control.get("title"),
+        "kind": q.control.get("kind"),
+        "kind_label": _kind_label(q.control),
+        "item": _item_summary(q.data),
+        "correct_answer": _answer_text(q.control, service.correct_answer(q)),
+        "explanation": q.explanation,
+        "section": q.guideline_section,
+        "editable": editable,
+        "deletable": deletable,
+    }
+
+
+def _kind_label(control: dict[str, Any]) -> str:
+    kind = str(control.get("kind"))
+    if kind == "choice":
+        return "Several choices" if control.get("multiple") else "One choice"
+    return {"rating": "Rating scale", "text": "Free text"}.get(kind, kind.capitalize())
+
+
+def _editor(form: QuestionForm, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the question editor partial needs: the fields, the option lines, the kinds."""
+    return {
+        "f": form,
+        "lines": form.option_lines,
+        "kinds": question_form.KINDS,
+        "errors": errors or {},
+    }
+
+
+def _manage_context(
+    db: Session, test: AssessmentTest, form: QuestionForm | None = None
+) -> dict[str, Any]:
+    edit_problem = service.question_edit_problem(db, test)
+    draft = test.status == TestStatus.DRAFT
     return {
         "t": {
             "id": test.id,
@@ -564,19 +612,41 @@ def _manage_context(db: Session, test: AssessmentTest) -> dict[str, Any]:
             "guidelines_id": test.guidelines_id,
         },
         "questions": [
-            {
-                "id": q.id,
-                "position": q.position,
-                "title": q.control.get("title"),
-                "kind": q.control.get("kind"),
-                "data": json.dumps(q.data, ensure_ascii=False),
-                "correct_answer": json.dumps(service.correct_answer(q), ensure_ascii=False),
-                "explanation": q.explanation,
-                "section": q.guideline_section,
-            }
+            _question_row(q, editable=edit_problem is None, deletable=draft)
             for q in service.list_questions(db, test)
         ],
-        "sections": sections,
+        "edit_problem": edit_problem,
+        "sections": _sections(db, test),
+        "editor": _editor(form or QuestionForm()),
+    }
+
+
+def _field_of(exc: LabelpoolError, form: QuestionForm) -> dict[str, str]:
+    field = exc.details.get("field") if isinstance(exc.details, dict) else None
+    name = question_form.form_field(form, field)
+    return {name: exc.message} if name else {}
+
+
+async def _posted_question(request: Request, extra: dict[str, Any]) -> QuestionForm:
+    """The editor's fields as posted (line endings made LF, like every form)."""
+    posted = await request.form()
+    fields: dict[str, Any] = {}
+    for key in posted:
+        if key == "correct":
+            fields[key] = [one_line_ending(v) for v in posted.getlist(key) if isinstance(v, str)]
+        elif isinstance(value := posted.get(key), str):
+            fields[key] = one_line_ending(value)
+    return question_form.form_from_fields(fields, extra)
+
+
+def _question_values(form: QuestionForm) -> dict[str, Any]:
+    parsed = question_form.parse(form)
+    return {
+        "data": parsed.data,
+        "control": parsed.control,
+        "correct_answer": parsed.correct_answer,
+        "explanation": parsed.explanation,
+        "guideline_section": parsed.guideline_section,
     }
 
 
@@ -585,67 +655,124 @@ def manage_page(
     request: Request, test_id: ResourceId, user: CurrentUser, db: DbSession
 ) -> Response:
     test = service.test_for_manager(db, user, test_id)
-    return render(
-        request, "assessments/manage.html", {**_manage_context(db, test), "form": {}}, user=user
-    )
+    return render(request, "assessments/manage.html", _manage_context(db, test), user=user)
 
 
 @router.post("/tests/{test_id}/manage/questions", response_class=HTMLResponse)
-def add_question_page(
-    request: Request,
-    test_id: ResourceId,
-    user: CurrentUser,
-    db: DbSession,
-    data: FormStr = "",
-    control: FormStr = "",
-    correct_answer: FormStr = "",
-    explanation: FormStr = "",
-    guideline_section: FormStr = "",
+async def add_question_page(
+    request: Request, test_id: ResourceId, user: CurrentUser, db: DbSession
 ) -> Response:
     test = service.test_for_manager(db, user, test_id)
-    form = {
-        "data": data,
-        "control": control,
-        "correct_answer": correct_answer,
-        "explanation": explanation,
-        "guideline_section": guideline_section,
-    }
+    form = await _posted_question(request, {})
     try:
-        parsed = {}
-        for name in ("data", "control", "correct_answer"):
-            try:
-                parsed[name] = json.loads(form[name])
-            except ValueError:
-                raise InvalidInput(
-                    f"The {name.replace('_', ' ')} is not valid JSON.", details={"field": name}
-                ) from None
-        service.add_question(
-            db,
-            user,
-            test,
-            data=parsed["data"],
-            control=parsed["control"],
-            correct_answer=parsed["correct_answer"],
-            explanation=explanation,
-            guideline_section=guideline_section or None,
-        )
+        service.add_question(db, user, test, **_question_values(form))
     except LabelpoolError as exc:
         db.rollback()
         test = service.test_for_manager(db, user, test_id)
-        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        context = _manage_context(db, test, form)
+        context["editor"] = _editor(form, _field_of(exc, form))
+        context["form_error"] = exc.message
         return render(
             request,
             "assessments/manage.html",
-            {
-                **_manage_context(db, test),
-                "form": form,
-                "form_error": exc.message,
-                "field_errors": {field: exc.message} if field else {},
-            },
+            context,
             user=user,
             status_code=exc.status_code,
         )
     return redirect(request, f"/tests/{test_id}/manage#questions", ("success", "Question added."))
+
+
+def _edit_page(
+    request: Request,
+    db: Session,
+    user: User,
+    test: AssessmentTest,
+    question: TestQuestion,
+    form: QuestionForm,
+    *,
+    error: LabelpoolError | None = None,
+) -> Response:
+    context = {
+        "t": {"id": test.id, "title": test.title, "status": test.status.value},
+        "q": {"id": question.id, "position": question.position},
+        "sections": _sections(db, test),
+        "editor": _editor(form, _field_of(error, form) if error else None),
+        "form_error": error.message if error else None,
+        "edit_problem": service.question_edit_problem(db, test),
+        "deletable": test.status == TestStatus.DRAFT,
+    }
+    return render(
+        request,
+        "assessments/question_edit.html",
+        context,
+        user=user,
+        status_code=error.status_code if error else 200,
+    )
+
+
+def _stored_form(question: TestQuestion) -> QuestionForm:
+    return question_form.form_of(
+        question.data,
+        question.control,
+        service.correct_answer(question),
+        question.explanation,
+        question.guideline_section,
+    )
+
+
+@router.get("/tests/{test_id}/manage/questions/{question_id}", response_class=HTMLResponse)
+def edit_question_page(
+    request: Request,
+    test_id: ResourceId,
+    question_id: ResourceId,
+    user: CurrentUser,
+    db: DbSession,
+) -> Response:
+    test = service.test_for_manager(db, user, test_id)
+    question = service.get_question(db, test, question_id)
+    return _edit_page(request, db, user, test, question, _stored_form(question))
+
+
+@router.post("/tests/{test_id}/manage/questions/{question_id}", response_class=HTMLResponse)
+async def update_question_page(
+    request: Request,
+    test_id: ResourceId,
+    question_id: ResourceId,
+    user: CurrentUser,
+    db: DbSession,
+) -> Response:
+    test = service.test_for_manager(db, user, test_id)
+    question = service.get_question(db, test, question_id)
+    form = await _posted_question(request, dict(question.control))
+    try:
+        service.update_question(db, user, test, question_id, **_question_values(form))
+    except LabelpoolError as exc:
+        db.rollback()
+        test = service.test_for_manager(db, user, test_id)
+        question = service.get_question(db, test, question_id)
+        return _edit_page(request, db, user, test, question, form, error=exc)
+    return redirect(
+        request,
+        f"/tests/{test_id}/manage#question-{question_id}",
+        ("success", f"Question {question.position} saved."),
+    )
+
+
+@router.post("/tests/{test_id}/manage/questions/{question_id}/delete")
+def delete_question_page(
+    request: Request,
+    test_id: ResourceId,
+    question_id: ResourceId,
+    user: CurrentUser,
+    db: DbSession,
+) -> Response:
+    test = service.test_for_manager(db, user, test_id)
+    try:
+        service.delete_question(db, user, test, question_id)
+    except Conflict as exc:
+        db.rollback()
+        return redirect(request, f"/tests/{test_id}/manage#questions", ("error", exc.message))
+    return redirect(request, f"/tests/{test_id}/manage#questions", ("success", "Question deleted."))
 
 
 @router.post("/tests/{test_id}/manage/status")
