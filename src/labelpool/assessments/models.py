@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Float,
     ForeignKey,
@@ -18,13 +17,10 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labelpool.db.base import Base, CreatedAtMixin
-from labelpool.db.types import UTCDateTime, string_enum, utcnow
-
-JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+from labelpool.db.types import JsonColumn, UTCDateTime, string_enum, utcnow
 
 
 class TestKind(StrEnum):

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     ForeignKey,
     Index,
@@ -15,7 +14,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labelpool.contributors.enums import (
@@ -27,9 +25,7 @@ from labelpool.contributors.enums import (
     Proficiency,
 )
 from labelpool.db.base import Base, CreatedAtMixin
-from labelpool.db.types import UTCDateTime, string_enum, utcnow
-
-JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+from labelpool.db.types import JsonColumn, UTCDateTime, string_enum, utcnow
 
 
 class ContributorProfile(CreatedAtMixin, Base):

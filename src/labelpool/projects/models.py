@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Float,
@@ -18,14 +17,12 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labelpool.db.base import Base, CreatedAtMixin
-from labelpool.db.types import UTCDateTime, string_enum, utcnow
+from labelpool.db.types import JsonColumn, UTCDateTime, string_enum, utcnow
 
 # JSONB on PostgreSQL (indexable, compact); JSON text on SQLite.
-JsonColumn = JSON().with_variant(JSONB(), "postgresql")
 # Items can number in the millions: 64-bit ids, but SQLite needs INTEGER for its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
