@@ -157,6 +157,7 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         database_url=engine.url.render_as_string(hide_password=False),
         secret_key="test-secret-key",
+        jobs_in_process=False,  # tests run jobs themselves (tests/jobs)
     )
 
 

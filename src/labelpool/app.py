@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.sqlalchemy_url, lock_timeout_seconds=settings.lock_timeout_seconds
     )
     app = FastAPI(
+        lifespan=_run_jobs if settings.jobs_in_process else None,
         title="labelpool",
         version=__version__,
         summary=(
@@ -112,6 +115,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         page_uploads=PAGE_UPLOADS,
     )
     return app
+
+
+@asynccontextmanager
+async def _run_jobs(app: FastAPI) -> AsyncIterator[None]:
+    """The job runner as a thread of this process, from start-up to shut-down."""
+    from labelpool.jobs.builtin import load_handlers
+    from labelpool.jobs.registry import JobContext
+    from labelpool.jobs.runner import Worker
+
+    load_handlers()
+    worker = Worker(app.state.session_factory, JobContext(app.state.settings))
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.stop()
 
 
 def _media_origins() -> tuple[str, ...]:

@@ -476,10 +476,61 @@ def import_command(
 
 @contributors_app.command("purge-documents")
 def contributors_purge_documents() -> None:
-    """Delete identity documents whose retention period has ended (run daily from cron)."""
-    from labelpool.contributors.service import purge_expired_documents_now
+    """Delete identity documents whose retention period has ended now (the job runner also
+    does this every hour)."""
+    from labelpool.config import get_settings
+    from labelpool.contributors.service import purge_expired_documents
+    from labelpool.db.types import utcnow
+    from labelpool.media.storage import storage_from_settings
 
-    typer.echo(f"deleted {purge_expired_documents_now()} identity document(s)")
+    with unit_of_work() as db:
+        deleted = purge_expired_documents(db, storage_from_settings(get_settings()), utcnow())
+    typer.echo(f"deleted {deleted} identity document(s)")
+
+
+@app.command()
+def worker(
+    poll: Annotated[float, typer.Option(help="Seconds between looks when idle.", min=0.1)] = 1.0,
+    once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
+) -> None:
+    """Run background jobs: the outbox (work the app enqueued) and the periodic jobs.
+
+    `labelpool serve` runs them in a thread already; start workers when you serve with
+    LABELPOOL_JOBS_IN_PROCESS=false (any number of them can run side by side).
+    """
+    import signal
+
+    from labelpool.config import get_settings
+    from labelpool.db.engine import make_engine, make_session_factory
+    from labelpool.jobs.builtin import load_handlers
+    from labelpool.jobs.registry import JobContext
+    from labelpool.jobs.runner import Worker, run_due
+
+    settings = get_settings()
+    _upgrade()
+    load_handlers()
+    engine = make_engine(
+        settings.sqlalchemy_url, lock_timeout_seconds=settings.lock_timeout_seconds
+    )
+    factory, context = make_session_factory(engine), JobContext(settings)
+    try:
+        if once:
+            report = run_due(factory, context)
+            typer.echo(
+                f"ran {report.ran} job(s), {report.failed} failed; "
+                f"scheduled: {', '.join(report.scheduled) or 'none'}"
+            )
+            return
+        runner = Worker(factory, context, poll_seconds=poll)
+        signal.signal(signal.SIGTERM, lambda *_: runner.stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: runner.stopping.set())
+        typer.echo("labelpool worker running; Ctrl+C to stop")
+        runner.start()
+        while runner.is_alive():
+            runner.join(0.5)
+        typer.echo("labelpool worker stopped")
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         description="Comma-separated IPs or CIDR networks of reverse proxies whose "
         "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none (use the peer).",
     )
+    jobs_in_process: bool = Field(
+        default=True,
+        description="Run background jobs in a thread of each app process; turn off when "
+        "`labelpool worker` processes run them.",
+    )
     debug: bool = False
 
     @field_validator("trusted_proxies")

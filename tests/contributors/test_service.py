@@ -23,9 +23,13 @@ from labelpool.contributors.enums import (
 from labelpool.contributors.enums import OperatingSystem as OS
 from labelpool.contributors.models import AccountStateChange, IdentityDocument
 from labelpool.contributors.settings import ReviewSettings
+from labelpool.db.engine import make_engine, make_session_factory
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
+from labelpool.jobs.builtin import load_handlers
+from labelpool.jobs.registry import JobContext
+from labelpool.jobs.runner import run_due
 from labelpool.media.storage import LocalStorage
 from labelpool.notifications.models import Notification
 from tests.contributors.helpers import PDF, complete_input, png_file
@@ -440,7 +444,9 @@ def test_state_changes_table_holds_every_move(db: Session, storage: LocalStorage
     ]
 
 
-def test_purge_now_uses_the_configured_database_and_storage(db: Session, settings: Any) -> None:
+def test_the_hourly_job_purges_with_the_configured_database_and_storage(
+    db: Session, settings: Any
+) -> None:
     storage = LocalStorage(settings.media_dir)
     admin = make_user(db, role=Role.ADMIN)
     user = _submitted(db, storage)
@@ -459,7 +465,13 @@ def test_purge_now_uses_the_configured_database_and_storage(db: Session, setting
         now=utcnow() - timedelta(days=2),
     )
     db.commit()
-    assert service.purge_expired_documents_now(settings) == 1
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        load_handlers()
+        report = run_due(make_session_factory(engine), JobContext(settings))
+    finally:
+        engine.dispose()
+    assert "contributors.purge_identity_documents" in report.scheduled and report.failed == 0
     assert not storage.exists(document.storage_key)
     db.refresh(document)
     assert document.deleted_at is not None

@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.audit.service import record
-from labelpool.config import Settings
 from labelpool.contributors.enums import (
     CheckName,
     CheckStatus,
@@ -964,21 +963,3 @@ def purge_expired_documents(db: Session, storage: MediaStorage, now: datetime) -
         _delete_document(db, storage, document, "Retention period after the decision ended.", now)
     db.flush()
     return len(due)
-
-
-def purge_expired_documents_now(settings: Settings | None = None) -> int:
-    """CLI-friendly: open the configured database and storage, purge, commit; returns the count.
-
-    For a cron job or a `labelpool` command: `purge_expired_documents_now()`.
-    """
-    from labelpool.config import get_settings
-    from labelpool.db.engine import make_engine, make_session_factory, transaction
-    from labelpool.media.storage import storage_from_settings
-
-    settings = settings or get_settings()
-    engine = make_engine(settings.sqlalchemy_url)
-    try:
-        with transaction(make_session_factory(engine)) as db:
-            return purge_expired_documents(db, storage_from_settings(settings), utcnow())
-    finally:
-        engine.dispose()

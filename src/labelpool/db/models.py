@@ -6,6 +6,7 @@ from labelpool.audit import models as audit_models
 from labelpool.contributors import models as contributors_models
 from labelpool.db.base import Base
 from labelpool.guidelines import models as guidelines_models
+from labelpool.jobs import models as jobs_models
 from labelpool.media import models as media_models
 from labelpool.notifications import models as notifications_models
 from labelpool.projects import models as projects_models
@@ -17,6 +18,7 @@ __all__ = [
     "audit_models",
     "contributors_models",
     "guidelines_models",
+    "jobs_models",
     "media_models",
     "notifications_models",
     "projects_models",

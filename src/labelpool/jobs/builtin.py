@@ -1,0 +1,30 @@
+"""Jobs every installation runs; features register theirs in their own `jobs.py`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from labelpool.db.types import utcnow
+from labelpool.jobs.models import OutboxJob
+from labelpool.jobs.registry import JobContext, periodic
+
+KEEP_FINISHED = timedelta(days=7)
+
+
+@periodic("jobs.prune_finished", every=timedelta(hours=6))
+def prune_finished(db: Session, _payload: dict[str, Any], _context: JobContext) -> None:
+    """Forget jobs that finished (done or failed) a week ago."""
+    cutoff = utcnow() - KEEP_FINISHED
+    db.execute(delete(OutboxJob).where(OutboxJob.finished_at < cutoff))
+
+
+def load_handlers() -> None:
+    """Import every module that registers jobs (the runner calls this before its first turn)."""
+    from labelpool.assessments import jobs as assessments_jobs
+    from labelpool.contributors import jobs as contributors_jobs
+
+    _ = (assessments_jobs, contributors_jobs)
