@@ -367,6 +367,7 @@ def projects_list(
     from sqlalchemy import select
 
     from labelpool.projects.models import Project
+    from labelpool.text import plural
 
     with unit_of_work() as db:
         rows = [
@@ -385,7 +386,8 @@ def projects_list(
         return
     for r in rows:
         typer.echo(
-            f"{r['id']:>5}  {r['status']:<10} {r['items']:>9} items  {r['name']} ({r['template']})"
+            f"{r['id']:>5}  {r['status']:<10} {plural(int(r['items'] or 0), 'item'):>15}  "
+            f"{r['name']} ({r['template']})"
         )
 
 

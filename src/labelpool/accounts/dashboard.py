@@ -16,7 +16,7 @@ from labelpool.enums import Role
 from labelpool.guidelines import service as guidelines
 from labelpool.projects import service as projects
 from labelpool.projects.models import ProjectStatus
-from labelpool.web.render import plural
+from labelpool.text import plural
 
 PROJECT_BADGES = {
     ProjectStatus.DRAFT: "neutral",

@@ -23,7 +23,7 @@ from labelpool.contributors.review import Completeness, ProfileFacts, profile_co
 from labelpool.contributors.views import next_steps
 from labelpool.guidelines.models import Guidelines
 from labelpool.projects.models import Project
-from labelpool.web.render import plural
+from labelpool.text import plural
 
 #: The road from sign-up to work, as the dashboard's progress strip shows it.
 STAGES = ("Application", "Account review", "Tests", "Work")

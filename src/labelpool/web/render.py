@@ -19,7 +19,7 @@ from pydantic import AfterValidator
 from labelpool import __version__
 from labelpool.accounts.models import User
 from labelpool.enums import Role
-from labelpool.text import one_line_ending
+from labelpool.text import one_line_ending, plural
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -34,7 +34,12 @@ NAV_BY_ROLE: dict[Role, list[tuple[str, str]]] = {
         ("Account review", "/review"),
         ("Tests", "/tests"),
     ],
-    Role.REVIEWER: [("Dashboard", "/"), ("Projects", "/projects")],
+    Role.REVIEWER: [
+        ("Dashboard", "/"),
+        ("Projects", "/projects"),
+        ("Guidelines", "/guidelines"),
+        ("Tests", "/tests"),
+    ],
     Role.REQUESTER: [
         ("Dashboard", "/"),
         ("Projects", "/projects"),
@@ -75,16 +80,6 @@ FormStr = Annotated[str, AfterValidator(one_line_ending), Form()]
 def when(value: datetime | None) -> str:
     """A timestamp as pages show it: '2026-11-23 16:05 UTC' ('' for none)."""
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """A count with its noun: plural(1, "item") is '1 item', plural(1200, "item") '1,200 items'.
-
-    Templates use it as a filter: {{ n|plural("question") }}; irregular nouns pass their
-    plural: plural(2, "box", "boxes").
-    """
-    noun = singular if count == 1 else (plural_form or f"{singular}s")
-    return f"{count:,} {noun}"
 
 
 templates.env.filters["plural"] = plural

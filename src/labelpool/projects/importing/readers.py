@@ -19,7 +19,7 @@ from labelpool.projects.fields import DataField
 from labelpool.projects.importing import limits
 from labelpool.projects.importing.limits import MAX_JSON_ARRAY_BYTES, MEASURE_ABOVE_BYTES
 from labelpool.projects.importing.rows import RESERVED_KEYS, coerce_csv_value
-from labelpool.web.render import plural
+from labelpool.text import plural
 
 Progress = Callable[[int], None]  # called with the bytes read so far
 Records = Iterator[tuple[int, Any]]

@@ -26,7 +26,7 @@ from labelpool.projects.importing import readers
 from labelpool.projects.importing.rows import MAX_ERRORS_KEPT, CheckedRow, RowChecker, RowError
 from labelpool.projects.importing.writer import ItemWriter
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
-from labelpool.web.render import plural
+from labelpool.text import plural
 
 BATCH_SIZE = 5_000
 
