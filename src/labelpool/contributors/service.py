@@ -48,6 +48,9 @@ from labelpool.contributors.models import (
     VerificationCheck,
 )
 from labelpool.contributors.review import (
+    DOCUMENT_BEFORE_SUBMIT,
+    NOT_SUBMITTED,
+    REOPENED_PREFIX,
     Completeness,
     ProfileFacts,
     evaluate_rules,
@@ -244,7 +247,7 @@ def ensure_checks(db: Session, user_id: int) -> dict[CheckName, VerificationChec
                 user_id=user_id,
                 name=name,
                 status=CheckStatus.PENDING,
-                reason="Submit your application to start the review.",
+                reason=NOT_SUBMITTED.say(),
             )
             db.add(check)
             found[name] = check
@@ -514,7 +517,7 @@ def reopen_review(
         profile,
         ContributorState.UNDER_REVIEW,
         actor_id,
-        f"A check no longer passes. {why}"[:1000],
+        f"{REOPENED_PREFIX}{why}"[:1000],
         now or utcnow(),
         {"automatic": True, "checks": [c.name.value for c in open_checks]},
     )
@@ -888,7 +891,7 @@ def upload_identity_document(
     identity = checks[CheckName.IDENTITY_VERIFIED]
     _set(identity, CheckStatus.NEEDS_REVIEW, identity_decision(True).reason, None, now)
     if profile.state == ContributorState.APPLIED:
-        identity.reason = "Your document will be checked after you submit your application."
+        identity.reason = DOCUMENT_BEFORE_SUBMIT.say()
     db.flush()
     return document
 
