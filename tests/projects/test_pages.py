@@ -187,7 +187,7 @@ def test_import_failure_shows_the_errors_and_stores_nothing(
 
     skipped = _import(client, project.id, body, skip_invalid="true")
     assert skipped.status_code == 303
-    assert "Imported 1 items; skipped 2 invalid rows." in client.get(f"/projects/{project.id}").text
+    assert "Imported 1 item; skipped 2 invalid rows." in client.get(f"/projects/{project.id}").text
 
     unknown = _import(client, project.id, "hello", name="notes.docx")
     assert unknown.status_code == 422 and "Nothing was imported." in unknown.text

@@ -872,7 +872,4 @@ def upload_import(
             },
             status_code=422,
         )
-    message = f"Imported {run.rows_imported} items" + (
-        f"; skipped {run.rows_invalid} invalid rows." if run.rows_invalid else "."
-    )
-    return redirect(request, f"/projects/{project.id}", ("success", message))
+    return redirect(request, f"/projects/{project.id}", ("success", run.message))
