@@ -31,10 +31,10 @@ from labelpool.accounts.passwords import (
     verify_password,
 )
 from labelpool.accounts.tokens import new_api_token, new_secret, sha256_hex
-from labelpool.audit.service import record
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from labelpool.events import Action, emit
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG_PATTERN = re.compile(r"[^a-z0-9]+")
@@ -71,9 +71,9 @@ def create_organization(db: Session, name: str, *, actor: User | None = None) ->
     organization = Organization(name=name, slug=slug)
     db.add(organization)
     db.flush()
-    record(
+    emit(
         db,
-        "organization.created",
+        Action.ORGANIZATION_CREATED,
         "organization",
         organization.id,
         actor_id=actor.id if actor else None,
@@ -112,9 +112,9 @@ def create_user(
     )
     db.add(user)
     db.flush()
-    record(
+    emit(
         db,
-        "user.created",
+        Action.USER_CREATED,
         "user",
         user.id,
         actor_id=actor.id if actor else user.id,
@@ -137,9 +137,9 @@ def add_membership(
     membership = Membership(user_id=user.id, organization_id=organization.id, role=role)
     db.add(membership)
     db.flush()
-    record(
+    emit(
         db,
-        "membership.created",
+        Action.MEMBERSHIP_CREATED,
         "user",
         user.id,
         actor_id=actor.id if actor else None,
@@ -303,7 +303,7 @@ def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]
     api_token = ApiToken(user_id=user.id, name=name, prefix=prefix, token_hash=sha256_hex(token))
     db.add(api_token)
     db.flush()
-    record(db, "api_token.created", "api_token", api_token.id, actor_id=user.id)
+    emit(db, Action.API_TOKEN_CREATED, "api_token", api_token.id, actor_id=user.id)
     return token, api_token
 
 
@@ -333,7 +333,7 @@ def revoke_api_token(db: Session, user: User, token_id: int) -> ApiToken:
         raise NotFound(f"You have no API token with id {token_id}.")
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()
-        record(db, "api_token.revoked", "api_token", api_token.id, actor_id=user.id)
+        emit(db, Action.API_TOKEN_REVOKED, "api_token", api_token.id, actor_id=user.id)
     return api_token
 
 
@@ -348,7 +348,7 @@ def reset_password(db: Session, actor: User, user: User, new_password: str | Non
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_all_sessions(db, user)
-    record(db, "user.password_reset", "user", user.id, actor_id=actor.id)
+    emit(db, Action.USER_PASSWORD_RESET, "user", user.id, actor_id=actor.id)
     return password
 
 
@@ -365,4 +365,4 @@ def change_password(
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     end_all_sessions(db, user, except_token=keep_session)
-    record(db, "user.password_changed", "user", user.id, actor_id=user.id)
+    emit(db, Action.USER_PASSWORD_CHANGED, "user", user.id, actor_id=user.id)

@@ -20,9 +20,9 @@ from labelpool.accounts.service import (
     get_user_by_email,
     normalise_email,
 )
-from labelpool.audit.service import record
 from labelpool.enums import Role
 from labelpool.errors import InvalidInput
+from labelpool.events import Action, emit
 from labelpool.notifications.models import Notification
 from labelpool.notifications.service import notify
 
@@ -76,7 +76,7 @@ def _tell_owner(db: Session, owner: User) -> None:
             "it if you forgot it); if it was not, you need not do anything.",
             "/login",
         )
-    record(db, "user.signup_with_taken_email", "user", owner.id)
+    emit(db, Action.USER_SIGNUP_WITH_TAKEN_EMAIL, "user", owner.id)
 
 
 def first_log_in(db: Session, user: User) -> bool:

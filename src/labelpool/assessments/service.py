@@ -64,13 +64,13 @@ from labelpool.assessments.retake import (
     RetakeStatus,
     retake_status,
 )
-from labelpool.audit.service import record
 from labelpool.catalog import TEMPLATES
 from labelpool.catalog.model import TaskFamily
 from labelpool.contributors import service as contributors
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from labelpool.events import Action, emit
 from labelpool.guidelines.models import Guidelines, GuidelinesVersion
 from labelpool.guidelines.sections import normalise_number
 from labelpool.projects import access
@@ -390,9 +390,9 @@ def create_test(
     db.flush()
     if test.qualification_key == "pending":
         test.qualification_key = f"{slugify(test.title)[:80]}-{test.id}"
-    record(
+    emit(
         db,
-        "test.created",
+        Action.TEST_CREATED,
         "test",
         test.id,
         actor_id=actor.id,
@@ -444,9 +444,9 @@ def update_test(
             value = value.strip()
         setattr(test, key, value)
     test.updated_at = utcnow()
-    record(
+    emit(
         db,
-        "test.updated",
+        Action.TEST_UPDATED,
         "test",
         test.id,
         actor_id=actor.id,
@@ -482,9 +482,9 @@ def set_status(
         _check_subset(db, test, test.subset_size, strict=True)
     previous = test.status
     test.status = status
-    record(
+    emit(
         db,
-        "test.status_changed",
+        Action.TEST_STATUS_CHANGED,
         "test",
         test.id,
         actor_id=actor.id,
@@ -715,9 +715,9 @@ def update_question(
     question.explanation = checked.explanation
     question.guideline_section = checked.guideline_section
     test.updated_at = utcnow()
-    record(
+    emit(
         db,
-        "test.question_updated",
+        Action.TEST_QUESTION_UPDATED,
         "test",
         test.id,
         actor_id=actor.id,
@@ -739,9 +739,9 @@ def delete_question(db: Session, actor: User, test: AssessmentTest, question_id:
         )
     db.delete(question)
     test.updated_at = utcnow()
-    record(
+    emit(
         db,
-        "test.question_deleted",
+        Action.TEST_QUESTION_DELETED,
         "test",
         test.id,
         actor_id=actor.id,
@@ -906,9 +906,9 @@ def start_attempt(
         else None,
     )
     _insert_attempt(db, attempt)
-    record(
+    emit(
         db,
-        "test.attempt_started",
+        Action.TEST_ATTEMPT_STARTED,
         "test",
         test.id,
         actor_id=user.id,
@@ -1125,9 +1125,9 @@ def _finish(db: Session, attempt: Attempt, status: AttemptStatus, at: datetime) 
         _grant(db, attempt, test, result, at)
     elif result.passed and attempt.purpose == AttemptPurpose.REFRESHER:
         refreshers.clear_passed(db, attempt.user_id, test.id, attempt.question_ids, attempt.id)
-    record(
+    emit(
         db,
-        "test.attempt_graded",
+        Action.TEST_ATTEMPT_GRADED,
         "test",
         test.id,
         actor_id=attempt.user_id,
@@ -1471,9 +1471,9 @@ def set_skill_level(
     skill.source_attempt_id = None
     skill.updated_by = admin.id
     skill.updated_at = now
-    record(
+    emit(
         db,
-        "skill.set",
+        Action.SKILL_SET,
         "user",
         user_id,
         actor_id=admin.id,

@@ -30,7 +30,6 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.audit.service import record
 from labelpool.contributors.enums import (
     CheckName,
     CheckStatus,
@@ -64,6 +63,7 @@ from labelpool.contributors.states import ADMIN_MOVES, transition_problem
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
+from labelpool.events import Action, emit
 from labelpool.media.sniff import SNIFF_BYTES, format_bytes, sniff
 from labelpool.media.storage import MediaStorage, Readable, check_key
 from labelpool.notifications.service import notify
@@ -225,7 +225,7 @@ def update_profile(
     for kind, os in wanted_devices:
         profile.devices.append(ContributorDevice(kind=kind, os=os))
     db.flush()
-    record(db, "contributor.profile_updated", "user", user.id, actor_id=user.id)
+    emit(db, Action.CONTRIBUTOR_PROFILE_UPDATED, "user", user.id, actor_id=user.id)
     if profile.state != ContributorState.APPLIED:
         reopen = reopened_checks(before, profile_facts(profile))
         run_rules(db, profile, settings, now=now, reopen=reopen)
@@ -306,9 +306,9 @@ def run_rules(
         decision = identity_decision(current_identity_document(db, profile.user_id) is not None)
         _set(identity, decision.status, decision.reason, None, now)
     db.flush()
-    record(
+    emit(
         db,
-        "contributor.rules_run",
+        Action.CONTRIBUTOR_RULES_RUN,
         "user",
         profile.user_id,
         details={name.value: checks[name].status.value for name in CheckName},
@@ -377,9 +377,9 @@ def decide_check(
     check = ensure_checks(db, user_id)[name]
     _set(check, status, reason, admin.id, now)
     db.flush()
-    record(
+    emit(
         db,
-        "contributor.check_decided",
+        Action.CONTRIBUTOR_CHECK_DECIDED,
         "user",
         user_id,
         actor_id=admin.id,
@@ -411,9 +411,9 @@ def pass_check(
     found = ensure_checks(db, user_id)[check]
     _set(found, CheckStatus.PASSED, reason.strip() or "Passed.", actor.id if actor else None, now)
     db.flush()
-    record(
+    emit(
         db,
-        "contributor.check_passed",
+        Action.CONTRIBUTOR_CHECK_PASSED,
         "user",
         user_id,
         actor_id=actor.id if actor else None,
@@ -454,9 +454,9 @@ def _move(
     profile.state = target
     db.add(change)
     db.flush()
-    record(
+    emit(
         db,
-        "contributor.state_changed",
+        Action.CONTRIBUTOR_STATE_CHANGED,
         "user",
         profile.user_id,
         actor_id=actor_id,
@@ -574,7 +574,7 @@ def submit_application(
             db, profile, ContributorState.UNDER_REVIEW, user.id, "Submitted the application.", now
         )
     else:
-        record(db, "contributor.resubmitted", "user", user.id, actor_id=user.id)
+        emit(db, Action.CONTRIBUTOR_RESUBMITTED, "user", user.id, actor_id=user.id)
     run_rules(db, profile, settings, now=now)
     return profile
 
@@ -811,9 +811,9 @@ def _delete_document(
     storage.delete(document.storage_key)
     document.deleted_at = now
     document.deleted_reason = reason[:200]
-    record(
+    emit(
         db,
-        "contributor.identity_document_deleted",
+        Action.CONTRIBUTOR_IDENTITY_DOCUMENT_DELETED,
         "identity_document",
         document.id,
         actor_id=actor_id,
@@ -880,9 +880,9 @@ def upload_identity_document(
     except BaseException:
         storage.delete(key)
         raise
-    record(
+    emit(
         db,
-        "contributor.identity_document_uploaded",
+        Action.CONTRIBUTOR_IDENTITY_DOCUMENT_UPLOADED,
         "identity_document",
         document.id,
         actor_id=user.id,
@@ -940,9 +940,9 @@ def open_identity_document(
 ) -> tuple[IdentityDocument, BinaryIO]:
     """For admins only (the route checks the role): the document and a stream of its bytes."""
     document = get_identity_document(db, document_id)
-    record(
+    emit(
         db,
-        "contributor.identity_document_viewed",
+        Action.CONTRIBUTOR_IDENTITY_DOCUMENT_VIEWED,
         "identity_document",
         document.id,
         actor_id=admin.id,

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import Membership, Organization, User
 from labelpool.assessments import refreshers
 from labelpool.assessments.models import AssessmentTest, TestStatus
-from labelpool.audit.service import record
 from labelpool.db.types import utcnow
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from labelpool.events import Action, emit
 from labelpool.guidelines.models import (
     GuidelineExample,
     GuidelineQuestion,
@@ -202,9 +202,9 @@ def create_guidelines(
             created_by=actor.id,
         )
     )
-    record(
+    emit(
         db,
-        "guidelines.created",
+        Action.GUIDELINES_CREATED,
         "guidelines",
         guidelines.id,
         actor_id=actor.id,
@@ -294,9 +294,9 @@ def publish_version(
     guidelines.current_version = number
     guidelines.updated_at = utcnow()
     db.flush()
-    record(
+    emit(
         db,
-        "guidelines.version_published",
+        Action.GUIDELINES_VERSION_PUBLISHED,
         "guidelines",
         guidelines.id,
         actor_id=actor.id,

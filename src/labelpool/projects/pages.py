@@ -872,4 +872,4 @@ def upload_import(
             },
             status_code=422,
         )
-    return redirect(request, f"/projects/{project.id}", ("success", run.message))
+    return redirect(request, f"/projects/{project.id}", ("success", run.message or "Imported."))

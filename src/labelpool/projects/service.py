@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
 from labelpool.audit.models import AuditEvent
-from labelpool.audit.service import record
 from labelpool.catalog import get_template
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
+from labelpool.events import Action, emit
 from labelpool.projects import access
 from labelpool.projects.answers import answer_checker, checked_schema
 from labelpool.projects.fields import DataField
@@ -160,9 +160,9 @@ def create_project(
     )
     db.add(project)
     db.flush()
-    record(
+    emit(
         db,
-        "project.created",
+        Action.PROJECT_CREATED,
         "project",
         project.id,
         actor_id=actor.id,
@@ -215,9 +215,9 @@ def update_project(
     _check_texts(changes)
     for key, value in changes.items():
         setattr(project, key, value)
-    record(
+    emit(
         db,
-        "project.updated",
+        Action.PROJECT_UPDATED,
         "project",
         project.id,
         actor_id=actor.id,
@@ -237,9 +237,9 @@ def change_status(
         raise Conflict("Import items before activating the project; it has none.")
     previous = project.status
     project.status = target
-    record(
+    emit(
         db,
-        "project.status_changed",
+        Action.PROJECT_STATUS_CHANGED,
         "project",
         project.id,
         actor_id=actor.id,

@@ -16,9 +16,9 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.audit.service import record
 from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput
+from labelpool.events import Action, emit
 from labelpool.media.service import media_reference_id, organization_media_ids
 from labelpool.projects.answers import answer_checker, checked_schema
 from labelpool.projects.fields import MEDIA_KINDS, DataField, FieldKind
@@ -313,9 +313,9 @@ def _finish(
     run.message = message
     run.errors = [e.as_dict() if isinstance(e, RowError) else e for e in errors]
     run.finished_at = utcnow()
-    record(
+    emit(
         db,
-        f"import.{status.value}",
+        Action(f"import.{status.value}"),
         "project",
         project.id,
         actor_id=actor.id if actor else None,
