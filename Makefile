@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Schemathesis as every kind of caller with many examples per operation (CI runs 4).
 FUZZ_EXAMPLES ?= 200
