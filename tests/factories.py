@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from fastapi.testclient import TestClient
+from httpx2 import Response as Response  # what TestClient returns (Starlette 1.x)
 from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts

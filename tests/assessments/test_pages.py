@@ -19,12 +19,12 @@ from tests.assessments.builders import (
     make_guidelines,
     make_project,
 )
-from tests.factories import PASSWORD, csrf_token, log_in
+from tests.factories import PASSWORD, Response, csrf_token, log_in
 
 TEXT_ANSWER = "pangolin umbrella seventeen"
 
 
-def post(client: TestClient, url: str, data: dict[str, object] | None = None) -> object:
+def post(client: TestClient, url: str, data: dict[str, object] | None = None) -> Response:
     return client.post(
         url, data={"csrf_token": csrf_token(client), **(data or {})}, follow_redirects=False
     )
@@ -82,8 +82,8 @@ def test_exam_pages_one_question_per_page_without_leaks(
     intro = client.get(f"/tests/{tid}")
     assert "Start the test" in intro.text and "Wait 1 hour" in intro.text
     started = post(client, f"/tests/{tid}/attempts")
-    assert started.status_code == 303  # type: ignore[attr-defined]
-    first_url = started.headers["location"]  # type: ignore[attr-defined]
+    assert started.status_code == 303
+    first_url = started.headers["location"]
     assert re.fullmatch(r"/attempts/\d+/q/1", first_url)
     base = first_url.rsplit("/q/", 1)[0]
     for n in (1, 2):
@@ -96,13 +96,13 @@ def test_exam_pages_one_question_per_page_without_leaks(
             assert "<textarea" in page.text
             answer = "pangolin umbrella"
         saved = post(client, f"{base}/q/{n}", {"answer": answer})
-        assert saved.status_code == 303  # type: ignore[attr-defined]
+        assert saved.status_code == 303
     bad = post(client, f"{base}/q/1", {"answer": "furious"})
-    if bad.status_code == 422:  # type: ignore[attr-defined]
-        assert "does not fit" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422, "an answer outside the options is refused"
+    assert "That answer does not fit the question" in bad.text
     assert all(SECRET_EXPLANATION not in p and TEXT_ANSWER not in p for p in pages)
     done = post(client, f"{base}/submit")
-    assert done.headers["location"] == f"{base}/result"  # type: ignore[attr-defined]
+    assert done.headers["location"] == f"{base}/result"
     result = client.get(f"{base}/result")
     assert "Passed" in result.text and "83.3%" in result.text
     assert "Sections to restudy" in result.text and "1 Task" in result.text
@@ -115,11 +115,11 @@ def test_training_page_shows_feedback_after_the_answer_only(
 ) -> None:
     tid = build_test(db, requester, organization, mode=service.TestMode.TRAINING)
     log_in(client, contributor.email, PASSWORD)
-    base = post(client, f"/tests/{tid}/attempts").headers["location"].rsplit("/q/", 1)[0]  # type: ignore[attr-defined]
+    base = post(client, f"/tests/{tid}/attempts").headers["location"].rsplit("/q/", 1)[0]
     before = client.get(f"{base}/q/1").text
     assert SECRET_EXPLANATION not in before and "Check answer" in before
     answer = "positive" if 'type="radio"' in before else "wrong words"
-    assert post(client, f"{base}/q/1", {"answer": answer}).headers["location"] == f"{base}/q/1"  # type: ignore[attr-defined]
+    assert post(client, f"{base}/q/1", {"answer": answer}).headers["location"] == f"{base}/q/1"
     after = client.get(f"{base}/q/1").text
     assert SECRET_EXPLANATION in after and "Correct answer" in after
     second = client.get(f"{base}/q/2").text
@@ -131,8 +131,8 @@ def test_requester_builds_guidelines_and_a_test_with_pages(
 ) -> None:
     log_in(client, requester.email, PASSWORD)
     created = post(client, "/guidelines/new", {"title": "Sentiment", "body": GUIDELINES_V1})
-    assert created.status_code == 303, created.text  # type: ignore[attr-defined]
-    gid = int(created.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    assert created.status_code == 303, created.text
+    gid = int(created.headers["location"].rsplit("/", 1)[1])
     page = client.get(f"/guidelines/{gid}")
     assert 'id="section-2.1"' in page.text and "Positive and negative" in page.text
     published = post(
@@ -144,12 +144,12 @@ def test_requester_builds_guidelines_and_a_test_with_pages(
             "material": "1",
         },
     )
-    assert published.headers["location"] == f"/guidelines/{gid}/changes?to=2"  # type: ignore[attr-defined]
+    assert published.headers["location"] == f"/guidelines/{gid}/changes?to=2"
     changes = client.get(f"/guidelines/{gid}/changes?to=2")
     assert "Material change" in changes.text and "2.1 Positive and negative" in changes.text
     assert "diff-add" in changes.text
     bad = post(client, "/guidelines/new", {"title": "X", "body": "no sections"})
-    assert bad.status_code == 422 and "numbered sections" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and "numbered sections" in bad.text
 
     assert client.get("/tests/new").status_code == 200
     made = post(
@@ -166,15 +166,15 @@ def test_requester_builds_guidelines_and_a_test_with_pages(
             "guidelines_id": str(gid),
         },
     )
-    assert made.status_code == 303, made.text  # type: ignore[attr-defined]
-    manage_url = made.headers["location"]  # type: ignore[attr-defined]
+    assert made.status_code == 303, made.text
+    manage_url = made.headers["location"]
     tid = int(manage_url.split("/")[2])
     wrong = post(
         client,
         f"/tests/{tid}/manage/questions",
         {"kind": "advanced", "data_json": "{", "control_json": "{}", "correct_json": "1"},
     )
-    assert wrong.status_code == 422 and "not valid JSON" in wrong.text  # type: ignore[attr-defined]
+    assert wrong.status_code == 422 and "not valid JSON" in wrong.text
 
     added = post(
         client,
@@ -188,7 +188,7 @@ def test_requester_builds_guidelines_and_a_test_with_pages(
             "guideline_section": "2.2",
         },
     )
-    assert added.status_code == 303, added.text  # type: ignore[attr-defined]
+    assert added.status_code == 303, added.text
     manage = client.get(f"/tests/{tid}/manage")
     assert "Their going home." in manage.text
     assert '<td class="text-sm">Neutral</td>' in manage.text, "the answer by its label"
@@ -209,7 +209,7 @@ def test_contributor_asks_and_reads_the_faq(
         f"/guidelines/{guidelines.id}/ask",
         {"section": "3", "question": "Is irony sarcasm?"},
     )
-    assert asked.status_code == 303  # type: ignore[attr-defined]
+    assert asked.status_code == 303
     page = client.get(f"/guidelines/{guidelines.id}")
     assert "Your open questions" in page.text and "Unanswered questions" not in page.text
     db.commit()  # end the test session's snapshot: the page wrote the question
