@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.assessments import service
+from labelpool.assessments import models, service
 from labelpool.guidelines import service as guidelines_service
 from tests.assessments.builders import (
     GUIDELINES_V1,
@@ -38,7 +38,7 @@ def build_test(db: Session, requester: User, organization: Organization, **setti
         requester,
         organization.id,
         title="Review qualification",
-        kind=service.TestKind.QUALIFICATION,
+        kind=models.TestKind.QUALIFICATION,
         project_id=project.id,
         guidelines_id=guidelines.id,
         pass_mark=50,
@@ -64,7 +64,7 @@ def build_test(db: Session, requester: User, organization: Organization, **setti
         explanation=SECRET_EXPLANATION + " (2)",
         guideline_section="1",
     )
-    service.set_status(db, requester, test, service.TestStatus.PUBLISHED)
+    service.set_status(db, requester, test, models.TestStatus.PUBLISHED)
     db.commit()
     return test.id
 
@@ -113,7 +113,7 @@ def test_exam_pages_one_question_per_page_without_leaks(
 def test_training_page_shows_feedback_after_the_answer_only(
     client: TestClient, db: Session, organization: Organization, requester: User, contributor: User
 ) -> None:
-    tid = build_test(db, requester, organization, mode=service.TestMode.TRAINING)
+    tid = build_test(db, requester, organization, mode=models.TestMode.TRAINING)
     log_in(client, contributor.email, PASSWORD)
     base = post(client, f"/tests/{tid}/attempts").headers["location"].rsplit("/q/", 1)[0]
     before = client.get(f"{base}/q/1").text

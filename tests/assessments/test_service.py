@@ -12,11 +12,15 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
 from labelpool.assessments import service
+from labelpool.assessments.grading import select_questions
 from labelpool.assessments.models import (
     Attempt,
     AttemptStatus,
     ContributorSkill,
     Qualification,
+    TestKind,
+    TestMode,
+    TestStatus,
 )
 from labelpool.audit.models import AuditEvent
 from labelpool.contributors import service as contributors
@@ -86,7 +90,7 @@ def test_partial_credit_counts_towards_the_pass_mark(
         service.add_question(
             db, requester, test, data={"text": "x"}, control=control, correct_answer=correct
         )
-    service.set_status(db, requester, test, service.TestStatus.PUBLISHED)
+    service.set_status(db, requester, test, TestStatus.PUBLISHED)
     attempt = service.start_attempt(db, contributor, test)
     answer_all(db, contributor, attempt, [4, ["price", "delivery"]])  # 0.75 and 1.0
     service.submit_attempt(db, contributor, attempt)
@@ -96,7 +100,7 @@ def test_partial_credit_counts_towards_the_pass_mark(
 def test_training_mode_feedback_comes_only_after_answering_and_is_final(
     db: Session, organization: Organization, requester: User, contributor: User
 ) -> None:
-    test = make_test(db, requester, organization, questions=2, mode=service.TestMode.TRAINING)
+    test = make_test(db, requester, organization, questions=2, mode=TestMode.TRAINING)
     attempt = service.start_attempt(db, contributor, test)
     view = service.attempt_view(db, attempt)
     assert [q.feedback for q in view.questions] == [None, None]
@@ -214,7 +218,7 @@ def test_subset_is_drawn_once_and_stored_with_its_seed(
     db.commit()
     assert len(attempt.question_ids) == 3
     pool = service.question_ids_of(db, test)
-    redrawn = service.select_questions(pool, attempt.seed, subset_size=3, shuffle=True)
+    redrawn = select_questions(pool, attempt.seed, subset_size=3, shuffle=True)
     assert attempt.question_ids == redrawn
     view = service.attempt_view(db, attempt)
     assert [q.id for q in view.questions] == attempt.question_ids
@@ -266,18 +270,16 @@ def test_building_tests_checks_targets_keys_and_tenancy(
 ) -> None:
     project = make_project(db, requester, organization)
     with pytest.raises(InvalidInput, match="needs the skill"):
-        service.create_test(db, requester, organization.id, title="T", kind=service.TestKind.SKILL)
+        service.create_test(db, requester, organization.id, title="T", kind=TestKind.SKILL)
     with pytest.raises(InvalidInput, match="exactly one"):
-        service.create_test(
-            db, requester, organization.id, title="T", kind=service.TestKind.QUALIFICATION
-        )
+        service.create_test(db, requester, organization.id, title="T", kind=TestKind.QUALIFICATION)
     with pytest.raises(InvalidInput, match="not a project type"):
         service.create_test(
             db,
             requester,
             organization.id,
             title="T",
-            kind=service.TestKind.QUALIFICATION,
+            kind=TestKind.QUALIFICATION,
             project_type="smell",
         )
     by_type = service.create_test(
@@ -285,7 +287,7 @@ def test_building_tests_checks_targets_keys_and_tenancy(
         requester,
         organization.id,
         title="Sentiment qualification",
-        kind=service.TestKind.QUALIFICATION,
+        kind=TestKind.QUALIFICATION,
         project_type="text-sentiment",
     )
     assert by_type.qualification_key == f"sentiment-qualification-{by_type.id}"
@@ -294,19 +296,19 @@ def test_building_tests_checks_targets_keys_and_tenancy(
         requester,
         organization.id,
         title="P",
-        kind=service.TestKind.QUALIFICATION,
+        kind=TestKind.QUALIFICATION,
         project_id=project.id,
         qualification_key="Reviews.Q1",
     )
     assert for_project.qualification_key == "reviews.q1"
     with pytest.raises(Conflict, match="Add at least one question"):
-        service.set_status(db, requester, for_project, service.TestStatus.PUBLISHED)
+        service.set_status(db, requester, for_project, TestStatus.PUBLISHED)
     other_org, stranger = org_with_requester(db, "Other")
     with pytest.raises(NotFound):
         service.test_for_manager(db, stranger, for_project.id)
     with pytest.raises(NotFound):
         service.create_test(
-            db, stranger, organization.id, title="T", kind=service.TestKind.SKILL, skill_key="x"
+            db, stranger, organization.id, title="T", kind=TestKind.SKILL, skill_key="x"
         )
     with pytest.raises(NotFound):  # drafts are hidden from takers
         service.test_for_taker(db, make_user(db), for_project.id)

@@ -15,7 +15,7 @@ from labelpool.db.engine import make_session_factory
 from labelpool.events import SUBSCRIBERS, Action, emit
 from labelpool.events.emit import on
 from labelpool.jobs.models import JobStatus, OutboxJob
-from labelpool.jobs.registry import PERIODIC, JobContext
+from labelpool.jobs.registry import JobContext
 from labelpool.jobs.runner import run_due
 from tests.factories import make_organization
 
@@ -29,11 +29,8 @@ def _project_created(_db: Session, payload: dict[str, Any], _context: JobContext
 
 @pytest.fixture(autouse=True)
 def clean() -> Iterator[None]:
-    saved = dict(PERIODIC)
-    PERIODIC.clear()
     SEEN.clear()
     yield
-    PERIODIC.update(saved)
 
 
 def test_an_event_without_subscribers_is_its_audit_row(db: Session) -> None:
@@ -56,7 +53,7 @@ def test_subscribers_run_after_the_change_commits_and_never_after_a_rollback(
     db.commit()
     [job] = db.scalars(select(OutboxJob)).all()
     assert job.handler == "tests.project_created" and job.payload["target_id"] == 2
-    run_due(make_session_factory(engine), JobContext(settings))
+    run_due(make_session_factory(engine), JobContext(settings), periodic={})
     assert [p["details"] for p in SEEN] == [{"name": "kept"}]
     assert SEEN[0]["action"] == "project.created" and SEEN[0]["event_id"] is not None
     db.rollback()

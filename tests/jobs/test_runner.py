@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from labelpool.db.engine import make_session_factory
 from labelpool.db.types import utcnow
 from labelpool.jobs.models import JobSchedule, JobStatus, OutboxJob
 from labelpool.jobs.outbox import enqueue
-from labelpool.jobs.registry import PERIODIC, JobContext, Periodic, handler
+from labelpool.jobs.registry import JobContext, Periodic, handler
 from labelpool.jobs.runner import LEASE, Worker, _claim, _run_one, backoff, run_due
 
 FAILURES: dict[str, int] = {}
@@ -51,14 +50,7 @@ def context(settings: Settings) -> JobContext:
     return JobContext(settings)
 
 
-@pytest.fixture(autouse=True)
-def only_test_schedules() -> Iterator[None]:
-    """The built-in periodic jobs stay out of these tests unless a test adds them."""
-    saved = dict(PERIODIC)
-    PERIODIC.clear()
-    yield
-    PERIODIC.clear()
-    PERIODIC.update(saved)
+NONE: dict[str, Periodic] = {}  # the built-in periodic jobs stay out of these tests
 
 
 def _ran(db: Session) -> int:
@@ -73,11 +65,11 @@ def test_a_job_exists_only_if_its_transaction_committed(
     db.rollback()
     enqueue(db, "tests.record", {"n": 2})
     db.commit()
-    report = run_due(factory, context)
+    report = run_due(factory, context, periodic=NONE)
     assert report.ran == 1 and _ran(db) == 1
     job = db.scalar(select(OutboxJob))
     assert job is not None and job.status == JobStatus.DONE and job.finished_at is not None
-    assert run_due(factory, context).ran == 0  # done jobs never run again
+    assert run_due(factory, context, periodic=NONE).ran == 0  # done jobs never run again
 
 
 def test_failures_are_retried_with_backoff_then_given_up(
@@ -88,12 +80,12 @@ def test_failures_are_retried_with_backoff_then_given_up(
     enqueue(db, "tests.flaky", {"key": b, "fail_times": 99}, max_attempts=3)
     db.commit()
     now = utcnow()
-    assert run_due(factory, context, now=now).failed == 2
-    assert run_due(factory, context, now=now).ran == 0  # waiting out the back-off
+    assert run_due(factory, context, periodic=NONE, now=now).failed == 2
+    assert run_due(factory, context, periodic=NONE, now=now).ran == 0  # waiting out the back-off
     later = now + backoff(1) + timedelta(seconds=1)
-    report = run_due(factory, context, now=later)
+    report = run_due(factory, context, periodic=NONE, now=later)
     assert (report.ran, report.failed) == (1, 1)
-    run_due(factory, context, now=later + backoff(2) + timedelta(seconds=1))
+    run_due(factory, context, periodic=NONE, now=later + backoff(2) + timedelta(seconds=1))
     db.rollback()
     jobs = {j.payload["key"]: j for j in db.scalars(select(OutboxJob))}
     assert jobs[a].status == JobStatus.DONE and jobs[a].attempts == 2
@@ -110,8 +102,10 @@ def test_a_job_whose_runner_died_runs_again_after_its_lease(
     db.commit()
     now = utcnow()
     [(job_id, stale_lease)] = _claim(factory, now, 10)  # this runner dies before running it
-    assert run_due(factory, context, now=now).ran == 0  # leased: nobody else takes it
-    assert run_due(factory, context, now=now + LEASE + timedelta(seconds=1)).ran == 1
+    assert (
+        run_due(factory, context, periodic=NONE, now=now).ran == 0
+    )  # leased: nobody else takes it
+    assert run_due(factory, context, periodic=NONE, now=now + LEASE + timedelta(seconds=1)).ran == 1
     assert _run_one(factory, context, job_id, stale_lease)  # the dead runner's lease is void
     assert _ran(db) == 1
 
@@ -119,12 +113,13 @@ def test_a_job_whose_runner_died_runs_again_after_its_lease(
 def test_periodic_jobs_are_enqueued_once_per_interval_whatever_the_runners(
     db: Session, factory: sessionmaker[Session], context: JobContext
 ) -> None:
-    PERIODIC["tests.record"] = Periodic("tests.record", timedelta(minutes=5))
+    schedules = {"tests.record": Periodic("tests.record", timedelta(minutes=5))}
     now = utcnow()
-    first = run_due(factory, context, now=now)
+    first = run_due(factory, context, periodic=schedules, now=now)
     assert first.scheduled == ["tests.record"] and first.ran == 1
-    assert run_due(factory, context, now=now + timedelta(minutes=1)).scheduled == []
-    assert run_due(factory, context, now=now + timedelta(minutes=6)).scheduled == ["tests.record"]
+    soon, later = now + timedelta(minutes=1), now + timedelta(minutes=6)
+    assert run_due(factory, context, periodic=schedules, now=soon).scheduled == []
+    assert run_due(factory, context, periodic=schedules, now=later).scheduled == ["tests.record"]
     db.rollback()
     schedule = db.get(JobSchedule, "tests.record")
     assert schedule is not None and schedule.next_run_at > now + timedelta(minutes=10)
@@ -136,7 +131,7 @@ def test_two_workers_run_each_job_exactly_once(
     for n in range(60):
         enqueue(db, "tests.record", {"n": n})
     db.commit()
-    workers = [Worker(factory, context, poll_seconds=0.05) for _ in range(2)]
+    workers = [Worker(factory, context, poll_seconds=0.05, periodic=NONE) for _ in range(2)]
     for worker in workers:
         worker.start()
     deadline = time.monotonic() + 60

@@ -6,6 +6,7 @@ import logging
 import secrets
 import threading
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from labelpool.db.engine import begin_write, transaction
 from labelpool.db.types import utcnow
 from labelpool.jobs.models import JobSchedule, JobStatus, OutboxJob
 from labelpool.jobs.outbox import enqueue
-from labelpool.jobs.registry import HANDLERS, PERIODIC, JobContext
+from labelpool.jobs.registry import HANDLERS, PERIODIC, JobContext, Periodic
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,15 @@ class RunReport:
         return bool(self.ran or self.failed or self.scheduled)
 
 
-def schedule_due(factory: sessionmaker[Session], now: datetime) -> list[str]:
+def schedule_due(
+    factory: sessionmaker[Session], now: datetime, periodic: Mapping[str, Periodic]
+) -> list[str]:
     """Enqueue each periodic job that is due; one runner wins each turn, whoever it is."""
     started: list[str] = []
     with transaction(factory) as db:
         begin_write(db)
         schedules = {s.name: s for s in db.scalars(select(JobSchedule).with_for_update())}
-        for job in PERIODIC.values():
+        for job in periodic.values():
             schedule = schedules.get(job.name)
             if schedule is None:
                 db.add(JobSchedule(name=job.name, next_run_at=now + job.every))
@@ -142,10 +145,14 @@ def run_due(
     *,
     now: datetime | None = None,
     limit: int = BATCH,
+    periodic: Mapping[str, Periodic] | None = None,
 ) -> RunReport:
-    """One turn of a runner: enqueue due periodic jobs, then run up to `limit` due jobs."""
+    """One turn of a runner: enqueue due periodic jobs (default: every registered one), then
+    run up to `limit` due jobs."""
     now = now or utcnow()
-    report = RunReport(scheduled=schedule_due(factory, now))
+    report = RunReport(
+        scheduled=schedule_due(factory, now, PERIODIC if periodic is None else periodic)
+    )
     for job_id, lease in _claim(factory, now, limit):
         if _run_one(factory, context, job_id, lease):
             report.ran += 1
@@ -163,8 +170,10 @@ class Worker(threading.Thread):
         context: JobContext,
         *,
         poll_seconds: float = 1.0,
+        periodic: Mapping[str, Periodic] | None = None,
     ) -> None:
         super().__init__(name="labelpool-jobs", daemon=True)
+        self.periodic = periodic
         self.factory = factory
         self.context = context
         self.poll_seconds = poll_seconds
@@ -173,7 +182,7 @@ class Worker(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
-                report = run_due(self.factory, self.context)
+                report = run_due(self.factory, self.context, periodic=self.periodic)
             except DBAPIError as exc:  # e.g. the database is busy or restarting: next turn
                 log.warning("job runner: %s", exc.orig)
                 report = RunReport()

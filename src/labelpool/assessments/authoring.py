@@ -1,0 +1,595 @@
+"""Building tests: settings, targets, questions, publishing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import Organization, User
+from labelpool.accounts.service import slugify
+from labelpool.assessments.grading import (
+    QuestionError,
+    check_question,
+)
+from labelpool.assessments.models import (
+    AssessmentTest,
+    Attempt,
+    AttemptPurpose,
+    TestKind,
+    TestMode,
+    TestQuestion,
+    TestStatus,
+)
+from labelpool.catalog import TEMPLATES
+from labelpool.catalog.model import TaskFamily
+from labelpool.db.types import utcnow
+from labelpool.enums import Role
+from labelpool.errors import Conflict, InvalidInput, NotFound
+from labelpool.events import Action, emit
+from labelpool.guidelines.models import Guidelines, GuidelinesVersion
+from labelpool.guidelines.sections import normalise_number
+from labelpool.projects import access
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+
+
+SKILL_KEYS_SUGGESTED = ("reading", "attention_to_detail", "grammar", "categorisation")
+
+
+MAX_TIME_LIMIT = 24 * 3600
+
+
+MAX_COOLDOWN = 365 * 24 * 3600
+
+
+SETTINGS = (
+    "title",
+    "description",
+    "mode",
+    "pass_mark",
+    "time_limit_seconds",
+    "shuffle",
+    "subset_size",
+    "cooldown_seconds",
+    "max_attempts",
+    "guidelines_id",
+)
+
+
+DRAFT_ONLY = ("kind", "skill_key", "project_id", "project_type", "qualification_key")
+
+
+def _key(value: str | None, field_name: str) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if not value:
+        return None
+    if not KEY_PATTERN.match(value):
+        raise InvalidInput(
+            f"'{value}' is not a valid key: use lower-case letters, digits, '_', '-' or '.', "
+            "starting with a letter (at most 64 characters).",
+            details={"field": field_name},
+        )
+    return value
+
+
+def _check_settings(values: Mapping[str, Any]) -> None:
+    pass_mark = values.get("pass_mark")
+    if pass_mark is not None and not 1 <= pass_mark <= 100:
+        raise InvalidInput(
+            "The pass mark is a percentage from 1 to 100.", details={"field": "pass_mark"}
+        )
+    limit = values.get("time_limit_seconds")
+    if limit is not None and not 30 <= limit <= MAX_TIME_LIMIT:
+        raise InvalidInput(
+            "The time limit must be from 30 seconds to 24 hours (or none).",
+            details={"field": "time_limit_seconds"},
+        )
+    subset = values.get("subset_size")
+    if subset is not None and subset < 1:
+        raise InvalidInput(
+            "The number of questions per attempt must be at least 1 (or none: all).",
+            details={"field": "subset_size"},
+        )
+    cooldown = values.get("cooldown_seconds")
+    if cooldown is not None and not 0 <= cooldown <= MAX_COOLDOWN:
+        raise InvalidInput(
+            "The cooldown must be from 0 (retake right away) to 365 days.",
+            details={"field": "cooldown_seconds"},
+        )
+    max_attempts = values.get("max_attempts")
+    if max_attempts is not None and not 1 <= max_attempts <= 1000:
+        raise InvalidInput(
+            "The maximum number of attempts must be from 1 to 1000 (or none: unlimited).",
+            details={"field": "max_attempts"},
+        )
+    title = values.get("title")
+    if title is not None and (not str(title).strip() or len(str(title)) > 200):
+        raise InvalidInput("The title must be 1 to 200 characters.", details={"field": "title"})
+
+
+def _check_guidelines(db: Session, organization_id: int | None, guidelines_id: int | None) -> None:
+    if guidelines_id is None:
+        return
+    guidelines = db.get(Guidelines, guidelines_id)
+    if guidelines is None or (
+        organization_id is not None and guidelines.organization_id != organization_id
+    ):
+        raise InvalidInput(
+            f"No guidelines with id {guidelines_id} in this organization.",
+            details={"field": "guidelines_id"},
+        )
+
+
+def _check_target(
+    db: Session,
+    actor: User,
+    organization_id: int | None,
+    kind: TestKind,
+    skill_key: str | None,
+    project_id: int | None,
+    project_type: str | None,
+) -> None:
+    if kind == TestKind.SKILL:
+        if skill_key is None:
+            raise InvalidInput(
+                "A skill test needs the skill it measures, e.g. "
+                f"{', '.join(SKILL_KEYS_SUGGESTED)}.",
+                details={"field": "skill_key"},
+            )
+        if project_id is not None or project_type is not None:
+            raise InvalidInput(
+                "A skill test is general; make a qualification test for a project or type.",
+                details={"field": "project_id"},
+            )
+        return
+    if (project_id is None) == (project_type is None):
+        raise InvalidInput(
+            "A qualification test is for one project or for one project type; give exactly one.",
+            details={"field": "project_id"},
+        )
+    if project_id is not None:
+        project = access.project_for_manager(db, actor, project_id)
+        if project.organization_id != organization_id:
+            raise InvalidInput(
+                "The project belongs to another organization.", details={"field": "project_id"}
+            )
+    elif project_type not in TEMPLATES and project_type not in {f.value for f in TaskFamily}:
+        raise InvalidInput(
+            f"'{project_type}' is not a project type: use a template key (e.g. text-sentiment) "
+            f"or a task family ({', '.join(f.value for f in TaskFamily)}).",
+            details={"field": "project_type"},
+        )
+
+
+def create_test(
+    db: Session,
+    actor: User,
+    organization_id: int | None,
+    *,
+    title: str,
+    kind: TestKind,
+    description: str = "",
+    skill_key: str | None = None,
+    qualification_key: str | None = None,
+    project_id: int | None = None,
+    project_type: str | None = None,
+    guidelines_id: int | None = None,
+    mode: TestMode = TestMode.EXAM,
+    pass_mark: int = 80,
+    time_limit_seconds: int | None = None,
+    shuffle: bool = False,
+    subset_size: int | None = None,
+    cooldown_seconds: int = 0,
+    max_attempts: int | None = None,
+) -> AssessmentTest:
+    """A draft test. `organization_id` None makes a platform-wide test (admins only)."""
+    if organization_id is None:
+        if actor.role != Role.ADMIN:
+            raise InvalidInput(
+                "Choose the organization the test belongs to.",
+                details={"field": "organization_id"},
+            )
+    elif db.get(Organization, organization_id) is None or (
+        actor.role != Role.ADMIN
+        and organization_id not in access.manageable_organization_ids(db, actor)
+    ):
+        raise NotFound(f"You cannot create tests in an organization with id {organization_id}.")
+    skill = _key(skill_key, "skill_key")
+    project_type = (project_type or "").strip() or None
+    _check_settings(locals())
+    _check_target(db, actor, organization_id, kind, skill, project_id, project_type)
+    _check_guidelines(db, organization_id, guidelines_id)
+    test = AssessmentTest(
+        organization_id=organization_id,
+        title=title.strip(),
+        description=description.strip(),
+        kind=kind,
+        skill_key=skill,
+        qualification_key=_key(qualification_key, "qualification_key") or "pending",
+        project_id=project_id,
+        project_type=project_type,
+        guidelines_id=guidelines_id,
+        mode=mode,
+        status=TestStatus.DRAFT,
+        pass_mark=pass_mark,
+        time_limit_seconds=time_limit_seconds,
+        shuffle=shuffle,
+        subset_size=subset_size,
+        cooldown_seconds=cooldown_seconds,
+        max_attempts=max_attempts,
+        created_by=actor.id,
+    )
+    db.add(test)
+    db.flush()
+    if test.qualification_key == "pending":
+        test.qualification_key = f"{slugify(test.title)[:80]}-{test.id}"
+    emit(
+        db,
+        Action.TEST_CREATED,
+        "test",
+        test.id,
+        actor_id=actor.id,
+        organization_id=organization_id,
+        details={"kind": kind.value},
+    )
+    db.flush()
+    return test
+
+
+def update_test(
+    db: Session, actor: User, test: AssessmentTest, changes: Mapping[str, Any]
+) -> AssessmentTest:
+    """Change settings; what a test qualifies for changes only while it is a draft."""
+    unknown = set(changes) - set(SETTINGS) - set(DRAFT_ONLY)
+    if unknown:
+        raise InvalidInput(f"'{sorted(unknown)[0]}' cannot be changed here.")
+    if set(changes) & set(DRAFT_ONLY) and test.status != TestStatus.DRAFT:
+        raise Conflict(
+            "What a test qualifies for is fixed once it is published; create a new test instead."
+        )
+    _check_settings(changes)
+    values = {
+        key: changes.get(key, getattr(test, key))
+        for key in ("kind", "skill_key", "project_id", "project_type")
+    }
+    if "skill_key" in changes:
+        values["skill_key"] = _key(changes["skill_key"], "skill_key")
+    if set(changes) & set(DRAFT_ONLY):
+        _check_target(
+            db,
+            actor,
+            test.organization_id,
+            TestKind(values["kind"]),
+            values["skill_key"],
+            values["project_id"],
+            values["project_type"],
+        )
+    if "guidelines_id" in changes:
+        _check_guidelines(db, test.organization_id, changes["guidelines_id"])
+    if "subset_size" in changes and changes["subset_size"] is not None:
+        _check_subset(db, test, changes["subset_size"], strict=test.status != TestStatus.DRAFT)
+    for key, value in changes.items():
+        if key == "qualification_key":
+            value = _key(value, key) or test.qualification_key
+        elif key == "skill_key":
+            value = values["skill_key"]
+        elif key in ("title", "description") and isinstance(value, str):
+            value = value.strip()
+        setattr(test, key, value)
+    test.updated_at = utcnow()
+    emit(
+        db,
+        Action.TEST_UPDATED,
+        "test",
+        test.id,
+        actor_id=actor.id,
+        organization_id=test.organization_id,
+        details={"fields": sorted(changes)},
+    )
+    db.flush()
+    return test
+
+
+def _check_subset(db: Session, test: AssessmentTest, subset: int | None, *, strict: bool) -> None:
+    if subset is None or not strict:
+        return
+    count = len(question_ids_of(db, test))
+    if subset > count:
+        raise InvalidInput(
+            f"The test has {count} question(s); it cannot draw {subset} per attempt.",
+            details={"field": "subset_size"},
+        )
+
+
+def set_status(
+    db: Session, actor: User, test: AssessmentTest, status: TestStatus
+) -> AssessmentTest:
+    """draft → published ⇄ archived. Publishing needs questions (and enough for the subset)."""
+    if status == test.status:
+        raise Conflict(f"The test is already {status.value}.")
+    if status == TestStatus.DRAFT:
+        raise Conflict("A published test cannot go back to draft; archive it instead.")
+    if status == TestStatus.PUBLISHED:
+        if not question_ids_of(db, test):
+            raise Conflict("Add at least one question before publishing the test.")
+        _check_subset(db, test, test.subset_size, strict=True)
+    previous = test.status
+    test.status = status
+    emit(
+        db,
+        Action.TEST_STATUS_CHANGED,
+        "test",
+        test.id,
+        actor_id=actor.id,
+        organization_id=test.organization_id,
+        details={"from": previous.value, "to": status.value},
+    )
+    db.flush()
+    return test
+
+
+def question_ids_of(db: Session, test: AssessmentTest) -> list[int]:
+    return list(
+        db.scalars(
+            select(TestQuestion.id)
+            .where(TestQuestion.test_id == test.id)
+            .order_by(TestQuestion.position, TestQuestion.id)
+        )
+    )
+
+
+def list_questions(db: Session, test: AssessmentTest) -> list[TestQuestion]:
+    """Every question with its answer: for the test's managers only."""
+    return list(
+        db.scalars(
+            select(TestQuestion)
+            .where(TestQuestion.test_id == test.id)
+            .order_by(TestQuestion.position, TestQuestion.id)
+        )
+    )
+
+
+def _current_sections(db: Session, test: AssessmentTest) -> dict[str, str]:
+    if test.guidelines_id is None:
+        return {}
+    row = db.execute(
+        select(GuidelinesVersion.sections)
+        .join(Guidelines, Guidelines.id == GuidelinesVersion.guidelines_id)
+        .where(
+            Guidelines.id == test.guidelines_id,
+            GuidelinesVersion.number == Guidelines.current_version,
+        )
+    ).first()
+    return {str(s["number"]): str(s["title"]) for s in row[0]} if row else {}
+
+
+@dataclass(frozen=True)
+class CheckedQuestion:
+    """A question as stored: the normalised control config, correct answer and section."""
+
+    data: dict[str, Any]
+    control: dict[str, Any]
+    gold: dict[str, Any]
+    explanation: str
+    guideline_section: str | None
+
+
+def _check_question(
+    db: Session,
+    test: AssessmentTest,
+    *,
+    data: Mapping[str, Any],
+    control: Mapping[str, Any],
+    correct_answer: Any,
+    explanation: str,
+    guideline_section: str | None,
+) -> CheckedQuestion:
+    """Validate a question by the controls package; InvalidInput names the field at fault.
+
+    The guideline section defaults to the control's own `guideline_section`; with guidelines
+    attached to the test it must be one of their current sections.
+    """
+    try:
+        schema, correct = check_question(control, data, correct_answer)
+    except QuestionError as exc:
+        raise InvalidInput(str(exc), details={"field": exc.field}) from None
+    section = guideline_section or schema.controls[0].guideline_section
+    if section is not None:
+        try:
+            section = normalise_number(section)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), details={"field": "guideline_section"}) from None
+        sections = _current_sections(db, test)
+        if test.guidelines_id is not None and section not in sections:
+            raise InvalidInput(
+                f"Section {section} is not in the test's guidelines; sections: "
+                f"{', '.join(sections)}.",
+                details={"field": "guideline_section"},
+            )
+    if len(explanation) > 5000:
+        raise InvalidInput("The explanation is too long.", details={"field": "explanation"})
+    config = schema.to_json()["controls"][0]
+    return CheckedQuestion(
+        data=dict(data),
+        control=config,
+        gold={config["name"]: correct},
+        explanation=explanation.strip(),
+        guideline_section=section,
+    )
+
+
+def add_question(
+    db: Session,
+    actor: User,
+    test: AssessmentTest,
+    *,
+    data: Mapping[str, Any],
+    control: Mapping[str, Any],
+    correct_answer: Any,
+    explanation: str = "",
+    guideline_section: str | None = None,
+) -> TestQuestion:
+    """A question of any control kind, checked by the controls package (see `_check_question`)."""
+    checked = _check_question(
+        db,
+        test,
+        data=data,
+        control=control,
+        correct_answer=correct_answer,
+        explanation=explanation,
+        guideline_section=guideline_section,
+    )
+    position = (
+        db.scalar(
+            select(TestQuestion.position)
+            .where(TestQuestion.test_id == test.id)
+            .order_by(TestQuestion.position.desc())
+            .limit(1)
+        )
+        or 0
+    ) + 1
+    question = TestQuestion(
+        test_id=test.id,
+        position=position,
+        data=checked.data,
+        control=checked.control,
+        gold=checked.gold,
+        explanation=checked.explanation,
+        guideline_section=checked.guideline_section,
+    )
+    db.add(question)
+    test.updated_at = utcnow()
+    db.flush()
+    return question
+
+
+QUESTIONS_FIXED = (
+    "Contributors have taken this test, so its questions stay as they were answered; archive "
+    "the test and publish a new one to change them."
+)
+
+
+def _taken(db: Session, test: AssessmentTest) -> bool:
+    """Whether anyone but the test's staff has started an attempt (previews do not count)."""
+    return (
+        db.scalar(
+            select(Attempt.id)
+            .where(Attempt.test_id == test.id, Attempt.purpose != AttemptPurpose.PREVIEW)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def question_edit_problem(db: Session, test: AssessmentTest) -> str | None:
+    """Why the test's questions cannot be edited, or None: they can while it is a draft, and
+    after publishing until a contributor has started an attempt (a preview does not count)."""
+    if test.status != TestStatus.DRAFT and _taken(db, test):
+        return QUESTIONS_FIXED
+    return None
+
+
+def _lock_test(db: Session, test: AssessmentTest) -> None:
+    """Lock the test's row until commit and read its status again.
+
+    Starting an attempt inserts a row referencing the test, which on PostgreSQL takes a key
+    share lock on it; so an edit either waits for attempts being started (and then sees them)
+    or makes them wait until the edit is committed. SQLite serialises writers anyway.
+    """
+    db.execute(select(AssessmentTest.id).where(AssessmentTest.id == test.id).with_for_update())
+    db.refresh(test, attribute_names=["status"])
+
+
+def _question_of(db: Session, test: AssessmentTest, question_id: int) -> TestQuestion:
+    question = db.get(TestQuestion, question_id)
+    if question is None or question.test_id != test.id:
+        raise NotFound(f"No question with id {question_id} in this test.")
+    return question
+
+
+def get_question(db: Session, test: AssessmentTest, question_id: int) -> TestQuestion:
+    """One question with its answer: for the test's managers only."""
+    return _question_of(db, test, question_id)
+
+
+def update_question(
+    db: Session,
+    actor: User,
+    test: AssessmentTest,
+    question_id: int,
+    *,
+    data: Mapping[str, Any],
+    control: Mapping[str, Any],
+    correct_answer: Any,
+    explanation: str = "",
+    guideline_section: str | None = None,
+) -> TestQuestion:
+    """Replace a question (same checks as `add_question`; it keeps its place in the test).
+
+    Refused (409) once a contributor has started an attempt of a published or archived test:
+    their answers were given, and scored, against the question as it was.
+    """
+    question = _question_of(db, test, question_id)
+    _lock_test(db, test)
+    if problem := question_edit_problem(db, test):
+        raise Conflict(problem, code="questions_fixed")
+    checked = _check_question(
+        db,
+        test,
+        data=data,
+        control=control,
+        correct_answer=correct_answer,
+        explanation=explanation,
+        guideline_section=guideline_section,
+    )
+    question.data = checked.data
+    question.control = checked.control
+    question.gold = checked.gold
+    question.explanation = checked.explanation
+    question.guideline_section = checked.guideline_section
+    test.updated_at = utcnow()
+    emit(
+        db,
+        Action.TEST_QUESTION_UPDATED,
+        "test",
+        test.id,
+        actor_id=actor.id,
+        organization_id=test.organization_id,
+        details={"question_id": question.id},
+    )
+    db.flush()
+    return question
+
+
+def delete_question(db: Session, actor: User, test: AssessmentTest, question_id: int) -> None:
+    question = _question_of(db, test, question_id)
+    _lock_test(db, test)
+    if test.status != TestStatus.DRAFT:
+        raise Conflict(
+            "Questions of a published test stay (attempts refer to them); archive the test "
+            "and publish a new one to remove questions.",
+            code="questions_fixed",
+        )
+    db.delete(question)
+    test.updated_at = utcnow()
+    emit(
+        db,
+        Action.TEST_QUESTION_DELETED,
+        "test",
+        test.id,
+        actor_id=actor.id,
+        organization_id=test.organization_id,
+        details={"question_id": question_id},
+    )
+    db.flush()
+
+
+def correct_answer(question: TestQuestion) -> Any:
+    return question.gold.get(str(question.control.get("name")))
