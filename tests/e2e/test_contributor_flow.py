@@ -88,7 +88,8 @@ def test_mei_applies_and_sees_her_checks(
     page.goto(f"{live_server}/profile")
     bar = page.locator("[role=progressbar]").first
     assert bar.is_visible()
-    assert float(bar.get_attribute("aria-valuenow") or "0") < 100
+    progress = bar.get_attribute("aria-valuenow")
+    assert progress is not None and float(progress) < 100
     missing = page.locator(".contrib-missing li").all_inner_texts()
     assert missing, "an empty profile lists what is missing"
     assert any("country" in m.lower() for m in missing)

@@ -18,7 +18,13 @@ from labelpool.config import Settings
 from labelpool.media import service
 from labelpool.media.api import parse_range
 from labelpool.media.models import MediaFile
-from labelpool.media.signing import sign_media_url, signed_media_url, verify_media_signature
+from labelpool.media.signing import (
+    InvalidMediaSignature,
+    MediaUrlExpired,
+    sign_media_url,
+    signed_media_url,
+    verify_media_signature,
+)
 from labelpool.media.storage import LocalStorage, S3Storage
 from tests.factories import make_organization
 
@@ -213,9 +219,9 @@ def test_signature_helpers() -> None:
     exp, sig = int(query["exp"][0]), query["sig"][0]
     assert link.startswith("/media/42?exp=")
     assert verify_media_signature(42, exp, sig, "key", now=now) == 300
-    with pytest.raises(Exception, match="expired"):
+    with pytest.raises(MediaUrlExpired, match="expired"):
         verify_media_signature(42, exp, sig, "key", now=now + timedelta(minutes=6))
-    with pytest.raises(Exception, match="not valid"):
+    with pytest.raises(InvalidMediaSignature, match="not valid"):
         verify_media_signature(43, exp, sig, "key", now=now)
 
 
@@ -230,7 +236,7 @@ def test_s3_storage_redirects_to_a_presigned_url(
         )
         s3.create_bucket(Bucket="media")
         storage = S3Storage("media", client=s3)
-        app.state.media_storage = storage
+        app.state.storage = storage
         org = make_organization(db)
         data = png_bytes()
         media = service.store_media(db, storage, org.id, None, "a.png", io.BytesIO(data), None)
