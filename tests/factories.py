@@ -95,7 +95,9 @@ def make_active_contributor(db: Session, *, email: str | None = None, country: s
     )
     contributors.submit_application(db, user, settings)
     for check in (CheckName.IDENTITY_VERIFIED, CheckName.LANGUAGE_VERIFIED):
-        contributors.pass_check(db, user.id, check, "Checked for the tests.", None)
+        contributors.pass_check(
+            db, user.id, check, "Checked for the tests.", None, settings=settings
+        )
     notifications.mark_read(db, user.id)  # start with an empty inbox
     db.commit()
     assert contributors.is_active(db, user.id)

@@ -22,6 +22,8 @@ from labelpool.db.engine import make_engine, make_session_factory
 from labelpool.guidelines.api import router as guidelines_api
 from labelpool.guidelines.pages import router as guidelines_pages
 from labelpool.media.api import router as media_router
+from labelpool.media.settings import MediaSettings
+from labelpool.media.storage import storage_from_settings
 from labelpool.projects.api import router as projects_api
 from labelpool.projects.pages import router as projects_pages
 from labelpool.projects.uploads import clean_stale_uploads
@@ -74,6 +76,8 @@ PAGE_UPLOADS = (
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app, with its one `Settings` (read from the environment unless given) and media
+    storage built here and kept on `app.state.settings` / `app.state.storage` for requests."""
     settings = settings or get_settings()
     engine = make_engine(
         settings.sqlalchemy_url, lock_timeout_seconds=settings.lock_timeout_seconds
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.storage = storage_from_settings(settings)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     _ = settings.signing_key  # create the key file at start-up, not on the first request
@@ -105,7 +110,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(ReadRetryMiddleware)
     app.add_middleware(CsrfCookieMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, csp=content_security_policy(_media_origins()))
+    app.add_middleware(
+        SecurityHeadersMiddleware, csp=content_security_policy(_media_origins(settings.media))
+    )
     app.add_middleware(
         BodyLimitsMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -125,7 +132,8 @@ async def _run_jobs(app: FastAPI) -> AsyncIterator[None]:
     from labelpool.jobs.runner import Worker
 
     load_handlers()
-    worker = Worker(app.state.session_factory, JobContext(app.state.settings))
+    context = JobContext(app.state.settings, app.state.storage)
+    worker = Worker(app.state.session_factory, context)
     worker.start()
     try:
         yield
@@ -133,11 +141,8 @@ async def _run_jobs(app: FastAPI) -> AsyncIterator[None]:
         worker.stop()
 
 
-def _media_origins() -> tuple[str, ...]:
+def _media_origins(media: MediaSettings) -> tuple[str, ...]:
     """Where signed media URLs may redirect to: the configured object store, if any."""
-    from labelpool.media.settings import MediaSettings
-
-    media = MediaSettings()
     if not media.s3_bucket:
         return ()
     if media.s3_endpoint_url:

@@ -16,6 +16,8 @@ from labelpool.commands.aggregate import SUMMARY as AGGREGATE_SUMMARY
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from labelpool.config import Settings
+
 app = typer.Typer(
     name="labelpool",
     help=(
@@ -59,16 +61,36 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """A committed transaction on the configured database, with errors as one-line messages."""
-    from sqlalchemy.exc import OperationalError
+def load_settings() -> Settings:
+    """The command's one `Settings`, read from the environment (bad values: a one-line error).
+
+    Each command reads it once and hands it (and what is built from it) down.
+    """
+    from pydantic import ValidationError
 
     from labelpool.config import get_settings
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
+        )
+        raise fail(f"bad setting: {problems}") from None
+
+
+@contextmanager
+def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
+    """A committed transaction on the configured database, with errors as one-line messages.
+
+    `settings`: the command's settings, when it needs them for more than the database.
+    """
+    from sqlalchemy.exc import OperationalError
+
     from labelpool.db.engine import make_engine, make_session_factory, transaction
     from labelpool.errors import LabelpoolError
 
-    settings = get_settings()
+    settings = settings if settings is not None else load_settings()
     engine = make_engine(settings.sqlalchemy_url)
     try:
         with transaction(make_session_factory(engine)) as session:
@@ -83,14 +105,13 @@ def unit_of_work() -> Iterator[Session]:
         engine.dispose()
 
 
-def _upgrade() -> str:
+def _upgrade(settings: Settings | None = None) -> str:
     from sqlalchemy.exc import OperationalError
 
-    from labelpool.config import get_settings
     from labelpool.db.engine import make_engine
     from labelpool.db.migrate import current_revision, upgrade
 
-    settings = get_settings()
+    settings = settings if settings is not None else load_settings()
     engine = make_engine(settings.sqlalchemy_url)
     try:
         upgrade(engine)
@@ -116,11 +137,10 @@ def db_revision(
     message: Annotated[str, typer.Option("-m", "--message", help="What the migration does.")],
 ) -> None:
     """Write a new migration from the model changes (run `db upgrade` first)."""
-    from labelpool.config import get_settings
     from labelpool.db.engine import make_engine
     from labelpool.db.migrate import revision
 
-    engine = make_engine(get_settings().sqlalchemy_url)
+    engine = make_engine(load_settings().sqlalchemy_url)
     try:
         typer.echo(f"wrote {revision(engine, message)}")
     finally:
@@ -139,18 +159,10 @@ def serve(
     (none by default), never from every local client.
     """
     import uvicorn
-    from pydantic import ValidationError
 
-    from labelpool.config import get_settings
-
-    try:
-        trusted = get_settings().trusted_proxies
-    except ValidationError as exc:
-        problems = "; ".join(
-            str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
-        )
-        raise fail(f"bad setting: {problems}") from None
-    _upgrade()
+    settings = load_settings()  # checked here; each worker process reads its own
+    trusted = settings.trusted_proxies
+    _upgrade(settings)
     typer.echo(f"labelpool is serving on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(
         "labelpool.app:create_app_from_env",
@@ -167,11 +179,11 @@ def serve(
 @app.command()
 def demo() -> None:
     """Seed the demo organization, users and projects (safe to run again); print the logins."""
-    from labelpool.config import get_settings
     from labelpool.demo.seed import seed_demo
 
-    with unit_of_work() as db:
-        logins = seed_demo(db, get_settings())
+    settings = load_settings()
+    with unit_of_work(settings) as db:
+        logins = seed_demo(db, settings)
     typer.echo("Demo logins (open http://127.0.0.1:8000):")
     for login in logins:
         typer.echo(f"  {login.role.value:<12} {login.email:<32} {login.password}")
@@ -429,7 +441,7 @@ def import_command(
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    from labelpool.config import get_settings
+    from labelpool.media.storage import storage_from_settings
     from labelpool.projects.importing.service import import_file
     from labelpool.projects.media_import import media_records_for
     from labelpool.projects.models import ImportStatus, Project
@@ -438,8 +450,10 @@ def import_command(
         raise fail(f"{file} does not exist")
     console = Console(stderr=True)
     total = file.stat().st_size if file.is_file() else None
+    settings = load_settings()
+    storage = storage_from_settings(settings)
     with (
-        unit_of_work() as db,
+        unit_of_work(settings) as db,
         Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -461,7 +475,7 @@ def import_command(
             fmt=format,
             skip_invalid=skip_invalid,
             progress=lambda done: bar.update(task, completed=done),
-            media_records=media_records_for(db, get_settings(), project, None),
+            media_records=media_records_for(db, settings, storage, project, None),
         )
         status, message, errors = run.status, run.message, list(run.errors)
         bar.update(task, completed=total)
@@ -480,13 +494,14 @@ def import_command(
 def contributors_purge_documents() -> None:
     """Delete identity documents whose retention period has ended now (the job runner also
     does this every hour)."""
-    from labelpool.config import get_settings
     from labelpool.contributors.service import purge_expired_documents
     from labelpool.db.types import utcnow
     from labelpool.media.storage import storage_from_settings
 
-    with unit_of_work() as db:
-        deleted = purge_expired_documents(db, storage_from_settings(get_settings()), utcnow())
+    settings = load_settings()
+    storage = storage_from_settings(settings)
+    with unit_of_work(settings) as db:
+        deleted = purge_expired_documents(db, storage, utcnow())
     typer.echo(f"deleted {deleted} identity document(s)")
 
 
@@ -502,19 +517,20 @@ def worker(
     """
     import signal
 
-    from labelpool.config import get_settings
     from labelpool.db.engine import make_engine, make_session_factory
     from labelpool.jobs.builtin import load_handlers
     from labelpool.jobs.registry import JobContext
     from labelpool.jobs.runner import Worker, run_due
+    from labelpool.media.storage import storage_from_settings
 
-    settings = get_settings()
-    _upgrade()
+    settings = load_settings()
+    _upgrade(settings)
     load_handlers()
     engine = make_engine(
         settings.sqlalchemy_url, lock_timeout_seconds=settings.lock_timeout_seconds
     )
-    factory, context = make_session_factory(engine), JobContext(settings)
+    factory = make_session_factory(engine)
+    context = JobContext(settings, storage_from_settings(settings))
     try:
         if once:
             report = run_due(factory, context)

@@ -1,4 +1,10 @@
-"""Settings from `LABELPOOL_*` environment variables, with defaults that work out of the box."""
+"""Settings from `LABELPOOL_*` environment variables, with defaults that work out of the box.
+
+One `Settings` object is built per process entry point (`create_app`, each CLI command) and
+handed down: the web app keeps it on `app.state.settings`, services take what they need as
+parameters. Media and account-review settings are its `media` and `review` parts, read from the
+same flat `LABELPOOL_*` variables as before (`LABELPOOL_S3_BUCKET`, not `LABELPOOL_MEDIA__...`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from labelpool.contributors.settings import ReviewSettings
+from labelpool.media.settings import MediaSettings
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -61,6 +70,14 @@ class Settings(BaseSettings):
         "`labelpool worker` processes run them.",
     )
     debug: bool = False
+    media: MediaSettings = Field(
+        default_factory=MediaSettings,
+        description="Media storage and size limits (`LABELPOOL_S3_BUCKET`, ...).",
+    )
+    review: ReviewSettings = Field(
+        default_factory=ReviewSettings,
+        description="Account-review rules (`LABELPOOL_REVIEW_BLOCKED_COUNTRIES`, ...).",
+    )
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -120,4 +137,5 @@ def load_or_create_secret(path: Path) -> str:
 
 
 def get_settings() -> Settings:
+    """The settings from the environment: for entry points only (`create_app`, the CLI)."""
     return Settings()

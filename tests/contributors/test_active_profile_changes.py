@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.config import Settings
 from labelpool.contributors import service
 from labelpool.contributors.enums import (
     CheckName,
@@ -241,9 +242,9 @@ def test_a_reopened_account_cannot_take_tests(db: Session, storage: LocalStorage
 
 
 def test_api_profile_edit_of_an_active_account_reopens_the_review(
-    client: TestClient, db: Session, storage: LocalStorage
+    client: TestClient, db: Session, settings: Settings, storage: LocalStorage
 ) -> None:
-    client.app.state.review_settings = SETTINGS  # type: ignore[attr-defined]
+    settings.review = SETTINGS
     _, user = _active(db, storage)
     headers = api_token(db, user)
     saved = client.put("/api/v1/me/profile", json=complete_body(weekly_hours=None), headers=headers)
@@ -255,9 +256,9 @@ def test_api_profile_edit_of_an_active_account_reopens_the_review(
 
 
 def test_page_profile_edit_of_an_active_account_says_the_review_reopened(
-    client: TestClient, db: Session, storage: LocalStorage
+    client: TestClient, db: Session, settings: Settings, storage: LocalStorage
 ) -> None:
-    client.app.state.review_settings = SETTINGS  # type: ignore[attr-defined]
+    settings.review = SETTINGS
     _, user = _active(db, storage)
     log_in(client, user.email, PASSWORD)
     form = {

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.config import Settings
 from labelpool.contributors.models import IdentityDocument
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.enums import Role
@@ -20,8 +21,8 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def review_client(client: TestClient) -> TestClient:
-    client.app.state.review_settings = ReviewSettings(  # type: ignore[attr-defined]
+def review_client(client: TestClient, settings: Settings) -> TestClient:
+    settings.review = ReviewSettings(  # the app's one Settings (client's app.state.settings)
         review_allowed_countries=[], review_blocked_countries=["KP"]
     )
     return client

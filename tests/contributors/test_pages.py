@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.config import Settings
 from labelpool.contributors import service
 from labelpool.contributors.enums import CheckName, CheckStatus, ContributorState
 from labelpool.contributors.models import IdentityDocument
@@ -18,8 +19,8 @@ from tests.factories import csrf_token, log_in, make_user
 
 
 @pytest.fixture
-def page_client(client: TestClient) -> TestClient:
-    client.app.state.review_settings = ReviewSettings(  # type: ignore[attr-defined]
+def page_client(client: TestClient, settings: Settings) -> TestClient:
+    settings.review = ReviewSettings(  # the app's one Settings (client's app.state.settings)
         review_allowed_countries=[], review_blocked_countries=[]
     )
     return client

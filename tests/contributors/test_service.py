@@ -136,7 +136,9 @@ def test_all_checks_passing_activates_automatically(db: Session, storage: LocalS
         storage=storage,
     )
     assert service.contributor_state(db, user.id) == ContributorState.UNDER_REVIEW
-    service.pass_check(db, user.id, CheckName.LANGUAGE_VERIFIED, "Passed the German test", None)
+    service.pass_check(
+        db, user.id, CheckName.LANGUAGE_VERIFIED, "Passed the German test", None, settings=SETTINGS
+    )
     db.commit()
     assert service.is_active(db, user.id)
     last = service.state_history(db, user.id)[0]
@@ -162,7 +164,7 @@ def test_a_failed_check_keeps_the_account_under_review(db: Session, storage: Loc
         settings=SETTINGS,
         storage=storage,
     )
-    service.pass_check(db, user.id, CheckName.LANGUAGE_VERIFIED, "ok", admin)
+    service.pass_check(db, user.id, CheckName.LANGUAGE_VERIFIED, "ok", admin, settings=SETTINGS)
     db.commit()
     assert service.contributor_state(db, user.id) == ContributorState.UNDER_REVIEW
     # Fixing the profile re-runs the rules; the last failed check passes and the account activates.
@@ -229,7 +231,7 @@ def _activate(db: Session, storage: LocalStorage):  # type: ignore[no-untyped-de
         settings=SETTINGS,
         storage=storage,
     )
-    service.pass_check(db, user.id, CheckName.LANGUAGE_VERIFIED, "ok", admin)
+    service.pass_check(db, user.id, CheckName.LANGUAGE_VERIFIED, "ok", admin, settings=SETTINGS)
     db.commit()
     assert service.is_active(db, user.id)
     return admin, user
@@ -319,7 +321,7 @@ def test_admin_can_activate_under_review_when_checks_passed(
         settings=SETTINGS,
         storage=storage,
     )
-    service.pass_check(db, user.id, CheckName.LANGUAGE_VERIFIED, "ok", admin)
+    service.pass_check(db, user.id, CheckName.LANGUAGE_VERIFIED, "ok", admin, settings=SETTINGS)
     assert service.contributor_state(db, user.id) == ContributorState.SUSPENDED  # no auto move
     service.change_state(db, admin, user.id, ContributorState.ACTIVE, "Cleared")
     assert service.is_active(db, user.id)

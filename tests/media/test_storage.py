@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from labelpool.config import Settings
+from labelpool.media.kinds import MediaKind
 from labelpool.media.settings import MediaSettings
 from labelpool.media.storage import (
     LocalStorage,
@@ -73,8 +74,8 @@ def test_keys_are_fresh_and_shaped() -> None:
 
 
 def test_settings_choose_local_by_default(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, secret_key="k")
-    storage = storage_from_settings(settings, MediaSettings())
+    settings = Settings(data_dir=tmp_path, secret_key="k", media=MediaSettings())
+    storage = storage_from_settings(settings)
     assert isinstance(storage, LocalStorage)
     assert storage.root == settings.media_dir
 
@@ -84,11 +85,11 @@ def test_media_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("LABELPOOL_S3_ENDPOINT_URL", "http://minio:9000")
     monkeypatch.setenv("LABELPOOL_S3_PREFIX", "media/")
     monkeypatch.setenv("LABELPOOL_MAX_IMAGE_BYTES", "1000")
-    settings = MediaSettings()
-    assert settings.s3_bucket == "bucket"
-    assert settings.s3_endpoint_url == "http://minio:9000"
-    assert settings.s3_prefix == "media/"
-    assert settings.size_limits["image"] == 1000
+    media = Settings().media
+    assert media.s3_bucket == "bucket"
+    assert media.s3_endpoint_url == "http://minio:9000"
+    assert media.s3_prefix == "media/"
+    assert media.size_limits[MediaKind.IMAGE] == 1000
 
 
 @pytest.fixture
@@ -124,8 +125,8 @@ def test_s3_round_trip_and_presigned_url(s3: Any) -> None:
 def test_s3_from_settings(s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    media_settings = MediaSettings(s3_bucket="labelpool-media", s3_region="us-east-1")
-    storage = storage_from_settings(Settings(data_dir=tmp_path, secret_key="k"), media_settings)
+    media = MediaSettings(s3_bucket="labelpool-media", s3_region="us-east-1")
+    storage = storage_from_settings(Settings(data_dir=tmp_path, secret_key="k", media=media))
     assert isinstance(storage, S3Storage)
     round_trip(storage)
     url = storage.url_for(new_storage_key(1, "png"), 90)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import Organization, User
 from labelpool.config import Settings
 from labelpool.media.models import MediaFile
+from labelpool.media.storage import storage_from_settings
 from labelpool.projects import service
 from labelpool.projects.importing.service import import_file
 from labelpool.projects.media_import import media_records_for
@@ -37,7 +38,7 @@ def image_project(db: Session, requester: User, organization: Organization) -> P
 
 
 def _import(db: Session, settings: Settings, project: Project, path: Path, **kw: object) -> object:
-    records = media_records_for(db, settings, project, None)
+    records = media_records_for(db, settings, storage_from_settings(settings), project, None)
     run = import_file(db, None, project, path, media_records=records, **kw)  # type: ignore[arg-type]
     db.commit()
     return run

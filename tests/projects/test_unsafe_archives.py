@@ -118,9 +118,8 @@ def test_the_archive_byte_limit_is_a_setting(
     settings: Settings,
     requester: User,
     image_project: Project,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("LABELPOOL_MAX_ARCHIVE_BYTES", "1000")
+    settings.media.max_archive_bytes = 1000  # the app's one Settings (client's app.state)
     body = _zip({"a.png": _png(), "b.png": _png(30, 30)})
     error = _assert_failed_and_nothing_stored(
         db, settings, image_project, _upload(client, db, requester, image_project, body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, BinaryIO
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
@@ -29,10 +29,16 @@ from labelpool.contributors.schemas import (
 )
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.enums import Role
-from labelpool.media.api import media_storage
-from labelpool.media.storage import MediaStorage, content_disposition
+from labelpool.media.storage import content_disposition
 from labelpool.schemas import ResourceId
-from labelpool.web.deps import AdminUser, CurrentUser, DbSession, require_role
+from labelpool.web.deps import (
+    AdminUser,
+    CurrentUser,
+    DbSession,
+    SettingsDep,
+    StorageDep,
+    require_role,
+)
 
 router = APIRouter(tags=["contributors"])
 
@@ -40,17 +46,12 @@ ContributorUser = Annotated[User, Depends(require_role(Role.CONTRIBUTOR))]
 CHUNK_SIZE = 256 * 1024
 
 
-def review_settings(request: Request) -> ReviewSettings:
-    """The app's review settings: `app.state.review_settings` if set, else read from the env."""
-    found = getattr(request.app.state, "review_settings", None)
-    if not isinstance(found, ReviewSettings):
-        found = ReviewSettings()
-        request.app.state.review_settings = found
-    return found
+def review_settings(settings: SettingsDep) -> ReviewSettings:
+    """The app's review settings: the `review` part of its one `Settings`."""
+    return settings.review
 
 
 ReviewSettingsDep = Annotated[ReviewSettings, Depends(review_settings)]
-StorageDep = Annotated[MediaStorage, Depends(media_storage)]
 
 
 @router.get("/contributors/options", response_model=OptionsOut)

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 from labelpool.contributors.service import purge_expired_documents
 from labelpool.db.types import utcnow
 from labelpool.jobs.registry import JobContext, periodic
-from labelpool.media.storage import storage_from_settings
 
 
 @periodic("contributors.purge_identity_documents", every=timedelta(hours=1))
 def purge_identity_documents(db: Session, _payload: dict[str, Any], context: JobContext) -> None:
     """Delete decided identity documents whose retention period has ended."""
-    purge_expired_documents(db, storage_from_settings(context.settings), utcnow())
+    purge_expired_documents(db, context.storage, utcnow())

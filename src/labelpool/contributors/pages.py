@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from labelpool.accounts.models import User
 from labelpool.contributors import review as wording
 from labelpool.contributors import service, views
-from labelpool.contributors.api import ContributorUser, ReviewSettingsDep, StorageDep
+from labelpool.contributors.api import ContributorUser, ReviewSettingsDep
 from labelpool.contributors.enums import (
     DOMAINS,
     OS_BY_DEVICE,
@@ -28,7 +28,7 @@ from labelpool.contributors.reference import COUNTRIES, LANGUAGES
 from labelpool.contributors.schemas import ProfileIn, time_zones
 from labelpool.errors import LabelpoolError
 from labelpool.schemas import ResourceId
-from labelpool.web.deps import AdminUser, DbSession, csrf_protect
+from labelpool.web.deps import AdminUser, DbSession, StorageDep, csrf_protect
 from labelpool.web.render import FormStr, redirect, render, when
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)

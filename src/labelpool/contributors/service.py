@@ -400,11 +400,13 @@ def pass_check(
     reason: str,
     actor: User | None,
     *,
+    settings: ReviewSettings,
     now: datetime | None = None,
 ) -> VerificationCheck:
     """Pass a check from elsewhere, e.g. a passed language test (`actor` None = the system).
 
-    Activates the account when this was the last check standing.
+    Activates the account when this was the last check standing. `settings` (the caller's
+    `Settings.review`) gives an identity document's retention period.
     """
     now = now or utcnow()
     profile = get_contributor_profile(db, user_id)
@@ -422,7 +424,7 @@ def pass_check(
     )
     if check == CheckName.IDENTITY_VERIFIED:
         _documents_decided(
-            db, user_id, None, ReviewSettings(), now, actor_id=actor.id if actor else None
+            db, user_id, None, settings, now, actor_id=actor.id if actor else None
         )
     maybe_activate(db, profile, now=now)
     return found

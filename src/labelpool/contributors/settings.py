@@ -1,4 +1,4 @@
-"""Account-review settings from `LABELPOOL_*` environment variables.
+"""Account-review settings from `LABELPOOL_*` environment variables: `config.Settings.review`.
 
 Lists are comma-separated: `LABELPOOL_REVIEW_BLOCKED_COUNTRIES=KP,IR`.
 """

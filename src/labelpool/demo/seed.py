@@ -16,6 +16,7 @@ from labelpool.accounts import service as accounts
 from labelpool.accounts.models import Organization, User
 from labelpool.catalog import get_template
 from labelpool.config import Settings
+from labelpool.contributors.settings import ReviewSettings
 from labelpool.demo import samples
 from labelpool.enums import Role
 from labelpool.media.service import store_media_bytes
@@ -78,7 +79,7 @@ def seed_demo(db: Session, settings: Settings | None = None) -> list[DemoLogin]:
         requester = accounts.get_user_by_email(db, DEMO_LOGINS[1].email)
         assert requester is not None
         DemoProjects(db, requester, organization, storage_from_settings(settings)).seed()
-        seed_contributors(db)
+        seed_contributors(db, settings.review)
         seed_tests(db, requester, organization)
     return list(DEMO_LOGINS)
 
@@ -106,13 +107,11 @@ def _profile(
     )
 
 
-def seed_contributors(db: Session) -> None:
+def seed_contributors(db: Session, review: ReviewSettings) -> None:
     """Three stages of the contributor's road: active, under review, just applied."""
     from labelpool.contributors import service as contributors
     from labelpool.contributors.enums import CheckName, ContributorState
-    from labelpool.contributors.settings import ReviewSettings
 
-    review = ReviewSettings()
     stories = {
         "amara@demo.labelpool.dev": (
             "active",
@@ -141,7 +140,9 @@ def seed_contributors(db: Session) -> None:
         contributors.submit_application(db, user, review)
         if stage == "active":
             for check in (CheckName.IDENTITY_VERIFIED, CheckName.LANGUAGE_VERIFIED):
-                contributors.pass_check(db, user.id, check, "Verified for the demo.", None)
+                contributors.pass_check(
+                    db, user.id, check, "Verified for the demo.", None, settings=review
+                )
             assert contributors.contributor_state(db, user.id) == ContributorState.ACTIVE
 
 

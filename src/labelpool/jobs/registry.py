@@ -10,13 +10,25 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labelpool.config import Settings
+from labelpool.media.storage import MediaStorage, storage_from_settings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class JobContext:
-    """What a handler may need besides its payload (built once per runner, not per job)."""
+    """What a handler may need besides its payload (built once per runner, not per job).
+
+    `storage` is the process's media storage (the app's `app.state.storage`); left out, it is
+    built from `settings` here, once.
+    """
 
     settings: Settings
+    storage: MediaStorage
+
+    def __init__(self, settings: Settings, storage: MediaStorage | None = None) -> None:
+        object.__setattr__(self, "settings", settings)
+        object.__setattr__(
+            self, "storage", storage if storage is not None else storage_from_settings(settings)
+        )
 
 
 # A handler does its work in `db` (committed by the runner together with the job's "done").

@@ -23,10 +23,9 @@ from starlette.background import BackgroundTask
 from labelpool.config import Settings
 from labelpool.errors import LabelpoolError, NotFound
 from labelpool.media import service
-from labelpool.media.settings import MediaSettings
 from labelpool.media.signing import InvalidMediaSignature, verify_media_signature
-from labelpool.media.storage import MediaStorage, content_disposition, storage_from_settings
-from labelpool.web.deps import DbSession, SettingsDep
+from labelpool.media.storage import MediaStorage, content_disposition
+from labelpool.web.deps import DbSession, SettingsDep, StorageDep
 from labelpool.web.errors import ErrorOut
 
 router = APIRouter(tags=["media"])
@@ -40,23 +39,6 @@ _MEDIA_ID = re.compile(r"[1-9][0-9]{0,17}")
 class RangeNotSatisfiable(LabelpoolError):
     status_code = 416
     code = "range_not_satisfiable"
-
-
-def media_settings(request: Request) -> MediaSettings:
-    found = getattr(request.app.state, "media_settings", None)
-    if not isinstance(found, MediaSettings):
-        found = MediaSettings()
-        request.app.state.media_settings = found
-    return found
-
-
-def media_storage(request: Request) -> MediaStorage:
-    """The app's storage: `app.state.media_storage` if set, else built from the settings once."""
-    found: MediaStorage | None = getattr(request.app.state, "media_storage", None)
-    if found is None:
-        found = storage_from_settings(request.app.state.settings, media_settings(request))
-        request.app.state.media_storage = found
-    return found
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -129,11 +111,12 @@ def serve_media(
     request: Request,
     db: DbSession,
     settings: SettingsDep,
+    storage: StorageDep,
     exp: str | None = Query(default=None, description="Expiry, Unix seconds"),
     sig: str | None = Query(default=None, description="HMAC-SHA256 signature"),
 ) -> Response:
     try:
-        return _serve(_parse_media_id(media_id), request, db, settings, exp, sig)
+        return _serve(_parse_media_id(media_id), request, db, settings, storage, exp, sig)
     except LabelpoolError as exc:
         if _opened_as_page(request):
             raise  # the app's error page, as for any other page
@@ -172,6 +155,7 @@ def _serve(
     request: Request,
     db: Session,
     settings: Settings,
+    storage: MediaStorage,
     exp: str | None,
     sig: str | None,
 ) -> Response:
@@ -181,7 +165,6 @@ def _serve(
         raise InvalidMediaSignature("This media link's expiry is not a number.") from None
     remaining = verify_media_signature(media_id, expires, sig, settings.signing_key)
     media = service.find_media(db, media_id)
-    storage = media_storage(request)
     max_age = min(remaining, MAX_CACHE_SECONDS)
     disposition = content_disposition(media.original_name)
 

@@ -1,4 +1,4 @@
-"""Media settings from `LABELPOOL_*` environment variables (to be folded into `config.Settings`)."""
+"""Media settings from `LABELPOOL_*` environment variables: `config.Settings.media`."""
 
 from __future__ import annotations
 

@@ -18,7 +18,6 @@ from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import quote
 
 from labelpool.config import Settings
-from labelpool.media.settings import MediaSettings
 
 try:
     import fcntl
@@ -315,16 +314,18 @@ def _import_boto3() -> Any:
         ) from exc
 
 
-def storage_from_settings(
-    settings: Settings, media_settings: MediaSettings | None = None
-) -> MediaStorage:
-    """S3 when `LABELPOOL_S3_BUCKET` is set, else the data dir's `media` folder."""
-    media_settings = media_settings or MediaSettings()
-    if media_settings.s3_bucket:
+def storage_from_settings(settings: Settings) -> MediaStorage:
+    """S3 when `LABELPOOL_S3_BUCKET` is set, else the data dir's `media` folder.
+
+    Built once per process entry point (`create_app` keeps it on `app.state.storage`, the CLI
+    per command, the job runner in its `JobContext`) and passed to whatever needs it.
+    """
+    media = settings.media
+    if media.s3_bucket:
         return S3Storage(
-            media_settings.s3_bucket,
-            prefix=media_settings.s3_prefix,
-            endpoint_url=media_settings.s3_endpoint_url,
-            region=media_settings.s3_region,
+            media.s3_bucket,
+            prefix=media.s3_prefix,
+            endpoint_url=media.s3_endpoint_url,
+            region=media.s3_region,
         )
     return LocalStorage(settings.media_dir)

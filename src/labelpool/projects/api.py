@@ -27,7 +27,7 @@ from labelpool.projects.schemas import (
 )
 from labelpool.projects.uploads import import_upload
 from labelpool.schemas import AfterId, ResourceId
-from labelpool.web.deps import CurrentUser, DbSession, SettingsDep
+from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep
 
 router = APIRouter(tags=["projects"])
 
@@ -125,6 +125,7 @@ def upload_import(
     user: CurrentUser,
     db: DbSession,
     settings: SettingsDep,
+    storage: StorageDep,
     file: Annotated[
         UploadFile, File(description="CSV, TSV, JSONL, JSON, Parquet, URL list or zip.")
     ],
@@ -138,7 +139,15 @@ def upload_import(
     """Import items. A file with bad rows imports nothing (422 listing them) unless skip_invalid."""
     project = service.require_manager(db, user, project_id)
     run = import_upload(
-        db, settings, user, project, file.file, file.filename, fmt=format, skip_invalid=skip_invalid
+        db,
+        settings,
+        storage,
+        user,
+        project,
+        file.file,
+        file.filename,
+        fmt=format,
+        skip_invalid=skip_invalid,
     )
     body = ImportRunOut.model_validate(run)
     if run.status == ImportStatus.FAILED:

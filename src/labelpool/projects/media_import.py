@@ -17,7 +17,7 @@ from labelpool.errors import InvalidInput
 from labelpool.media.archives import MediaFileProblem, read_zip_entry
 from labelpool.media.service import store_media_folder_or_zip
 from labelpool.media.settings import MediaSettings
-from labelpool.media.storage import MediaStorage, storage_from_settings
+from labelpool.media.storage import MediaStorage
 from labelpool.projects.fields import MEDIA_KINDS, DataField
 from labelpool.projects.importing import readers
 from labelpool.projects.models import Project
@@ -30,10 +30,16 @@ class MediaRecords:
     """Stores a folder's or zip's media and yields item records; `discard()` undoes the files."""
 
     def __init__(
-        self, db: Session, storage: MediaStorage, project: Project, actor: User | None
+        self,
+        db: Session,
+        storage: MediaStorage,
+        media_settings: MediaSettings,
+        project: Project,
+        actor: User | None,
     ) -> None:
         self.db = db
         self.storage = storage
+        self.media_settings = media_settings
         self.project = project
         self.actor = actor
         self.stored_keys: list[str] = []
@@ -43,7 +49,7 @@ class MediaRecords:
         if not media_fields:
             raise InvalidInput("This project has no image, audio or video field to fill.")
         problems: list[MediaFileProblem] = []
-        media_settings = MediaSettings()
+        media_settings = self.media_settings
         stored = store_media_folder_or_zip(
             self.db,
             self.storage,
@@ -147,6 +153,11 @@ def _resolve_paths(record: Any, media_fields: list[DataField], references: dict[
 
 
 def media_records_for(
-    db: Session, settings: Settings, project: Project, actor: User | None
+    db: Session,
+    settings: Settings,
+    storage: MediaStorage,
+    project: Project,
+    actor: User | None,
 ) -> MediaRecords:
-    return MediaRecords(db, storage_from_settings(settings), project, actor)
+    """Media records stored in `storage` (the process's one), within `settings.media` limits."""
+    return MediaRecords(db, storage, settings.media, project, actor)

@@ -29,7 +29,7 @@ from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
 from labelpool.projects.uploads import import_upload
 from labelpool.schemas import AfterId, ResourceId
-from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, csrf_protect
+from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep, csrf_protect
 from labelpool.web.markdown import markdown_html
 from labelpool.web.render import FormStr, redirect, render, when
 
@@ -824,6 +824,7 @@ def upload_import(
     user: CurrentUser,
     db: DbSession,
     settings: SettingsDep,
+    storage: StorageDep,
     file: Annotated[UploadFile | None, File()] = None,
     skip_invalid: Annotated[bool, Form()] = False,
 ) -> Response:
@@ -841,7 +842,14 @@ def upload_import(
         )
     try:
         run = import_upload(
-            db, settings, user, project, file.file, file.filename, skip_invalid=skip_invalid
+            db,
+            settings,
+            storage,
+            user,
+            project,
+            file.file,
+            file.filename,
+            skip_invalid=skip_invalid,
         )
     except InvalidInput as exc:
         # Refused before a run started (unknown format, closed project): nothing stored.

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.config import Settings
-from labelpool.media.storage import TEMP_PREFIX, clean_stale_temp, hold_lock
+from labelpool.media.storage import TEMP_PREFIX, MediaStorage, clean_stale_temp, hold_lock
 from labelpool.projects.importing.service import import_file
 from labelpool.projects.media_import import media_records_for
 from labelpool.projects.models import ImportRun, Project
@@ -60,6 +60,7 @@ def clean_stale_uploads(settings: Settings, before: float | None = None) -> int:
 def import_upload(
     db: Session,
     settings: Settings,
+    storage: MediaStorage,
     actor: User,
     project: Project,
     stream: BinaryIO,
@@ -81,5 +82,5 @@ def import_upload(
             path,
             fmt=fmt or None,
             skip_invalid=skip_invalid,
-            media_records=media_records_for(db, settings, project, actor),
+            media_records=media_records_for(db, settings, storage, project, actor),
         )

@@ -1,4 +1,5 @@
-"""Typed FastAPI dependencies: the database unit of work and who is asking."""
+"""Typed FastAPI dependencies: the database unit of work, the app's settings and media
+storage (built once in `create_app`), and who is asking."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from labelpool.config import Settings
 from labelpool.db.engine import begin_write, transaction
 from labelpool.enums import Role
 from labelpool.errors import NotAuthenticated, PermissionDenied
+from labelpool.media.storage import MediaStorage
 from labelpool.web.middleware import RETRY_AS_WRITER
 from labelpool.web.render import UserView
 
@@ -65,11 +67,21 @@ DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_settings(request: Request) -> Settings:
+    """The app's one `Settings` (its `media` and `review` parts included), from `create_app`."""
     settings: Settings = request.app.state.settings
     return settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_storage(request: Request) -> MediaStorage:
+    """The app's media storage, built once from the settings in `create_app`."""
+    storage: MediaStorage = request.app.state.storage
+    return storage
+
+
+StorageDep = Annotated[MediaStorage, Depends(get_storage)]
 
 
 def client_address(request: Request) -> str:
