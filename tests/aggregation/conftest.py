@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -30,7 +31,7 @@ CATEGORICAL = ["d_possent", "d_product", "dog", "rte", "s_rel"]
 
 @dataclass
 class Coded:
-    df: object  # pandas.DataFrame with worker, task, label (what Crowd-Kit takes)
+    df: Any  # pandas.DataFrame with worker, task, label (what Crowd-Kit takes)
     workers: np.ndarray
     tasks: np.ndarray
     labels: np.ndarray
@@ -42,8 +43,8 @@ class Coded:
     def accuracy(self, codes: np.ndarray) -> float:
         return float((self.classes[codes][self.gold_mask] == self.gold).mean())
 
-    def accuracy_of_series(self, series: object) -> float:
-        values = series.reindex(self.task_names).to_numpy()  # type: ignore[attr-defined]
+    def accuracy_of_series(self, series: Any) -> float:  # a pandas.Series by task name
+        values = series.reindex(self.task_names).to_numpy()
         return float((values[self.gold_mask] == self.gold).mean())
 
 

@@ -47,9 +47,9 @@ def test_clear_majority_beats_single_dissent(method):
     # 5 reliable contributors; each item has one dissenting answer from a rotating contributor
     truth = np.array([0, 1, 0, 1, 0, 1, 0, 1, 1, 0])
     rows = []
-    for i, y in enumerate(truth):
+    for item, y in enumerate(truth):
         for w in range(5):
-            rows.append((w, i, 1 - y if w == i % 5 else y))
+            rows.append((w, item, 1 - y if w == item % 5 else y))
     c, i, a = map(np.array, zip(*rows, strict=True))
     r = method(c, i, a)
     check_result(r, 10, 2, 5)
@@ -71,10 +71,10 @@ def _spammer_data(seed=0, n_items=200):
     rng = np.random.default_rng(seed)
     truth = rng.integers(0, 2, n_items)
     rows = []
-    for i, y in enumerate(truth):
+    for item, y in enumerate(truth):
         for w in rng.choice(4, size=2, replace=False):
-            rows.append((int(w), i, int(y if rng.random() < 0.9 else 1 - y)))
-        rows.append((4, i, 1))
+            rows.append((int(w), item, int(y if rng.random() < 0.9 else 1 - y)))
+        rows.append((4, item, 1))
     c, i, a = map(np.array, zip(*rows, strict=True))
     return c, i, a, truth
 
@@ -98,6 +98,7 @@ def test_spammer_gets_low_skill_and_is_outvoted(method):
 def test_dawid_skene_confusion_of_constant_spammer():
     c, i, a, _ = _spammer_data()
     r = dawid_skene(c, i, a)
+    assert r.confusion is not None, "Dawid-Skene estimates a confusion matrix per contributor"
     cm = r.confusion[4]  # [true, answer]
     np.testing.assert_allclose(cm.sum(axis=1), 1.0)
     assert cm[0, 1] > 0.99 and cm[1, 1] > 0.99  # always answers 1 whatever the truth

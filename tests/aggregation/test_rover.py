@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -82,8 +83,12 @@ def test_crowdwsa_wer_vs_crowdkit():
     for w, t, text in zip(workers, tasks, df["text"], strict=True):
         answers[t].append((int(w), text))
 
-    def wer(texts: dict[object, str]) -> float:
-        errors = sum(edit_distance(_tokenize(texts[k]), _tokenize(gold[k])) for k in gold.index)
+    def wer(texts: dict[Any, str | None]) -> float:
+        errors = 0
+        for k in gold.index:
+            text = texts[k]
+            assert text is not None, f"task {k} has no text"
+            errors += edit_distance(_tokenize(text), _tokenize(gold[k]))
         return errors / sum(len(_tokenize(gold[k])) for k in gold.index)
 
     theirs = ck.ROVER(_tokenize, _detokenize).fit_predict(df).to_dict()

@@ -66,7 +66,11 @@ def test_valid_answer() -> None:
             {},
             "objects: box 2 has no area (width and height must be more than 0)",
         ),
-        ([box(0, 0, "5", 5)], {}, "objects: box 1: w should be a number, got '5'"),
+        (
+            [{"x": 0, "y": 0, "w": "5", "h": 5, "label": "car"}],
+            {},
+            "objects: box 1: w should be a number, got '5'",
+        ),
         (
             [box(0, 0, 5, 5, "truck")],
             {},

@@ -48,7 +48,11 @@ def test_valid_answer_is_sorted_by_start_and_text_stripped() -> None:
     [
         ([region(3, 2)], {}, "segments: region 1: end (2 s) must be after start (3 s)"),
         ([region(-0.5, 2)], {}, "segments: region 1: start (-0.5 s) cannot be negative"),
-        ([region(0, "2")], {}, "segments: region 1: end should be a time in seconds, got '2'"),
+        (
+            [{"start": 0, "end": "2", "label": "alice"}],
+            {},
+            "segments: region 1: end should be a time in seconds, got '2'",
+        ),
         ([region(0, 2, "carol")], {}, "segments: region 1: 'carol' is not one of the labels"),
         ([region(0, 2, text=5)], {}, "segments: region 1: text should be text, got a number"),
         (

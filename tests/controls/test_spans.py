@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -30,7 +33,7 @@ def config(**changes: object) -> SpansConfig:
     return KIND.parse_config({**ENTITIES, **changes})
 
 
-def span(start: int, end: int, label: str) -> dict[str, object]:
+def span(start: float, end: float, label: str) -> Mapping[str, Any]:
     return {"start": start, "end": end, "label": label}
 
 
@@ -38,7 +41,7 @@ GOLD = [span(0, 12, "PER"), span(17, 32, "PER"), span(36, 42, "LOC")]
 
 
 def test_offsets_in_the_fixture_are_right() -> None:
-    assert [TEXT[s["start"] : s["end"]] for s in GOLD] == [  # type: ignore[misc]
+    assert [TEXT[s["start"] : s["end"]] for s in GOLD] == [
         "Ada Lovelace",
         "Charles Babbage",
         "London",

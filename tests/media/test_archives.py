@@ -6,6 +6,7 @@ import os
 import stat
 import struct
 import zipfile
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,7 @@ def test_bytes_actually_read_are_counted_against_the_archive_limit(tmp_path: Pat
     limits = ArchiveLimits(max_total_bytes=len(data) + 10)
     assert len(list(iter_media_files(archive, archive_limits=limits))) == 1  # headers pass
     entries = iter_media_files(archive, archive_limits=limits)
+    assert isinstance(entries, Generator), "closed below, which closes the zip"
     entry = next(entries)
     with entry.opener() as handle:
         assert handle.read() == data
@@ -248,6 +250,7 @@ def test_a_damaged_large_entry_is_refused_while_it_is_read(tmp_path: Path) -> No
     raw[raw.index(b"PK\x01\x02") + 16] ^= 0xFF  # the recorded CRC-32
     archive.write_bytes(bytes(raw))
     entries = iter_media_files(archive)
+    assert isinstance(entries, Generator), "closed below, which closes the zip"
     entry = next(entries)
     with entry.opener() as handle, pytest.raises(InvalidInput, match=r"'big\.png' is damaged"):
         while handle.read(64 * 1024):
