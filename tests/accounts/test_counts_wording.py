@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from labelpool.projects.importing.service import import_file
-from labelpool.web.render import plural, templates
+from labelpool.text import plural
+from labelpool.web.render import templates
 from tests.assessments.builders import make_project, org_with_requester
 
 

@@ -44,7 +44,12 @@ def test_bad_account_fields_name_the_field(
 ) -> None:
     values = {"email": "ok@example.org", "password": PASSWORD, "display_name": "Ok"} | kwargs
     with pytest.raises(InvalidInput, match=message) as caught:
-        service.create_user(db, **values)
+        service.create_user(
+            db,
+            email=values["email"],
+            password=values["password"],
+            display_name=values["display_name"],
+        )
     assert caught.value.details == {"field": field}
 
 

@@ -16,12 +16,12 @@ from labelpool.accounts.passwords import verify_password
 from labelpool.enums import Role
 from labelpool.errors import InvalidInput
 from labelpool.notifications import service as notifications
-from tests.factories import PASSWORD, csrf_token, log_in, make_user
+from tests.factories import PASSWORD, Response, csrf_token, log_in, make_user
 
 TAKEN = "taken@example.org"
 
 
-def _sign_up(client: TestClient, email: str, **changes: str) -> tuple[object, object]:
+def _sign_up(client: TestClient, email: str, **changes: str) -> tuple[Response, Response]:
     """(the POST's response, the page it leads to)."""
     data = {
         "display_name": "Priya",
@@ -37,11 +37,11 @@ def _sign_up(client: TestClient, email: str, **changes: str) -> tuple[object, ob
     return posted, landed
 
 
-def _shape(posted: object, landed: object) -> tuple[object, ...]:
+def _shape(posted: Response, landed: Response) -> tuple[int, str | None, list[str], str]:
     """What an onlooker can compare: status, target, cookies set, and the page (less tokens)."""
-    cookies = sorted(c.split("=", 1)[0] for c in posted.headers.get_list("set-cookie"))  # type: ignore[attr-defined]
-    page = re.sub(r"[A-Za-z0-9_-]{40,}", "TOKEN", landed.text)  # type: ignore[attr-defined]
-    return posted.status_code, posted.headers.get("location"), cookies, page  # type: ignore[attr-defined]
+    cookies = sorted(c.split("=", 1)[0] for c in posted.headers.get_list("set-cookie"))
+    page = re.sub(r"[A-Za-z0-9_-]{40,}", "TOKEN", landed.text)
+    return posted.status_code, posted.headers.get("location"), cookies, page
 
 
 def test_a_new_and_a_taken_address_get_the_same_answer(client: TestClient, db: Session) -> None:
@@ -52,8 +52,8 @@ def test_a_new_and_a_taken_address_get_the_same_answer(client: TestClient, db: S
     status, location, cookies, page = new
     assert (status, location) == (303, "/login")
     assert "lp_session" not in cookies
-    assert "Log in with your e-mail address and password" in str(page)
-    assert "already" not in str(page).replace("already had an account", "")
+    assert "Log in with your e-mail address and password" in page
+    assert "already" not in page.replace("already had an account", "")
 
 
 def test_the_taken_account_is_told_and_nothing_changes(client: TestClient, db: Session) -> None:
@@ -109,10 +109,12 @@ def test_bad_input_is_refused_alike_for_new_and_taken_addresses(
     others = {k: v for k, v in changes.items() if k != "email"}
     for email in ("new@example.org", TAKEN):
         posted, _ = _sign_up(TestClient(client.app), changes.get("email", email), **others)
-        assert posted.status_code == 422, field  # type: ignore[attr-defined]
+        assert posted.status_code == 422, field
     db.rollback()
     assert db.scalar(select(func.count()).select_from(User)) == 1
-    assert notifications.unread(db, db.scalar(select(User.id))) == []
+    owner_id = db.scalar(select(User.id))
+    assert owner_id is not None
+    assert notifications.unread(db, owner_id) == []
 
 
 def test_sign_up_service(db: Session) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -24,7 +23,7 @@ from tests.assessments.builders import (
     make_test,
     org_with_requester,
 )
-from tests.factories import PASSWORD, api_token, csrf_token, log_in, make_user
+from tests.factories import PASSWORD, Response, api_token, csrf_token, log_in, make_user
 
 SINGLE = {
     "kind": "single",
@@ -36,7 +35,7 @@ SINGLE = {
 }
 
 
-def post(client: TestClient, url: str, data: dict[str, Any] | None = None) -> httpx.Response:
+def post(client: TestClient, url: str, data: dict[str, Any] | None = None) -> Response:
     return client.post(
         url, data={"csrf_token": csrf_token(client), **(data or {})}, follow_redirects=False
     )
