@@ -121,7 +121,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     from labelpool import cli
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(cli, "_upgrade", lambda: "head")
+    monkeypatch.setattr(cli, "_upgrade", lambda *_settings: "head")
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs))
     return seen
 
