@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import Organization, User
 from labelpool.config import Settings
 from labelpool.enums import Role
+from labelpool.guidelines import service as guidelines_service
 from labelpool.media.service import store_media_bytes
 from labelpool.media.storage import storage_from_settings
 from labelpool.projects import service
@@ -254,16 +255,17 @@ def test_items_render_by_kind_with_signed_media_urls(
 def test_guidelines_and_schema_are_readable_and_escaped(
     client: TestClient, db: Session, requester: User, project: Project
 ) -> None:
-    service.update_project(
+    guidelines_service.create_for_project(
         db,
         requester,
         project,
-        {"guidelines": "## 1. Task\n\nPick **one**.\n\n<img src=x onerror=alert(1)>"},
+        "## 1. Task\n\nPick **one**.\n\n<img src=x onerror=alert(1)>\n\n### 1.1 Ties\nNeutral.",
     )
     db.commit()
     log_in(client, requester.email)
     guidelines = client.get(f"/projects/{project.id}?tab=guidelines").text
-    assert "<h2>1. Task</h2>" in guidelines and "<strong>one</strong>" in guidelines
+    assert '<span class="section-number">1</span> Task</h3>' in guidelines
+    assert 'id="section-1.1"' in guidelines and "<strong>one</strong>" in guidelines
     assert "<img src=x" not in guidelines and "&lt;img src=x" in guidelines
     schema = client.get(f"/projects/{project.id}?tab=schema").text
     assert "What is the sentiment?" in schema and "Positive" in schema

@@ -9,6 +9,7 @@ from labelpool.accounts.models import Organization, User
 from labelpool.catalog import TEMPLATES
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from labelpool.guidelines import service as guidelines_service
 from labelpool.projects import access, service
 from labelpool.projects.models import Item, Project, ProjectStatus
 from tests.factories import make_organization, make_user
@@ -24,7 +25,9 @@ def test_every_template_creates_a_working_project(
     assert project.task_family == template.family.value
     assert [f["name"] for f in project.data_fields] == template.field_names
     assert project.label_schema == template.schema
-    assert project.guidelines == template.guidelines
+    guidelines = guidelines_service.guidelines_of_project(db, project.id)
+    assert guidelines is not None
+    assert guidelines_service.get_version(db, guidelines).body == template.guidelines
     item = Item(project_id=project.id, data=dict(template.sample_items[0]))
     db.add(item)
     db.flush()

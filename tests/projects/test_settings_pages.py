@@ -21,7 +21,6 @@ GOOD = {
     "name": "  Review sentiment v2 ",
     "description": "Reviews from the shop.",
     "instructions": "Read it all first.",
-    "guidelines": "# Guide\n\nLabel the meaning.",
     "overlap": "5",
     "lease_minutes": "15",
 }
@@ -61,11 +60,11 @@ def test_requester_changes_settings_on_the_settings_tab(
     assert saved.headers["location"] == f"/projects/{project.id}?tab=settings"
     db.refresh(project)
     assert (project.name, project.overlap, project.lease_seconds) == ("Review sentiment v2", 5, 900)
-    assert project.instructions == "Read it all first." and project.guidelines.startswith("# Guide")
+    assert project.instructions == "Read it all first."
     [event] = _updates(db, project)
     assert event.actor_id == requester.id
     assert event.details["fields"] == sorted(
-        ["name", "description", "instructions", "guidelines", "overlap", "lease_seconds"]
+        ["name", "description", "instructions", "overlap", "lease_seconds"]
     )
     shown = client.get(saved.headers["location"]).text
     assert "Settings saved." in shown and "Review sentiment v2" in shown

@@ -220,14 +220,13 @@ def seed_tests(db: Session, requester: User, organization: Organization) -> None
         )
     )
     assert project is not None
-    document = guidelines.create_guidelines(
-        db,
-        requester,
-        organization.id,
-        title="Review sentiment guidelines",
-        body=project.guidelines,
-        project_ids=[project.id],
-    )
+    # The project follows its own copy of the template's guidelines since it was created.
+    document = guidelines.guidelines_of_project(db, project.id)
+    if document is None:
+        document = guidelines.create_for_project(
+            db, requester, project, get_template("text-sentiment").guidelines
+        )
+    document.title = "Review sentiment guidelines"
     control = dict(get_template("text-sentiment").controls[0])
     per_attempt = min(5, len(SENTIMENT_QUESTIONS))
     qualification = tests.create_test(

@@ -216,6 +216,27 @@ def create_guidelines(
     return guidelines
 
 
+PROJECT_TITLE_SUFFIX = " guidelines"
+
+
+def project_guidelines_title(project_name: str) -> str:
+    """ "<project name> guidelines", shortened to fit a title."""
+    return project_name[: 200 - len(PROJECT_TITLE_SUFFIX)].rstrip() + PROJECT_TITLE_SUFFIX
+
+
+def create_for_project(db: Session, actor: User, project: Project, body: str) -> Guidelines:
+    """Guidelines of the project's organization that the project follows, version 1 = `body`
+    (a template's default guidelines, copied so each project can change its own)."""
+    return create_guidelines(
+        db,
+        actor,
+        project.organization_id,
+        title=project_guidelines_title(project.name),
+        body=body,
+        project_ids=[project.id],
+    )
+
+
 def get_version(
     db: Session, guidelines: Guidelines, number: int | None = None
 ) -> GuidelinesVersion:

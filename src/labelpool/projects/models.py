@@ -53,7 +53,6 @@ class Project(CreatedAtMixin, Base):
     template_key: Mapped[str | None] = mapped_column(String(64), default=None)
     task_family: Mapped[str] = mapped_column(String(32))
     instructions: Mapped[str] = mapped_column(Text, default="")
-    guidelines: Mapped[str] = mapped_column(Text, default="")
     data_fields: Mapped[list[dict[str, Any]]] = mapped_column(JsonColumn)
     label_schema: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
     status: Mapped[ProjectStatus] = mapped_column(

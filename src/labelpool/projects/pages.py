@@ -18,10 +18,13 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
-from labelpool.catalog import TaskFamily, list_templates
+from labelpool.catalog import TaskFamily, get_template, list_templates
 from labelpool.config import Settings
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
+from labelpool.guidelines import service as guidelines_service
+from labelpool.guidelines.models import GuidelinesVersion
+from labelpool.guidelines.sections import parse_sections
 from labelpool.media.service import ItemMediaLinks
 from labelpool.projects import access, service
 from labelpool.projects.importing.limits import MORE, preview
@@ -429,7 +432,7 @@ SETTING_NAMES = {
     "name": "name",
     "description": "description",
     "instructions": "instructions",
-    "guidelines": "guidelines",
+    "guidelines": "guidelines",  # a setting until the guidelines became versioned (0010)
     "overlap": "overlap",
     "lease_seconds": "lease time",
     "data_fields": "data fields",
@@ -488,6 +491,50 @@ def _example_row(project: Project) -> str:
             }.get(f["kind"], "…")
         example[f["name"]] = value
     return json.dumps(example, ensure_ascii=False)
+
+
+def _current_guidelines(
+    db: Session, project: Project
+) -> tuple[dict[str, Any], GuidelinesVersion] | None:
+    """The versioned guidelines the project follows ({id, title, version, published, note,
+    material, href}) and their current version; None when it follows none."""
+    guidelines = guidelines_service.guidelines_of_project(db, project.id)
+    if guidelines is None:
+        return None
+    version = guidelines_service.get_version(db, guidelines)
+    summary = {
+        "id": guidelines.id,
+        "title": guidelines.title,
+        "version": version.number,
+        "published": when(version.created_at),
+        "note": version.note,
+        "material": version.material,
+        "href": f"/guidelines/{guidelines.id}",
+    }
+    return summary, version
+
+
+def _guidelines_view(db: Session, project: Project) -> dict[str, Any]:
+    """The Guidelines tab: the current version by numbered section, as the guidelines page
+    shows it (headings moved down to sit under the section headings)."""
+    found = _current_guidelines(db, project)
+    if found is None:
+        return {"guidelines": None, "preamble": "", "sections": []}
+    summary, version = found
+    outline = parse_sections(version.body)
+    return {
+        "guidelines": summary,
+        "preamble": markdown_html(outline.preamble, shift=1),
+        "sections": [
+            {
+                "number": s.number,
+                "title": s.title,
+                "level": s.level,
+                "html": markdown_html(s.body, shift=2),
+            }
+            for s in outline.sections
+        ],
+    }
 
 
 def _project_context(
@@ -554,7 +601,7 @@ def _project_context(
         context["control_names"] = list(controls)
     elif tab == "guidelines":
         context["instructions"] = project.instructions
-        context["guidelines_html"] = markdown_html(project.guidelines) if project.guidelines else ""
+        context.update(_guidelines_view(db, project))
     elif tab == "schema":
         context["controls"] = [_control_view(c, controls) for c in controls_list]
         context["fields"] = list(project.data_fields)
@@ -563,6 +610,8 @@ def _project_context(
     elif tab == "settings" and can_manage:
         context["settings_form"] = _settings_form(project)
         context["settings_locked"] = service.settings_problem(project)
+        found = _current_guidelines(db, project)
+        context["guidelines"] = found[0] if found else None
     return context
 
 
@@ -572,7 +621,6 @@ def _settings_form(project: Project) -> dict[str, str]:
         "name": project.name,
         "description": project.description,
         "instructions": project.instructions,
-        "guidelines": project.guidelines,
         "overlap": str(project.overlap),
         "lease_minutes": _minutes(project.lease_seconds),
     }
@@ -584,9 +632,7 @@ def _minutes(seconds: int) -> str:
 
 def _settings_changes(form: Mapping[str, str]) -> dict[str, Any]:
     """The form as `update_project` changes; numbers checked here, the rest by the service."""
-    changes: dict[str, Any] = {
-        key: form[key] for key in ("name", "description", "instructions", "guidelines")
-    }
+    changes: dict[str, Any] = {key: form[key] for key in ("name", "description", "instructions")}
     for key, field, scale, words in (
         ("overlap", "overlap", 1, "Overlap"),
         ("lease_minutes", "lease_seconds", 60, "Lease time"),
@@ -749,6 +795,35 @@ def project_page(
     return render(request, "projects/detail.html", context, user=user)
 
 
+@router.get("/projects/{project_id}/guidelines/new", response_class=HTMLResponse)
+def new_guidelines_page(
+    request: Request, project_id: ResourceId, user: CurrentUser, db: DbSession
+) -> Response:
+    """The guidelines form ready for this project: titled after it, the project ticked, and
+    the template's default guidelines as a start (projects from scratch start empty)."""
+    project = access.project_for_manager(db, user, project_id)
+    body = ""
+    if project.template_key:
+        try:
+            body = get_template(project.template_key).guidelines
+        except KeyError:
+            body = ""
+    same_organization = db.scalars(
+        select(Project)
+        .where(Project.organization_id == project.organization_id)
+        .order_by(Project.name)
+    )
+    context = {
+        "form": {
+            "title": guidelines_service.project_guidelines_title(project.name),
+            "body": body,
+            "project_ids": [project.id],
+        },
+        "projects": [{"id": p.id, "name": p.name} for p in same_organization],
+    }
+    return render(request, "guidelines/new.html", context, user=user)
+
+
 @router.post("/projects/{project_id}/settings", response_class=HTMLResponse)
 def update_settings(
     request: Request,
@@ -759,7 +834,6 @@ def update_settings(
     name: FormStr = "",
     description: FormStr = "",
     instructions: FormStr = "",
-    guidelines: FormStr = "",
     overlap: FormStr = "",
     lease_minutes: FormStr = "",
 ) -> Response:
@@ -768,7 +842,6 @@ def update_settings(
         "name": name,
         "description": description,
         "instructions": instructions,
-        "guidelines": guidelines,
         "overlap": overlap,
         "lease_minutes": lease_minutes,
     }

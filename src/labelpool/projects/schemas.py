@@ -5,10 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from labelpool.projects.models import ImportStatus, ProjectStatus
 from labelpool.schemas import InputModel, OutputModel
+
+MOVED_FIELDS = {
+    "guidelines": (
+        "a project's guidelines are versioned now: write them with POST /api/v1/guidelines "
+        "(project_ids links them to the project) and publish changes with "
+        "POST /api/v1/guidelines/<id>/versions"
+    ),
+}
+
+
+def _refuse_moved_fields(model: str, data: Any) -> Any:
+    """A 422 that says where a field that left the project body went."""
+    if isinstance(data, dict) and (moved := sorted(MOVED_FIELDS.keys() & data.keys())):
+        raise ValidationError.from_exception_data(
+            model,
+            [
+                InitErrorDetails(
+                    type=PydanticCustomError("field_moved", MOVED_FIELDS[name]),
+                    loc=(name,),
+                    input=data[name],
+                )
+                for name in moved
+            ],
+        )
+    return data
 
 
 class ProjectCreate(InputModel):
@@ -23,7 +49,6 @@ class ProjectCreate(InputModel):
     )
     description: str | None = Field(default=None, max_length=20_000)
     instructions: str | None = Field(default=None, max_length=20_000)
-    guidelines: str | None = Field(default=None, max_length=500_000, description="Markdown.")
     data_fields: list[dict[str, Any]] | None = Field(
         default=None, description="Overrides the template's data fields."
     )
@@ -33,6 +58,11 @@ class ProjectCreate(InputModel):
     overlap: int = Field(default=3, ge=1, le=100, description="Answers wanted per item.")
     lease_seconds: int = Field(default=600, ge=30, le=86_400)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        return _refuse_moved_fields(cls.__name__, data)
+
 
 class ProjectUpdate(InputModel):
     """A PATCH: fields left out keep their value; none of them can be null."""
@@ -41,11 +71,15 @@ class ProjectUpdate(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=20_000)
     instructions: str | None = Field(default=None, max_length=20_000)
-    guidelines: str | None = Field(default=None, max_length=500_000)
     data_fields: list[dict[str, Any]] | None = None
     label_schema: dict[str, Any] | None = None
     overlap: int | None = Field(default=None, ge=1, le=100)
     lease_seconds: int | None = Field(default=None, ge=30, le=86_400)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        return _refuse_moved_fields(cls.__name__, data)
 
 
 class StatusChange(InputModel):
@@ -66,7 +100,6 @@ class ProjectOut(OutputModel):
     item_count: int
     gold_count: int
     instructions: str
-    guidelines: str
     data_fields: list[dict[str, Any]]
     label_schema: dict[str, Any]
     created_at: datetime

@@ -14,6 +14,7 @@ from labelpool.catalog import get_template
 from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
+from labelpool.guidelines import service as guidelines_service
 from labelpool.projects import access
 from labelpool.projects.answers import answer_checker, checked_schema
 from labelpool.projects.fields import DataField
@@ -25,7 +26,6 @@ EDITABLE_ANY_TIME = (
     "name",
     "description",
     "instructions",
-    "guidelines",
     "overlap",
     "lease_seconds",
 )
@@ -76,7 +76,7 @@ def _check_name(name: str) -> str:
     return name
 
 
-TEXT_LIMITS = {"description": 20_000, "instructions": 20_000, "guidelines": 500_000}
+TEXT_LIMITS = {"description": 20_000, "instructions": 20_000}
 
 
 def _check_texts(values: Mapping[str, Any]) -> None:
@@ -108,13 +108,15 @@ def create_project(
     template_key: str | None = None,
     description: str | None = None,
     instructions: str | None = None,
-    guidelines: str | None = None,
     data_fields: Sequence[Mapping[str, Any]] | None = None,
     label_schema: Mapping[str, Any] | None = None,
     overlap: int = 3,
     lease_seconds: int = 600,
 ) -> Project:
-    """Create a draft project, from a template (anything given overrides it) or from scratch."""
+    """Create a draft project, from a template (anything given overrides it) or from scratch.
+
+    A template's default guidelines become the project's own versioned guidelines (see
+    `labelpool.guidelines`), which the project follows from the start."""
     organization = db.get(Organization, organization_id)
     if organization is None or (
         actor.role != Role.ADMIN
@@ -123,6 +125,7 @@ def create_project(
         raise NotFound(f"You cannot create projects in an organization with id {organization_id}.")
     name = _check_name(name)
     family = "custom"
+    guidelines = ""
     if template_key is not None:
         try:
             template = get_template(template_key)
@@ -131,7 +134,7 @@ def create_project(
         family = template.family.value
         description = template.description if description is None else description
         instructions = template.instructions if instructions is None else instructions
-        guidelines = template.guidelines if guidelines is None else guidelines
+        guidelines = template.guidelines
         if data_fields is None:
             data_fields = [f.model_dump(mode="json") for f in template.data_fields]
         if label_schema is None:
@@ -151,7 +154,6 @@ def create_project(
         task_family=family,
         description=description or "",
         instructions=instructions or "",
-        guidelines=guidelines or "",
         data_fields=[f.model_dump(mode="json", exclude_none=True) for f in fields],
         label_schema=dict(label_schema),
         overlap=overlap,
@@ -169,6 +171,8 @@ def create_project(
         organization_id=organization_id,
         details={"template": template_key},
     )
+    if guidelines.strip():
+        guidelines_service.create_for_project(db, actor, project, guidelines)
     return project
 
 
