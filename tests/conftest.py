@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -100,7 +100,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 @pytest.fixture(scope="session")
 def fresh_database_url(
     postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
-) -> object:
+) -> Callable[[str], str]:
     """A factory: `fresh_database_url(backend)` returns the URL of a new, empty database."""
 
     def make(backend: str) -> str:
@@ -115,9 +115,11 @@ def fresh_database_url(
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def migrated_engine(request: pytest.FixtureRequest, fresh_database_url: object) -> Iterator[Engine]:
+def migrated_engine(
+    request: pytest.FixtureRequest, fresh_database_url: Callable[[str], str]
+) -> Iterator[Engine]:
     """One migrated database per backend for the whole run."""
-    url = fresh_database_url(request.param)  # type: ignore[operator]
+    url = fresh_database_url(request.param)
     engine = make_engine(url)
     upgrade(engine)
     yield engine

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -94,7 +95,8 @@ def _counting(client: TestClient) -> Iterator[list[str]]:
     def count(*args: Any) -> None:
         statements.append(str(args[2]))
 
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    assert isinstance(client.app, FastAPI)
+    engine = client.app.state.engine
     event.listen(engine, "before_cursor_execute", count)
     try:
         yield statements

@@ -10,12 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Membership, Organization, User
+from labelpool.config import Settings
 from labelpool.enums import Role
-from tests.factories import PASSWORD, csrf_token, log_in, make_user
+from tests.factories import PASSWORD, Response, csrf_token, log_in, make_user
 
 
-def _set_cookie_headers(response: object) -> list[str]:
-    return response.headers.get_list("set-cookie")  # type: ignore[attr-defined, no-any-return]
+def _set_cookie_headers(response: Response) -> list[str]:
+    return response.headers.get_list("set-cookie")
 
 
 def test_pages_redirect_to_login_and_back(client: TestClient, db: Session) -> None:
@@ -65,11 +66,11 @@ def test_session_cookie_is_httponly_and_samesite_lax(client: TestClient, db: Ses
     assert "Secure" not in cookie, "plain http in tests"
 
 
-def test_session_cookie_is_secure_over_https(settings: object, db: Session) -> None:
+def test_session_cookie_is_secure_over_https(settings: Settings, db: Session) -> None:
     from labelpool.app import create_app
 
     make_user(db, email="ana@example.org")
-    with TestClient(create_app(settings), base_url="https://testserver") as https_client:  # type: ignore[arg-type]
+    with TestClient(create_app(settings), base_url="https://testserver") as https_client:
         response = https_client.post(
             "/login",
             data={

@@ -25,7 +25,8 @@ class Recorder:
     """Calls the API as one user and keeps every response body, to scan for leaks."""
 
     def __init__(self, client: TestClient, headers: dict[str, str]) -> None:
-        self.client, self.headers, self.bodies = client, headers, []  # type: ignore[var-annotated]
+        self.client, self.headers = client, headers
+        self.bodies: list[str] = []
 
     def __call__(self, method: str, url: str, json: Any = None, expect: int = 200) -> Any:
         response = self.client.request(method, url, json=json, headers=self.headers)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.models import User
 from labelpool.audit.models import AuditEvent
 from labelpool.contributors import service
 from labelpool.contributors.enums import (
@@ -47,7 +48,7 @@ def _checks(db: Session, user_id: int) -> dict[CheckName, CheckStatus]:
     return {c.name: c.status for c in service.checks_of(db, user_id)}
 
 
-def _submitted(db: Session, storage: LocalStorage, **changes: object):  # type: ignore[no-untyped-def]
+def _submitted(db: Session, storage: LocalStorage, **changes: object) -> User:
     user = make_user(db)
     service.update_profile(db, user, complete_input(**changes), SETTINGS)
     service.upload_identity_document(db, user, png_file(), "id.png", storage, SETTINGS)
@@ -90,7 +91,7 @@ def test_update_profile_replaces_languages_and_devices(db: Session) -> None:
     assert summary is not None
     assert summary.languages == {"en": "native"}
     assert summary.device_kinds == {DeviceKind.DESKTOP, DeviceKind.PHONE}
-    assert summary.speaks("en", minimum="fluent")  # type: ignore[arg-type]
+    assert summary.speaks("en", minimum=Proficiency.FLUENT)
     assert not summary.speaks("de")
     assert summary.country == "DE" and summary.time_zone == "Europe/Berlin"
 
@@ -218,7 +219,7 @@ def test_admin_failing_a_check_notifies_with_the_reason(db: Session, storage: Lo
     assert _checks(db, user.id)[CheckName.LANGUAGE_VERIFIED] == CheckStatus.FAILED
 
 
-def _activate(db: Session, storage: LocalStorage):  # type: ignore[no-untyped-def]
+def _activate(db: Session, storage: LocalStorage) -> tuple[User, User]:
     admin = make_user(db, role=Role.ADMIN)
     user = _submitted(db, storage)
     service.decide_check(
@@ -428,7 +429,8 @@ def test_retention_keeps_documents_until_purged(db: Session, storage: LocalStora
     assert service.purge_expired_documents(db, storage, decided + timedelta(days=7)) == 1
     db.commit()
     assert not storage.exists(document.storage_key)
-    assert db.get(IdentityDocument, document.id).deleted_at is not None  # type: ignore[union-attr]
+    purged = db.get(IdentityDocument, document.id)
+    assert purged is not None and purged.deleted_at is not None
     assert service.purge_expired_documents(db, storage, decided + timedelta(days=30)) == 0
 
 

@@ -42,7 +42,12 @@ def test_log_in_navigate_by_role_reset_a_password_and_log_out(
     page.wait_for_url(f"{live_server}/admin/users")
     row = page.locator("tr", has_text=CONTRIBUTOR.email)
     dialogs: list[str] = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+
+    def confirm(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     row.get_by_role("button", name="Reset password").click()
     temporary = page.locator("#temp-password").inner_text().strip()
     assert len(temporary) >= 10

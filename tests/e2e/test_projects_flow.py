@@ -84,13 +84,17 @@ def test_requester_browses_creates_imports_and_activates(
 
     # A file with a bad row imports nothing and says where the problem is.
     page.get_by_role("link", name="Import").first.click()
-    bad = [{"id": "h1", "text": "Lovely staff"}, {"id": "h2", "text": 5}, {"id": "h3"}]
+    bad: list[dict[str, Any]] = [
+        {"id": "h1", "text": "Lovely staff"},
+        {"id": "h2", "text": 5},
+        {"id": "h3"},
+    ]
     _upload(page, "hotel-bad.jsonl", _jsonl(bad))
     assert page.locator(".error-table tbody tr").count() == 2
     assert "nothing was imported" in page.content()
     page.screenshot(path=screenshots / "project-import-errors.png", full_page=True)
 
-    good = [
+    good: list[dict[str, Any]] = [
         {"id": "h1", "text": "Lovely staff and a quiet room."},
         {
             "id": "h2",

@@ -57,7 +57,8 @@ def test_subscribers_run_after_the_change_commits_and_never_after_a_rollback(
     assert [p["details"] for p in SEEN] == [{"name": "kept"}]
     assert SEEN[0]["action"] == "project.created" and SEEN[0]["event_id"] is not None
     db.rollback()
-    assert db.get(OutboxJob, job.id).status == JobStatus.DONE  # type: ignore[union-attr]
+    done = db.get(OutboxJob, job.id)
+    assert done is not None and done.status == JobStatus.DONE
 
 
 def test_services_emit_events_rather_than_write_audit_rows() -> None:

@@ -25,11 +25,11 @@ def test_headings_become_numbered_sections_with_titles_levels_and_bodies() -> No
         ("3", "Edge cases", 1),
     ]
     assert outline.preamble == "# Sentiment guidelines\n\nRead the whole text first."
-    assert outline.get("2.2") is not None and outline.get("2.2").body == (  # type: ignore[union-attr]
-        "Facts and questions without an attitude."
-    )
-    assert outline.get("2") is not None and outline.get("2").body == ""  # type: ignore[union-attr]
-    assert outline.get("2.1").parent == "2"  # type: ignore[union-attr]
+    neutral, labels, both = outline.get("2.2"), outline.get("2"), outline.get("2.1")
+    assert neutral is not None and labels is not None and both is not None
+    assert neutral.body == "Facts and questions without an attitude."
+    assert labels.body == ""
+    assert both.parent == "2"
 
 
 def test_heading_forms_code_fences_and_unnumbered_headings() -> None:

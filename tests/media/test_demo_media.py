@@ -13,6 +13,7 @@ from labelpool.demo.media import (
     AUDIO_LABELS,
     IMAGE_LABELS,
     VIDEO_LABELS,
+    VideoFormat,
     demo_audio_clips,
     demo_images,
     demo_media,
@@ -98,9 +99,9 @@ def test_regions_are_loud_and_gaps_are_quiet() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["webm", "mp4"])
-def test_video_decodes_with_the_expected_frames(fmt: str) -> None:
+def test_video_decodes_with_the_expected_frames(fmt: VideoFormat) -> None:
     av = pytest.importorskip("av")
-    video = demo_video(0, fmt=fmt)  # type: ignore[arg-type]
+    video = demo_video(0, fmt=fmt)
     found = sniff(video.data, video.filename)
     assert found.kind == "video" and found.content_type == f"video/{fmt}"
     assert 2.0 <= video.frame_count / video.fps <= 4.0

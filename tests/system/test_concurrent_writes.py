@@ -205,7 +205,7 @@ def test_many_log_ins_at_once_are_all_counted(server_url: str, db: Session) -> N
 
         return call
 
-    calls = [
+    calls: list[tuple[dict[str, str], Call]] = [
         ({}, log_in(u.email, PASSWORD if n % 2 else "wrong password!")) for n, u in enumerate(users)
     ]
     responses = together(server_url, calls)

@@ -39,9 +39,11 @@ def _params(dependant: Dependant) -> Iterator[Any]:
 def _upper_bound(field: Any) -> int | None:
     for rule in field.field_info.metadata:
         if isinstance(rule, annotated_types.Le):
-            return int(rule.le)
+            assert isinstance(rule.le, int), rule
+            return rule.le
         if isinstance(rule, annotated_types.Lt):
-            return int(rule.lt) - 1
+            assert isinstance(rule.lt, int), rule
+            return rule.lt - 1
     return None
 
 

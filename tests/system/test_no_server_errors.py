@@ -31,6 +31,7 @@ def _routes(routers: tuple[Any, ...], prefix: str = "") -> list[tuple[str, str]]
     for router in routers:
         for route in router.routes:
             if isinstance(route, APIRoute):
+                assert route.methods is not None, route.path
                 for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
                     found.append((method, prefix + route.path))
     return found
