@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.assessments import models as assessment_models
 from labelpool.assessments import refreshers
 from labelpool.assessments import service as assessments
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -139,7 +140,7 @@ def test_material_change_requires_a_refresher_of_the_changed_sections_only(
         organization,
         questions=3,
         pass_mark=100,
-        kind=assessments.TestKind.QUALIFICATION,
+        kind=assessment_models.TestKind.QUALIFICATION,
         project_id=project.id,
         guidelines_id=guidelines.id,
         max_attempts=1,
@@ -204,7 +205,7 @@ def test_material_changes_merge_into_an_open_refresher(
         organization,
         questions=3,
         pass_mark=50,
-        kind=assessments.TestKind.QUALIFICATION,
+        kind=assessment_models.TestKind.QUALIFICATION,
         project_type="text-sentiment",
         guidelines_id=guidelines.id,
     )

@@ -19,7 +19,7 @@ from labelpool.media.storage import storage_from_settings
 from labelpool.projects import service
 from labelpool.projects.importing.service import import_file
 from labelpool.projects.media_import import media_records_for
-from labelpool.projects.models import ImportStatus, Item, Project
+from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
 
 
 def _png(color: str) -> bytes:
@@ -37,9 +37,9 @@ def image_project(db: Session, requester: User, organization: Organization) -> P
     return project
 
 
-def _import(db: Session, settings: Settings, project: Project, path: Path, **kw: object) -> object:
+def _import(db: Session, settings: Settings, project: Project, path: Path) -> ImportRun:
     records = media_records_for(db, settings, storage_from_settings(settings), project, None)
-    run = import_file(db, None, project, path, media_records=records, **kw)  # type: ignore[arg-type]
+    run = import_file(db, None, project, path, media_records=records)
     db.commit()
     return run
 
@@ -57,7 +57,7 @@ def test_a_folder_of_images_becomes_one_item_per_file(
     (folder / "day2" / "b.png").write_bytes(_png("blue"))
     (folder / ".DS_Store").write_bytes(b"junk")
     run = _import(db, settings, image_project, folder)
-    assert run.status == ImportStatus.SUCCEEDED, run.message  # type: ignore[attr-defined]
+    assert run.status == ImportStatus.SUCCEEDED, run.message
     items = _items(db, image_project)
     assert [i.external_id for i in items] == ["a.png", "day2/b.png"]
     media_ids = [int(i.data["image"].removeprefix("media:")) for i in items]
@@ -83,7 +83,7 @@ def test_a_zip_with_a_manifest_and_gold(
         z.writestr("img/two.png", _png("green"))
         z.writestr("items.jsonl", "\n".join(json.dumps(m) for m in manifest))
     run = _import(db, settings, image_project, archive)
-    assert run.status == ImportStatus.SUCCEEDED, run.message  # type: ignore[attr-defined]
+    assert run.status == ImportStatus.SUCCEEDED, run.message
     items = _items(db, image_project)
     assert [i.external_id for i in items] == ["one", "two"]
     assert items[0].is_gold and items[0].gold == {
@@ -100,8 +100,8 @@ def test_a_manifest_naming_a_missing_file_imports_nothing(
     (folder / "one.png").write_bytes(_png("red"))
     (folder / "items.csv").write_text("id,image\none,one.png\ntwo,missing.png\n")
     run = _import(db, settings, image_project, folder)
-    assert run.status == ImportStatus.FAILED  # type: ignore[attr-defined]
-    assert run.errors == [  # type: ignore[attr-defined]
+    assert run.status == ImportStatus.FAILED
+    assert run.errors == [
         {"row": 3, "field": None, "problem": "field 'image': there is no file 'missing.png'"}
     ]
     assert _items(db, image_project) == []
@@ -116,8 +116,8 @@ def test_zip_traversal_is_refused_before_anything_is_stored(
         z.writestr("ok.png", _png("red"))
         z.writestr("../../evil.png", _png("red"))
     run = _import(db, settings, image_project, archive)
-    assert run.status == ImportStatus.FAILED  # type: ignore[attr-defined]
-    assert "evil.png" in (run.message or "")  # type: ignore[attr-defined]
+    assert run.status == ImportStatus.FAILED
+    assert "evil.png" in (run.message or "")
     assert db.scalar(select(func.count()).select_from(MediaFile)) == 0
 
 
@@ -128,5 +128,5 @@ def test_files_of_the_wrong_kind_are_refused(
     folder.mkdir()
     (folder / "notes.png").write_text("this is text pretending to be an image")
     run = _import(db, settings, image_project, folder)
-    assert run.status == ImportStatus.FAILED  # type: ignore[attr-defined]
-    assert "notes.png" in (run.message or "")  # type: ignore[attr-defined]
+    assert run.status == ImportStatus.FAILED
+    assert "notes.png" in (run.message or "")

@@ -6,8 +6,8 @@ import json
 import re
 import struct
 import zlib
+from typing import Any
 
-import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,12 +20,12 @@ from labelpool.media.service import store_media_bytes
 from labelpool.media.storage import storage_from_settings
 from labelpool.projects import service
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
-from tests.factories import csrf_token, log_in, make_organization, make_user
+from tests.factories import Response, csrf_token, log_in, make_organization, make_user
 
 
 def _import(
     client: TestClient, project_id: int, body: str, *, name: str = "items.jsonl", **data: str
-) -> httpx.Response:
+) -> Response:
     return client.post(
         f"/projects/{project_id}/import",
         data={"csrf_token": csrf_token(client), **data},
@@ -197,7 +197,7 @@ def test_import_failure_shows_the_errors_and_stores_nothing(
 def test_items_render_by_kind_with_signed_media_urls(
     client: TestClient, db: Session, settings: Settings, requester: User, organization: Organization
 ) -> None:
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "photo", "kind": "image"},
         {"name": "clip", "kind": "audio", "required": False},
         {"name": "notes", "kind": "markdown", "required": False},

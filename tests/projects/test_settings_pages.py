@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -15,7 +14,7 @@ from labelpool.enums import Role
 from labelpool.errors import Conflict
 from labelpool.projects import service
 from labelpool.projects.models import Project, ProjectStatus
-from tests.factories import csrf_token, log_in, make_organization, make_user
+from tests.factories import Response, csrf_token, log_in, make_organization, make_user
 
 GOOD = {
     "name": "  Review sentiment v2 ",
@@ -26,7 +25,7 @@ GOOD = {
 }
 
 
-def _save(client: TestClient, project_id: int, **values: str) -> httpx.Response:
+def _save(client: TestClient, project_id: int, **values: str) -> Response:
     return client.post(
         f"/projects/{project_id}/settings",
         data={"csrf_token": csrf_token(client), **GOOD, **values},

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -19,7 +19,7 @@ from labelpool.config import Settings
 from labelpool.media.models import MediaFile
 from labelpool.projects import service
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
-from tests.factories import api_token
+from tests.factories import Response, api_token
 
 
 def _png(width: int = 300, height: int = 300) -> bytes:
@@ -57,7 +57,7 @@ def image_project(db: Session, requester: User, organization: Organization) -> P
 
 def _upload(
     client: TestClient, db: Session, requester: User, project: Project, body: bytes
-) -> httpx.Response:
+) -> Response:
     return client.post(
         f"/api/v1/projects/{project.id}/imports",
         headers=api_token(db, requester),
@@ -66,10 +66,10 @@ def _upload(
 
 
 def _assert_failed_and_nothing_stored(
-    db: Session, settings: Settings, project: Project, response: httpx.Response
-) -> dict[str, object]:
+    db: Session, settings: Settings, project: Project, response: Response
+) -> dict[str, Any]:
     assert response.status_code == 422, response.text
-    error = response.json()["error"]
+    error: dict[str, Any] = response.json()["error"]
     assert error["code"] == "import_failed"
     db.expire_all()
     run = db.get(ImportRun, error["details"]["import_run_id"])
@@ -79,7 +79,7 @@ def _assert_failed_and_nothing_stored(
     assert db.scalar(select(func.count()).select_from(MediaFile)) == 0
     media_root = settings.media_dir
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
-    return error  # type: ignore[no-any-return]
+    return error
 
 
 def test_a_zip_whose_header_lies_about_a_size_is_a_recorded_422(
