@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ def post(client: TestClient, url: str, data: dict[str, object] | None = None) ->
     )
 
 
-def build_test(db: Session, requester: User, organization: Organization, **settings: object) -> int:
+def build_test(db: Session, requester: User, organization: Organization, **settings: Any) -> int:
     project = make_project(db, requester, organization)
     guidelines = make_guidelines(db, requester, organization, [project])
     test = service.create_test(
@@ -42,7 +43,7 @@ def build_test(db: Session, requester: User, organization: Organization, **setti
         project_id=project.id,
         guidelines_id=guidelines.id,
         pass_mark=50,
-        **settings,  # type: ignore[arg-type]
+        **settings,
     )
     service.add_question(
         db,
