@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,23 @@ def test_media_reference_id() -> None:
     assert media_reference_id("media:12") == 12
     for value in ("media:012", "media:1.5", "media:1e3", " media:1", "media:" + "9" * 19, 12):
         assert media_reference_id(value) is None
+
+
+def test_the_items_page_signs_links_for_the_configured_time(
+    settings: Settings, db: Session, requester: User, organization: Organization
+) -> None:
+    from labelpool.app import create_app
+
+    settings.media.media_url_ttl_seconds = 90
+    project = _image_project(db, requester, organization)
+    mine = _media(db, settings, organization)
+    db.add(Item(project_id=project.id, data={"image": f"media:{mine.id}"}))
+    project.item_count = 1
+    db.commit()
+    app = create_app(settings)
+    with TestClient(app) as client:
+        log_in(client, requester.email)
+        page = client.get(f"/projects/{project.id}").text
+    app.state.engine.dispose()
+    expires = int(re.search(rf"/media/{mine.id}\?exp=(\d+)", page).group(1))  # type: ignore[union-attr]
+    assert abs(expires - (time.time() + 90)) < 30

@@ -334,7 +334,13 @@ def _media_links(
     """Signed URLs for the media fields of `items`: only the project's organization's files."""
     names = [f["name"] for f in fields if f["kind"] in MEDIA_FIELD_KINDS]
     values = [(item.data or {}).get(name) for item in items for name in names]
-    return ItemMediaLinks(db, project.organization_id, settings.signing_key, values)
+    return ItemMediaLinks(
+        db,
+        project.organization_id,
+        settings.signing_key,
+        values,
+        ttl_seconds=settings.media.media_url_ttl_seconds,
+    )
 
 
 def _condition_text(condition: Any, controls: Mapping[str, Mapping[str, Any]]) -> str | None:
