@@ -201,5 +201,7 @@ def test_the_items_page_signs_links_for_the_configured_time(
         log_in(client, requester.email)
         page = client.get(f"/projects/{project.id}").text
     app.state.engine.dispose()
-    expires = int(re.search(rf"/media/{mine.id}\?exp=(\d+)", page).group(1))  # type: ignore[union-attr]
+    signed = re.search(rf"/media/{mine.id}\?exp=(\d+)", page)
+    assert signed is not None, "the page links the media with a signed URL"
+    expires = int(signed.group(1))
     assert abs(expires - (time.time() + 90)) < 30
