@@ -112,7 +112,7 @@ IDENTITY_WAITING = W(
     "Your document is waiting for an admin to check it.",
     "An identity document is waiting for an admin to check it.",
 )
-# Written by the service (contributors/service.py), worded here so admins get their version.
+# Written by contributors/application.py, worded here so admins get their version.
 NOT_SUBMITTED = W(
     "Submit your application to start the review.",
     "Not submitted yet; the checks run when the contributor submits the application.",
