@@ -11,16 +11,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.assessments import service
+from labelpool.assessments import models, service
 from labelpool.assessments.grading import select_questions
 from labelpool.assessments.models import (
     Attempt,
     AttemptStatus,
     ContributorSkill,
     Qualification,
-    TestKind,
-    TestMode,
-    TestStatus,
 )
 from labelpool.audit.models import AuditEvent
 from labelpool.contributors import service as contributors
@@ -90,7 +87,7 @@ def test_partial_credit_counts_towards_the_pass_mark(
         service.add_question(
             db, requester, test, data={"text": "x"}, control=control, correct_answer=correct
         )
-    service.set_status(db, requester, test, TestStatus.PUBLISHED)
+    service.set_status(db, requester, test, models.TestStatus.PUBLISHED)
     attempt = service.start_attempt(db, contributor, test)
     answer_all(db, contributor, attempt, [4, ["price", "delivery"]])  # 0.75 and 1.0
     service.submit_attempt(db, contributor, attempt)
@@ -100,7 +97,7 @@ def test_partial_credit_counts_towards_the_pass_mark(
 def test_training_mode_feedback_comes_only_after_answering_and_is_final(
     db: Session, organization: Organization, requester: User, contributor: User
 ) -> None:
-    test = make_test(db, requester, organization, questions=2, mode=TestMode.TRAINING)
+    test = make_test(db, requester, organization, questions=2, mode=models.TestMode.TRAINING)
     attempt = service.start_attempt(db, contributor, test)
     view = service.attempt_view(db, attempt)
     assert [q.feedback for q in view.questions] == [None, None]
@@ -270,16 +267,18 @@ def test_building_tests_checks_targets_keys_and_tenancy(
 ) -> None:
     project = make_project(db, requester, organization)
     with pytest.raises(InvalidInput, match="needs the skill"):
-        service.create_test(db, requester, organization.id, title="T", kind=TestKind.SKILL)
+        service.create_test(db, requester, organization.id, title="T", kind=models.TestKind.SKILL)
     with pytest.raises(InvalidInput, match="exactly one"):
-        service.create_test(db, requester, organization.id, title="T", kind=TestKind.QUALIFICATION)
+        service.create_test(
+            db, requester, organization.id, title="T", kind=models.TestKind.QUALIFICATION
+        )
     with pytest.raises(InvalidInput, match="not a project type"):
         service.create_test(
             db,
             requester,
             organization.id,
             title="T",
-            kind=TestKind.QUALIFICATION,
+            kind=models.TestKind.QUALIFICATION,
             project_type="smell",
         )
     by_type = service.create_test(
@@ -287,7 +286,7 @@ def test_building_tests_checks_targets_keys_and_tenancy(
         requester,
         organization.id,
         title="Sentiment qualification",
-        kind=TestKind.QUALIFICATION,
+        kind=models.TestKind.QUALIFICATION,
         project_type="text-sentiment",
     )
     assert by_type.qualification_key == f"sentiment-qualification-{by_type.id}"
@@ -296,19 +295,19 @@ def test_building_tests_checks_targets_keys_and_tenancy(
         requester,
         organization.id,
         title="P",
-        kind=TestKind.QUALIFICATION,
+        kind=models.TestKind.QUALIFICATION,
         project_id=project.id,
         qualification_key="Reviews.Q1",
     )
     assert for_project.qualification_key == "reviews.q1"
     with pytest.raises(Conflict, match="Add at least one question"):
-        service.set_status(db, requester, for_project, TestStatus.PUBLISHED)
+        service.set_status(db, requester, for_project, models.TestStatus.PUBLISHED)
     other_org, stranger = org_with_requester(db, "Other")
     with pytest.raises(NotFound):
         service.test_for_manager(db, stranger, for_project.id)
     with pytest.raises(NotFound):
         service.create_test(
-            db, stranger, organization.id, title="T", kind=TestKind.SKILL, skill_key="x"
+            db, stranger, organization.id, title="T", kind=models.TestKind.SKILL, skill_key="x"
         )
     with pytest.raises(NotFound):  # drafts are hidden from takers
         service.test_for_taker(db, make_user(db), for_project.id)
