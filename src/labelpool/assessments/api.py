@@ -35,7 +35,6 @@ from labelpool.assessments.schemas import (
     TestSettings,
 )
 from labelpool.enums import Role
-from labelpool.guidelines.api import default_organization
 from labelpool.projects import access
 from labelpool.schemas import ResourceId
 from labelpool.web.deps import AdminUser, CurrentUser, DbSession
@@ -209,7 +208,7 @@ def create_test(body: TestCreate, user: CurrentUser, db: DbSession) -> TestOut:
     if organization_id is None and (
         user.role != Role.ADMIN or access.manageable_organization_ids(db, user)
     ):
-        organization_id = default_organization(db, user, None)
+        organization_id = access.default_organization_id(db, user, None)
     return test_out(db, service.create_test(db, user, organization_id, **values))
 
 

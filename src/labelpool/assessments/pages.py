@@ -514,12 +514,7 @@ def result_page(
 
 def _builder_options(db: Session, user: User) -> dict[str, Any]:
     org_ids = access.manageable_organization_ids(db, user)
-    projects = [
-        {"id": p.id, "name": p.name}
-        for p in db.query(Project)
-        .filter(Project.organization_id.in_(org_ids))
-        .order_by(Project.name)
-    ]
+    projects = [{"id": p.id, "name": p.name} for p in access.manageable_projects(db, user)]
     guidelines = [
         {"id": g.id, "title": g.title}
         for g in guidelines_service.list_guidelines(db, user)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, status
 
 from labelpool.accounts.models import User
-from labelpool.errors import InvalidInput
 from labelpool.guidelines import service
 from labelpool.guidelines.models import Guidelines
 from labelpool.guidelines.schemas import (
@@ -31,19 +30,6 @@ from labelpool.schemas import MAX_ID, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession
 
 router = APIRouter(tags=["guidelines"])
-
-
-def default_organization(db: DbSession, user: User, organization_id: int | None) -> int:
-    """The organization to create in: given, or the only one the user manages."""
-    if organization_id is not None:
-        return organization_id
-    managed = access.manageable_organization_ids(db, user)
-    if len(managed) == 1:
-        return managed[0]
-    raise InvalidInput(
-        "Say which organization this belongs to (organization_id).",
-        details={"field": "organization_id"},
-    )
 
 
 def detail(db: DbSession, user: User, guidelines: Guidelines) -> GuidelinesDetail:
@@ -81,7 +67,7 @@ def create_guidelines(body: GuidelinesCreate, user: CurrentUser, db: DbSession) 
     guidelines = service.create_guidelines(
         db,
         user,
-        default_organization(db, user, body.organization_id),
+        access.default_organization_id(db, user, body.organization_id),
         title=body.title,
         body=body.body,
         project_ids=body.project_ids,

@@ -15,7 +15,6 @@ from labelpool.guidelines import service
 from labelpool.guidelines.models import Guidelines
 from labelpool.guidelines.sections import parse_sections
 from labelpool.projects import access
-from labelpool.projects.models import Project
 from labelpool.schemas import MAX_ID, ResourceId
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
@@ -26,13 +25,7 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 
 
 def _projects(db: Session, user: User) -> list[dict[str, Any]]:
-    org_ids = access.manageable_organization_ids(db, user)
-    return [
-        {"id": p.id, "name": p.name}
-        for p in db.query(Project)
-        .filter(Project.organization_id.in_(org_ids))
-        .order_by(Project.name)
-    ]
+    return [{"id": p.id, "name": p.name} for p in access.manageable_projects(db, user)]
 
 
 @router.get("/guidelines", response_class=HTMLResponse)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Membership, User
 from labelpool.enums import Role
-from labelpool.errors import NotFound, PermissionDenied
+from labelpool.errors import InvalidInput, NotFound, PermissionDenied
 from labelpool.projects.models import Project
 
 VIEW_ROLES = frozenset({Role.REQUESTER, Role.REVIEWER, Role.ADMIN})
@@ -28,6 +28,31 @@ def manageable_organization_ids(db: Session, user: User) -> list[int]:
             select(Membership.organization_id).where(
                 Membership.user_id == user.id, Membership.role.in_(MANAGE_ROLES)
             )
+        )
+    )
+
+
+def default_organization_id(db: Session, user: User, organization_id: int | None) -> int:
+    """The organization to create in: the one given, or the only one the user manages."""
+    if organization_id is not None:
+        return organization_id
+    managed = manageable_organization_ids(db, user)
+    if len(managed) == 1:
+        return managed[0]
+    raise InvalidInput(
+        "Say which organization this belongs to (organization_id); "
+        f"you can create in {len(managed)} organizations.",
+        details={"field": "organization_id"},
+    )
+
+
+def manageable_projects(db: Session, user: User) -> list[Project]:
+    """The projects of every organization the user manages, by name."""
+    return list(
+        db.scalars(
+            select(Project)
+            .where(Project.organization_id.in_(manageable_organization_ids(db, user)))
+            .order_by(Project.name)
         )
     )
 

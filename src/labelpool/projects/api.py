@@ -57,16 +57,7 @@ def projects(user: CurrentUser, db: DbSession) -> list[ProjectOut]:
 @router.post("/projects", response_model=ProjectOut, status_code=status.HTTP_201_CREATED)
 def create_project(body: ProjectCreate, user: CurrentUser, db: DbSession) -> ProjectOut:
     """Create a draft project from a template in one step (or from your own schema)."""
-    organization_id = body.organization_id
-    if organization_id is None:
-        mine = access.manageable_organization_ids(db, user)
-        if len(mine) != 1:
-            raise InvalidInput(
-                "Say which organization the project belongs to (organization_id); "
-                f"you can create projects in {len(mine)} organizations.",
-                details={"field": "organization_id"},
-            )
-        organization_id = mine[0]
+    organization_id = access.default_organization_id(db, user, body.organization_id)
     project = service.create_project(
         db,
         user,
