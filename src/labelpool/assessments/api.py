@@ -255,16 +255,7 @@ def add_question(
     test_id: ResourceId, body: QuestionCreate, user: CurrentUser, db: DbSession
 ) -> QuestionOut:
     test = service.test_for_manager(db, user, test_id)
-    question = service.add_question(
-        db,
-        user,
-        test,
-        data=body.data,
-        control=body.control,
-        correct_answer=body.correct_answer,
-        explanation=body.explanation,
-        guideline_section=body.guideline_section,
-    )
+    question = service.add_question(db, user, test, **body.model_dump())
     return question_out(question)
 
 
@@ -288,17 +279,7 @@ def replace_question(
     """Replace a question (checked like a new one; it keeps its place). 409 once a
     contributor has started an attempt of the published test (previews do not count)."""
     test = service.test_for_manager(db, user, test_id)
-    question = service.update_question(
-        db,
-        user,
-        test,
-        question_id,
-        data=body.data,
-        control=body.control,
-        correct_answer=body.correct_answer,
-        explanation=body.explanation,
-        guideline_section=body.guideline_section,
-    )
+    question = service.update_question(db, user, test, question_id, **body.model_dump())
     return question_out(question)
 
 
