@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import Organization, User
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from labelpool.cli import app
+from labelpool.cli.app import app
 from labelpool.demo.seed import DEMO_LOGINS
 
 COMMANDS = [

@@ -21,7 +21,7 @@ MAY_READ_SETTINGS = {
     "media/settings.py",
     "contributors/settings.py",
     "app.py",
-    "cli.py",
+    "cli/app.py",
     "db/migrations/env.py",
 }
 # Modules that may build a media storage from settings: where it is defined, the entry points,
@@ -29,7 +29,7 @@ MAY_READ_SETTINGS = {
 MAY_BUILD_STORAGE = {
     "media/storage.py",
     "app.py",
-    "cli.py",
+    "cli/app.py",
     "jobs/registry.py",
     "demo/seed.py",
 }

@@ -27,9 +27,9 @@ from labelpool.media.storage import storage_from_settings
 from labelpool.projects.api import router as projects_api
 from labelpool.projects.pages import router as projects_pages
 from labelpool.projects.uploads import clean_stale_uploads
-from labelpool.system.api import router as system_api
-from labelpool.system.pages import router as system_pages
+from labelpool.web.docs_page import router as docs_page
 from labelpool.web.errors import ERROR_RESPONSES, install_error_handlers
+from labelpool.web.health import router as health_api
 from labelpool.web.middleware import (
     BodyLimitsMiddleware,
     CsrfCookieMiddleware,
@@ -43,7 +43,7 @@ from labelpool.web.routes import route_table
 API_PREFIX = "/api/v1"
 # JSON API routers (mounted under API_PREFIX) and page/media routers, in matching order.
 API_ROUTERS = (
-    system_api,
+    health_api,
     accounts_api,
     projects_api,
     contributors_api,
@@ -51,7 +51,7 @@ API_ROUTERS = (
     assessments_api,
 )
 PAGE_ROUTERS = (
-    system_pages,
+    docs_page,
     media_router,
     accounts_pages,
     projects_pages,
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Contributors, account review, tests, projects, imports and aggregation today; "
             "labeling, quality and pay are being built."
         ),
-        docs_url=None,  # served by system.pages from vendored Swagger UI files
+        docs_url=None,  # served by web.docs_page from vendored Swagger UI files
         openapi_url="/openapi.json",
         redoc_url=None,
     )

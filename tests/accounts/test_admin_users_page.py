@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.contributors import service as contributors
 from labelpool.contributors.enums import ContributorState
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from tests.contributors.helpers import complete_input
 from tests.factories import log_in, make_active_contributor, make_organization, make_user
 

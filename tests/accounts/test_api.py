@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from tests.factories import api_token, csrf_token, log_in, make_organization, make_user
 
 

@@ -118,7 +118,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_used(
 def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     import uvicorn
 
-    from labelpool import cli
+    from labelpool.cli import app as cli
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(cli, "_upgrade", lambda *_settings: "head")
@@ -129,7 +129,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def test_serve_trusts_no_proxy_headers_by_default(
     served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from labelpool.cli import app
+    from labelpool.cli.app import app
 
     monkeypatch.delenv("LABELPOOL_TRUSTED_PROXIES", raising=False)
     result = CliRunner().invoke(app, ["serve"])
@@ -140,7 +140,7 @@ def test_serve_trusts_no_proxy_headers_by_default(
 def test_serve_passes_the_trusted_proxies_to_uvicorn(
     served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from labelpool.cli import app
+    from labelpool.cli.app import app
 
     monkeypatch.setenv("LABELPOOL_TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16")
     result = CliRunner().invoke(app, ["serve"])
@@ -152,7 +152,7 @@ def test_serve_passes_the_trusted_proxies_to_uvicorn(
 def test_serve_refuses_a_bad_trusted_proxies_list(
     served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from labelpool.cli import app
+    from labelpool.cli.app import app
 
     monkeypatch.setenv("LABELPOOL_TRUSTED_PROXIES", "10.0.0.5, everyone")
     result = CliRunner().invoke(app, ["serve"])

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import LoginSession
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from tests.factories import log_in, make_user
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Membership, Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
-from labelpool.enums import Role
 from tests.factories import PASSWORD, Response, csrf_token, log_in, make_user
 
 

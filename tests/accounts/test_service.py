@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service
 from labelpool.accounts.models import ApiToken, LoginSession, User
+from labelpool.accounts.roles import Role
 from labelpool.audit.models import AuditEvent
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, RateLimited
 from tests.factories import PASSWORD, make_organization, make_user
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts import signup
 from labelpool.accounts.models import Organization, User
 from labelpool.accounts.passwords import verify_password
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from labelpool.errors import InvalidInput
 from labelpool.notifications import service as notifications
 from tests.factories import PASSWORD, Response, csrf_token, log_in, make_user

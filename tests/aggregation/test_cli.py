@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from labelpool.cli import app
+from labelpool.cli.app import app
 
 from .conftest import load
 
@@ -191,7 +191,7 @@ def test_console_script_runs_aggregate_without_the_web_stack(tmp_path):
     script = (
         "import sys\n"
         f"sys.argv = ['labelpool', 'aggregate', {str(src)!r}, '--out', {str(out)!r}]\n"
-        "from labelpool.console import main\n"
+        "from labelpool.cli.console import main\n"
         "try:\n"
         "    main()\n"
         "except SystemExit as exc:\n"

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import models, service
 from labelpool.assessments.models import AssessmentTest
-from labelpool.enums import Role
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import Guidelines
 from labelpool.projects import service as projects_service

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from tests.assessments.builders import (
     GUIDELINES_V1,
     SENTIMENT_CONTROL,

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import models, service
 from labelpool.assessments.models import AssessmentTest, TestQuestion
 from labelpool.audit.models import AuditEvent
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from tests.assessments.builders import (
     SENTIMENT_CONTROL,

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import models, service
 from labelpool.assessments.grading import select_questions
 from labelpool.assessments.models import (
@@ -24,7 +25,6 @@ from labelpool.contributors import service as contributors
 from labelpool.contributors.enums import ContributorState
 from labelpool.db.engine import make_session_factory
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.assessments.builders import (
     RATING_CONTROL,

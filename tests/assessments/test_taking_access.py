@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import models, service
 from labelpool.assessments.models import (
     AssessmentTest,
@@ -21,7 +22,6 @@ from labelpool.assessments.models import (
     Qualification,
     RequiredRefresher,
 )
-from labelpool.enums import Role
 from labelpool.errors import PermissionDenied
 from tests.assessments.builders import (
     SECRET_EXPLANATION,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.contributors import service
 from labelpool.contributors.enums import (
@@ -26,7 +27,6 @@ from labelpool.contributors.enums import OperatingSystem as OS
 from labelpool.contributors.review import reopened_checks
 from labelpool.contributors.service import ProfileInput
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from labelpool.media.storage import LocalStorage
 from labelpool.notifications.models import Notification
 from tests.contributors.helpers import complete_body, complete_facts, complete_input, png_file

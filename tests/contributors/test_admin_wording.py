@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.contributors import review, service
 from labelpool.contributors.enums import CheckName, CheckStatus, DeviceKind, OperatingSystem
 from labelpool.contributors.review import (
@@ -24,7 +25,6 @@ from labelpool.contributors.review import (
     profile_completeness,
 )
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from tests.contributors.helpers import complete_facts, complete_input
 from tests.factories import log_in, make_active_contributor, make_user
 

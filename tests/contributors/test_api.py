@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.contributors.models import IdentityDocument
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from labelpool.media.storage import LocalStorage
 from tests.contributors.helpers import PDF, PNG, complete_body
 from tests.factories import api_token, make_user

@@ -9,13 +9,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import service as assessments
 from labelpool.assessments.models import AssessmentTest
 from labelpool.assessments.models import TestKind as Kind
 from labelpool.contributors import service
 from labelpool.contributors.enums import ContributorState
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from labelpool.guidelines import service as guidelines_service
 from tests.assessments.builders import (
     GUIDELINES_V1,

@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.contributors import service
 from labelpool.contributors.enums import CheckName, CheckStatus, ContributorState
 from labelpool.contributors.models import IdentityDocument
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from tests.contributors.helpers import EXPERIENCE, PNG
 from tests.factories import csrf_token, log_in, make_user
 

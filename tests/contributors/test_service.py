@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.audit.models import AuditEvent
 from labelpool.contributors import service
 from labelpool.contributors.enums import (
@@ -26,7 +27,6 @@ from labelpool.contributors.models import AccountStateChange, IdentityDocument
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.db.engine import make_engine, make_session_factory
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.jobs.builtin import load_handlers
 from labelpool.jobs.registry import JobContext

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from labelpool.accounts.roles import Role
 from labelpool.demo.seed import DEMO_LOGINS
-from labelpool.enums import Role
 
 pytestmark = pytest.mark.e2e
 

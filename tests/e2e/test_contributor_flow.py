@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from labelpool.accounts.roles import Role
 from labelpool.demo.seed import ATTENTION_QUESTIONS, DEMO_LOGINS, SENTIMENT_QUESTIONS
-from labelpool.enums import Role
 
 pytestmark = pytest.mark.e2e
 

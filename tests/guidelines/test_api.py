@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import Organization, User
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from labelpool.notifications import service as notifications
 from tests.assessments.builders import GUIDELINES_V1, make_project, make_test, org_with_requester
 from tests.factories import api_token, make_active_contributor, make_organization, make_user

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from labelpool.projects import service
 from labelpool.projects.models import Project
 from tests.factories import make_organization, make_user

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from labelpool.errors import InvalidInput
 from labelpool.projects import access
 from tests.assessments.builders import make_project, org_with_requester

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.catalog import TEMPLATES
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
+from labelpool.projects.templates import TEMPLATES
 from tests.factories import api_token, make_organization, make_user
 
 

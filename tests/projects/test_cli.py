@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from labelpool.catalog import TEMPLATES
-from labelpool.cli import app
+from labelpool.cli.app import app
+from labelpool.projects.templates import TEMPLATES
 
 
 @pytest.fixture

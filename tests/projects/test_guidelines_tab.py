@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.audit.models import AuditEvent
-from labelpool.catalog import get_template
-from labelpool.enums import Role
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import Guidelines
 from labelpool.projects import service
 from labelpool.projects.models import Project
+from labelpool.projects.templates import get_template
 from tests.factories import api_token, csrf_token, log_in, make_user
 
 BODY = "Read the whole text.\n\n## 1. Task\nPick **one**.\n\n### 1.1 Ties\nPick neutral.\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labelpool.projects.fields import DataField, FieldKind
+from labelpool.controls.fields import DataField, FieldKind
 from labelpool.projects.importing.rows import CheckedRow, RowChecker
 from labelpool.text import one_line_ending
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
-from labelpool.enums import Role
 from labelpool.guidelines import service as guidelines_service
 from labelpool.media.service import store_media_bytes
 from labelpool.media.storage import storage_from_settings

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.catalog import TEMPLATES
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from labelpool.guidelines import service as guidelines_service
 from labelpool.projects import access, service
 from labelpool.projects.models import Item, Project, ProjectStatus
+from labelpool.projects.templates import TEMPLATES
 from tests.factories import make_organization, make_user
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.audit.models import AuditEvent
 from labelpool.db.engine import make_session_factory
-from labelpool.enums import Role
 from labelpool.errors import Conflict
 from labelpool.projects import service
 from labelpool.projects.models import Project, ProjectStatus

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
-from labelpool.enums import Role
 from tests.factories import csrf_token, log_in, make_user
 
 TIMEOUT = 0.5

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import ApiToken, LoginAttempt, User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import models as assessments
 from labelpool.assessments.models import Attempt, AttemptStatus
 from labelpool.config import Settings
@@ -26,7 +27,6 @@ from labelpool.contributors import service as contributors
 from labelpool.contributors.enums import CheckName, ContributorState
 from labelpool.contributors.models import ContributorProfile
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from labelpool.projects.models import Item, Project
 from tests.assessments.builders import make_project, make_test, org_with_requester
 from tests.contributors.helpers import complete_input

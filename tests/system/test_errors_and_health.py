@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from labelpool import __version__
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from tests.factories import Response, api_token, make_user
 
 

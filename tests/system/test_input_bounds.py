@@ -17,9 +17,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.app import API_ROUTERS, PAGE_ROUTERS
-from labelpool.enums import Role
-from labelpool.schemas import MAX_ID, InputModel, storable_problem
+from labelpool.web.schemas import MAX_ID, InputModel, storable_problem
 from tests.assessments.builders import make_project, make_test, org_with_requester
 from tests.factories import api_token, make_active_contributor
 

@@ -10,8 +10,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.app import API_PREFIX, API_ROUTERS, PAGE_ROUTERS
-from labelpool.enums import Role
 from tests.factories import api_token, make_organization, make_user
 
 BAD_IDS = ["abc", "0", "-1", "1.5", "99999999999999999999999", "%00", "1"]

@@ -26,8 +26,8 @@ from schemathesis.checks import (
 from schemathesis.core.result import Err
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
-from labelpool.enums import Role
 from tests.assessments.builders import make_guidelines, make_project, make_test, org_with_requester
 from tests.factories import api_token, make_active_contributor, make_user
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from labelpool.accounts import service
 from labelpool.accounts.models import Membership, User
+from labelpool.accounts.roles import Role
 from labelpool.accounts.schemas import (
     MemberOut,
     MeOut,
@@ -19,10 +20,9 @@ from labelpool.accounts.schemas import (
     UserCreate,
     UserOut,
 )
-from labelpool.enums import Role
 from labelpool.errors import NotFound
-from labelpool.schemas import ResourceId
 from labelpool.web.deps import AdminUser, CurrentUser, DbSession
+from labelpool.web.schemas import ResourceId
 
 router = APIRouter(tags=["accounts"])
 

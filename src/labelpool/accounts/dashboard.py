@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import service as assessments
 from labelpool.assessments.models import TestKind, TestStatus
 from labelpool.contributors.dashboard import contributor_dashboard
-from labelpool.enums import Role
 from labelpool.guidelines import service as guidelines
 from labelpool.projects import service as projects
 from labelpool.projects.models import ProjectStatus

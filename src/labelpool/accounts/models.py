@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from labelpool.accounts.roles import Role
 from labelpool.db.base import Base, CreatedAtMixin
 from labelpool.db.types import UTCDateTime, string_enum
-from labelpool.enums import Role
 
 RoleColumn = string_enum(Role, "role")
 

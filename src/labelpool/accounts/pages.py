@@ -15,12 +15,11 @@ from labelpool.accounts import signup as signup_service
 from labelpool.accounts.dashboard import home_context
 from labelpool.accounts.login_limits import RateLimits
 from labelpool.accounts.models import Membership, User
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.contributors.enums import ContributorState
 from labelpool.contributors.models import ContributorProfile
-from labelpool.enums import Role
 from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
-from labelpool.schemas import ResourceId
 from labelpool.web.deps import (
     SESSION_COOKIE,
     AdminUser,
@@ -32,6 +31,7 @@ from labelpool.web.deps import (
     csrf_protect,
 )
 from labelpool.web.render import FormStr, redirect, render, set_flash, when
+from labelpool.web.schemas import ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from labelpool.enums import Role
-from labelpool.schemas import InputModel, OutputModel
+from labelpool.accounts.roles import Role
+from labelpool.web.schemas import InputModel, OutputModel
 
 
 class OrganizationOut(OutputModel):

@@ -30,9 +30,9 @@ from labelpool.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from labelpool.accounts.roles import Role
 from labelpool.accounts.tokens import new_api_token, new_secret, sha256_hex
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from labelpool.events import Action, emit
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import LoginAttempt, User
 from labelpool.accounts.passwords import hash_password, password_problem
+from labelpool.accounts.roles import Role
 from labelpool.accounts.service import (
     add_membership,
     create_organization,
@@ -20,7 +21,6 @@ from labelpool.accounts.service import (
     get_user_by_email,
     normalise_email,
 )
-from labelpool.enums import Role
 from labelpool.errors import InvalidInput
 from labelpool.events import Action, emit
 from labelpool.notifications.models import Notification

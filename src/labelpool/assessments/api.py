@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.roles import Role
 from labelpool.assessments import refreshers, service
 from labelpool.assessments.models import AssessmentTest, Attempt, RequiredRefresher, TestQuestion
 from labelpool.assessments.retake import RetakeStatus
@@ -34,10 +35,9 @@ from labelpool.assessments.schemas import (
     TestOut,
     TestSettings,
 )
-from labelpool.enums import Role
 from labelpool.projects import access
-from labelpool.schemas import ResourceId
 from labelpool.web.deps import AdminUser, CurrentUser, DbSession
+from labelpool.web.schemas import ResourceId
 
 router = APIRouter(tags=["tests"])
 

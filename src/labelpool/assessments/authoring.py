@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.accounts.service import slugify
 from labelpool.assessments.grading import (
     QuestionError,
@@ -25,15 +26,14 @@ from labelpool.assessments.models import (
     TestQuestion,
     TestStatus,
 )
-from labelpool.catalog import TEMPLATES
-from labelpool.catalog.model import TaskFamily
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
 from labelpool.guidelines.models import Guidelines, GuidelinesVersion
 from labelpool.guidelines.sections import normalise_number
 from labelpool.projects import access
+from labelpool.projects.templates import TEMPLATES
+from labelpool.projects.templates.model import TaskFamily
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 

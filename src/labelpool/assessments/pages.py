@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import question_form, refreshers, service
 from labelpool.assessments.api import result_out
 from labelpool.assessments.models import (
@@ -29,19 +30,18 @@ from labelpool.assessments.models import (
 )
 from labelpool.assessments.question_form import QuestionForm
 from labelpool.assessments.retake import RetakeState, RetakeStatus, format_duration
-from labelpool.catalog import TEMPLATES
-from labelpool.catalog.model import TaskFamily
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import Guidelines
 from labelpool.projects import access
 from labelpool.projects.models import Project
-from labelpool.schemas import ResourceId
+from labelpool.projects.templates import TEMPLATES
+from labelpool.projects.templates.model import TaskFamily
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.render import FormStr, redirect, render, when
+from labelpool.web.schemas import ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 

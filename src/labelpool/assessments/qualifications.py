@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import refreshers
 from labelpool.assessments.authoring import _key
 from labelpool.assessments.models import (
@@ -14,7 +15,6 @@ from labelpool.assessments.models import (
     RequiredRefresher,
 )
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import InvalidInput, NotFound, PermissionDenied
 from labelpool.events import Action, emit
 

@@ -18,7 +18,7 @@ from labelpool.assessments.models import (
     TestMode,
     TestStatus,
 )
-from labelpool.schemas import InputModel, OutputModel
+from labelpool.web.schemas import InputModel, OutputModel
 
 
 class TestSettings(InputModel):

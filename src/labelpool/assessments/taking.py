@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Membership, User
+from labelpool.accounts.roles import Role
 from labelpool.assessments.models import (
     AssessmentTest,
     Attempt,
@@ -16,7 +17,6 @@ from labelpool.assessments.models import (
     TestStatus,
 )
 from labelpool.contributors import service as contributors
-from labelpool.enums import Role
 from labelpool.errors import NotFound, PermissionDenied
 from labelpool.projects import access
 

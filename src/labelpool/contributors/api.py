@@ -10,7 +10,8 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from labelpool.accounts.models import User
-from labelpool.contributors import service, views
+from labelpool.accounts.roles import Role
+from labelpool.contributors import presenters, service
 from labelpool.contributors.enums import DOMAINS, OS_BY_DEVICE, CheckName, CheckStatus, Proficiency
 from labelpool.contributors.reference import COUNTRIES, LANGUAGES
 from labelpool.contributors.schemas import (
@@ -28,9 +29,7 @@ from labelpool.contributors.schemas import (
     time_zones,
 )
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.enums import Role
 from labelpool.media.storage import content_disposition
-from labelpool.schemas import ResourceId
 from labelpool.web.deps import (
     AdminUser,
     CurrentUser,
@@ -39,6 +38,7 @@ from labelpool.web.deps import (
     StorageDep,
     require_role,
 )
+from labelpool.web.schemas import ResourceId
 
 router = APIRouter(tags=["contributors"])
 
@@ -70,7 +70,7 @@ def options(_user: CurrentUser) -> OptionsOut:
 @router.get("/me/profile", response_model=ProfileOut)
 def get_profile(user: ContributorUser, db: DbSession) -> ProfileOut:
     """Your application profile with its completeness and what is missing."""
-    return views.profile_out(service.get_or_create_profile(db, user))
+    return presenters.profile_out(service.get_or_create_profile(db, user))
 
 
 @router.put("/me/profile", response_model=ProfileOut)
@@ -78,7 +78,7 @@ def put_profile(
     body: ProfileIn, user: ContributorUser, db: DbSession, settings: ReviewSettingsDep
 ) -> ProfileOut:
     """Replace your profile. Once submitted, the automatic checks run again on every save."""
-    return views.profile_out(service.update_profile(db, user, body.to_input(), settings))
+    return presenters.profile_out(service.update_profile(db, user, body.to_input(), settings))
 
 
 @router.post("/me/application", response_model=ReviewOut)
@@ -87,13 +87,13 @@ def submit_application(
 ) -> ReviewOut:
     """Submit your application (or submit again while under review): the checks run."""
     profile = service.submit_application(db, user, settings)
-    return views.review_out(db, profile)
+    return presenters.review_out(db, profile)
 
 
 @router.get("/me/review", response_model=ReviewOut)
 def my_review(user: ContributorUser, db: DbSession) -> ReviewOut:
     """Your account state, every check with its reason, and the history of your account."""
-    return views.review_out(db, service.get_or_create_profile(db, user))
+    return presenters.review_out(db, service.get_or_create_profile(db, user))
 
 
 @router.post(
@@ -130,13 +130,13 @@ def review_queue(
     ] = False,
 ) -> list[QueueRowOut]:
     """Contributors under review or with a check that needs an admin, oldest first."""
-    return views.queue_out(service.review_queue(db, everyone=everyone))
+    return presenters.queue_out(service.review_queue(db, everyone=everyone))
 
 
 @router.get("/admin/reviews/{user_id}", response_model=AdminReviewOut)
 def review_detail(user_id: ResourceId, _admin: AdminUser, db: DbSession) -> AdminReviewOut:
     profile = service.get_contributor_profile(db, user_id)
-    return views.admin_review_out(db, db.get_one(User, user_id), profile)
+    return presenters.admin_review_out(db, db.get_one(User, user_id), profile)
 
 
 @router.post("/admin/reviews/{user_id}/checks/{check}", response_model=AdminReviewOut)
@@ -161,7 +161,7 @@ def decide_check(
         storage=storage,
     )
     profile = service.get_contributor_profile(db, user_id)
-    return views.admin_review_out(db, db.get_one(User, user_id), profile)
+    return presenters.admin_review_out(db, db.get_one(User, user_id), profile)
 
 
 @router.post("/admin/contributors/{user_id}/state", response_model=AdminReviewOut)
@@ -171,7 +171,7 @@ def change_state(
     """Activate, suspend or reinstate an account, with a reason the contributor sees."""
     service.change_state(db, admin, user_id, body.state, body.reason)
     profile = service.get_contributor_profile(db, user_id)
-    return views.admin_review_out(db, db.get_one(User, user_id), profile)
+    return presenters.admin_review_out(db, db.get_one(User, user_id), profile)
 
 
 def _chunks(handle: BinaryIO) -> Iterator[bytes]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.contributors.enums import (
     CheckName,
     CheckStatus,
@@ -40,7 +41,6 @@ from labelpool.contributors.review import (
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.contributors.states import ADMIN_MOVES, transition_problem
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
 from labelpool.media.storage import MediaStorage

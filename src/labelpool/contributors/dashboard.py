@@ -19,8 +19,8 @@ from labelpool.assessments.retake import RetakeState
 from labelpool.contributors import service
 from labelpool.contributors.enums import CheckStatus, ContributorState
 from labelpool.contributors.models import ContributorProfile, VerificationCheck
+from labelpool.contributors.presenters import next_steps
 from labelpool.contributors.review import Completeness, ProfileFacts, profile_completeness
-from labelpool.contributors.views import next_steps
 from labelpool.guidelines.models import Guidelines
 from labelpool.projects.models import Project
 from labelpool.text import plural

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from labelpool.accounts.models import User
+from labelpool.contributors import presenters, service
 from labelpool.contributors import review as wording
-from labelpool.contributors import service, views
 from labelpool.contributors.api import ContributorUser, ReviewSettingsDep
 from labelpool.contributors.enums import (
     DOMAINS,
@@ -27,9 +27,9 @@ from labelpool.contributors.models import ContributorProfile
 from labelpool.contributors.reference import COUNTRIES, LANGUAGES
 from labelpool.contributors.schemas import ProfileIn, time_zones
 from labelpool.errors import LabelpoolError
-from labelpool.schemas import ResourceId
 from labelpool.web.deps import AdminUser, DbSession, StorageDep, csrf_protect
 from labelpool.web.render import FormStr, redirect, render, when
+from labelpool.web.schemas import ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -274,7 +274,7 @@ def _history_view(history: list[Any], *, for_admin: bool = False) -> list[dict[s
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request, user: ContributorUser, db: DbSession) -> Response:
     profile = service.get_or_create_profile(db, user)
-    review = views.review_out(db, profile)
+    review = presenters.review_out(db, profile)
     document = review.identity_document
     return render(
         request,
@@ -338,7 +338,7 @@ def upload_document(
 def admin_queue(
     request: Request, admin: AdminUser, db: DbSession, everyone: bool = False
 ) -> Response:
-    rows = views.queue_out(service.review_queue(db, everyone=everyone))
+    rows = presenters.queue_out(service.review_queue(db, everyone=everyone))
     return render(
         request,
         "admin/reviews.html",
@@ -370,7 +370,7 @@ def _admin_detail(
 ) -> Response:
     profile = service.get_contributor_profile(db, user_id)
     target = db.get_one(User, user_id)
-    found = views.admin_review_out(db, target, profile)
+    found = presenters.admin_review_out(db, target, profile)
     p = found.profile
     return render(
         request,

@@ -21,7 +21,7 @@ from labelpool.contributors.enums import (
 )
 from labelpool.contributors.reference import COUNTRIES, LANGUAGES
 from labelpool.contributors.service import ProfileInput
-from labelpool.schemas import InputModel
+from labelpool.web.schemas import InputModel
 
 
 @cache

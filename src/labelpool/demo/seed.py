@@ -14,16 +14,16 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import Organization, User
-from labelpool.catalog import get_template
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.demo import samples
-from labelpool.enums import Role
 from labelpool.media.service import store_media_bytes
 from labelpool.media.storage import MediaStorage, storage_from_settings
 from labelpool.projects import service as projects
 from labelpool.projects.importing.service import import_file
 from labelpool.projects.models import ImportStatus, Project, ProjectStatus
+from labelpool.projects.templates import get_template
 
 DEMO_ORGANIZATION = "Acme AI Lab"
 

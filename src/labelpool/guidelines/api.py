@@ -26,8 +26,8 @@ from labelpool.guidelines.schemas import (
 )
 from labelpool.guidelines.sections import parse_sections
 from labelpool.projects import access
-from labelpool.schemas import MAX_ID, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession
+from labelpool.web.schemas import MAX_ID, ResourceId
 
 router = APIRouter(tags=["guidelines"])
 

@@ -15,11 +15,11 @@ from labelpool.guidelines import service
 from labelpool.guidelines.models import Guidelines
 from labelpool.guidelines.sections import parse_sections
 from labelpool.projects import access
-from labelpool.schemas import MAX_ID, ResourceId
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.markdown import markdown_html
 from labelpool.web.render import FormStr, redirect, render, when
+from labelpool.web.schemas import MAX_ID, ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 

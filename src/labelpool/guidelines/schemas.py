@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from labelpool.schemas import InputModel, OutputModel
+from labelpool.web.schemas import InputModel, OutputModel
 
 
 class GuidelinesCreate(InputModel):

@@ -16,10 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Membership, Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.assessments import refreshers
 from labelpool.assessments.models import AssessmentTest, TestStatus
 from labelpool.db.types import utcnow
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from labelpool.events import Action, emit
 from labelpool.guidelines.models import (

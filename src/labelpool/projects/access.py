@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Membership, User
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from labelpool.errors import InvalidInput, NotFound, PermissionDenied
 from labelpool.projects.models import Project
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
-from labelpool.catalog import get_template, list_templates, template_summary
 from labelpool.errors import InvalidInput, NotFound
 from labelpool.projects import access, service
 from labelpool.projects.importing.limits import preview
@@ -25,9 +24,10 @@ from labelpool.projects.schemas import (
     StatusChange,
     StatusEventOut,
 )
+from labelpool.projects.templates import get_template, list_templates, template_summary
 from labelpool.projects.uploads import import_upload
-from labelpool.schemas import AfterId, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep
+from labelpool.web.schemas import AfterId, ResourceId
 
 router = APIRouter(tags=["projects"])
 

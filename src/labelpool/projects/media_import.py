@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.config import Settings
+from labelpool.controls.fields import MEDIA_KINDS, DataField
 from labelpool.errors import InvalidInput
 from labelpool.media.archives import MediaFileProblem, read_zip_entry
 from labelpool.media.service import store_media_folder_or_zip
 from labelpool.media.settings import MediaSettings
 from labelpool.media.storage import MediaStorage
-from labelpool.projects.fields import MEDIA_KINDS, DataField
 from labelpool.projects.importing import readers
 from labelpool.projects.models import Project
 

@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
-from labelpool.catalog import TaskFamily, get_template, list_templates
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
-from labelpool.enums import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import GuidelinesVersion
@@ -30,11 +29,12 @@ from labelpool.projects import access, service
 from labelpool.projects.importing.limits import MORE, preview
 from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
+from labelpool.projects.templates import TaskFamily, get_template, list_templates
 from labelpool.projects.uploads import import_upload
-from labelpool.schemas import AfterId, ResourceId
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep, csrf_protect
 from labelpool.web.markdown import markdown_html
 from labelpool.web.render import FormStr, redirect, render, when
+from labelpool.web.schemas import AfterId, ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 

@@ -9,7 +9,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from labelpool.projects.models import ImportStatus, ProjectStatus
-from labelpool.schemas import InputModel, OutputModel
+from labelpool.web.schemas import InputModel, OutputModel
 
 MOVED_FIELDS = {
     "guidelines": (

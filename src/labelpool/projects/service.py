@@ -9,18 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
+from labelpool.accounts.roles import Role
 from labelpool.audit.models import AuditEvent
-from labelpool.catalog import get_template
-from labelpool.enums import Role
+from labelpool.controls.fields import DataField
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
 from labelpool.guidelines import service as guidelines_service
 from labelpool.projects import access
 from labelpool.projects.answers import answer_checker, checked_schema
-from labelpool.projects.fields import DataField
 from labelpool.projects.importing.rows import RESERVED_KEYS
 from labelpool.projects.lifecycle import transition_problem
 from labelpool.projects.models import Item, Prediction, Project, ProjectStatus
+from labelpool.projects.templates import get_template
 
 EDITABLE_ANY_TIME = (
     "name",

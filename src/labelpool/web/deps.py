@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.db.engine import begin_write, transaction
-from labelpool.enums import Role
 from labelpool.errors import NotAuthenticated, PermissionDenied
 from labelpool.media.storage import MediaStorage
 from labelpool.web.middleware import RETRY_AS_WRITER

@@ -18,7 +18,7 @@ from pydantic import AfterValidator
 
 from labelpool import __version__
 from labelpool.accounts.models import User
-from labelpool.enums import Role
+from labelpool.accounts.roles import Role
 from labelpool.text import one_line_ending, plural
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
+from labelpool.controls.fields import DataField
 from labelpool.errors import InvalidInput
-from labelpool.projects.fields import DataField
 from labelpool.projects.importing import limits
 from labelpool.projects.importing.limits import MAX_JSON_ARRAY_BYTES, MEASURE_ABOVE_BYTES
 from labelpool.projects.importing.rows import RESERVED_KEYS, coerce_csv_value

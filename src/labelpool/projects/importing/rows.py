@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from labelpool.projects.fields import DataField, FieldKind, field_problem
+from labelpool.controls.fields import DataField, FieldKind, field_problem
 from labelpool.text import one_line_ending
 
 RESERVED_KEYS = frozenset({"id", "data", "gold", "predictions"})

@@ -16,12 +16,12 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
+from labelpool.controls.fields import MEDIA_KINDS, DataField, FieldKind
 from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput
 from labelpool.events import Action, emit
 from labelpool.media.service import media_reference_id, organization_media_ids
 from labelpool.projects.answers import answer_checker, checked_schema
-from labelpool.projects.fields import MEDIA_KINDS, DataField, FieldKind
 from labelpool.projects.importing import readers
 from labelpool.projects.importing.rows import MAX_ERRORS_KEPT, CheckedRow, RowChecker, RowError
 from labelpool.projects.importing.writer import ItemWriter

@@ -7,7 +7,7 @@ import difflib
 import re
 from typing import Any
 
-from labelpool.catalog import (
+from labelpool.projects.templates import (
     audio,
     comparison,
     conversation,
@@ -17,7 +17,7 @@ from labelpool.catalog import (
     text,
     video,
 )
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 

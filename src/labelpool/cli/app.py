@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from labelpool.commands.aggregate import SUMMARY as AGGREGATE_SUMMARY
+from labelpool.cli.aggregate import SUMMARY as AGGREGATE_SUMMARY
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,9 +49,9 @@ app.add_typer(contributors_app, name="contributors")
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )
 def aggregate(ctx: typer.Context) -> None:
-    # The console script (labelpool.console) runs this command without Typer; this entry
+    # The console script (labelpool.cli.console) runs this command without Typer; this entry
     # lists it in `labelpool --help` and serves `labelpool.cli.app` callers (tests, python -m).
-    from labelpool.commands.aggregate import main as aggregate_main
+    from labelpool.cli.aggregate import main as aggregate_main
 
     raise typer.Exit(aggregate_main(ctx.args))
 
@@ -209,7 +209,7 @@ def users_create(
 
     from labelpool.accounts import service
     from labelpool.accounts.models import Organization
-    from labelpool.enums import Role
+    from labelpool.accounts.roles import Role
 
     roles = [r.value for r in Role]
     if role not in roles:
@@ -293,7 +293,7 @@ def templates_list(
     family: Annotated[str | None, typer.Option(help="Only this task family.")] = None,
 ) -> None:
     """List project templates with their keys, task family, data fields and controls."""
-    from labelpool.catalog import list_templates, template_summary
+    from labelpool.projects.templates import list_templates, template_summary
 
     try:
         templates = list_templates(family)
@@ -338,7 +338,7 @@ def _system_admin(db: Session) -> object:
     from sqlalchemy import select
 
     from labelpool.accounts.models import User
-    from labelpool.enums import Role
+    from labelpool.accounts.roles import Role
 
     admin = db.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
     if admin is None:

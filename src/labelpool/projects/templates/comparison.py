@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from labelpool.catalog._dsl import (
+from labelpool.controls.fields import FieldKind
+from labelpool.projects.templates._dsl import (
     choice,
     data,
     guidelines,
@@ -11,8 +12,7 @@ from labelpool.catalog._dsl import (
     ranking,
     text,
 )
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
-from labelpool.projects.fields import FieldKind
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
 
 SIDE_BY_SIDE_COMPARISON = ProjectTemplate(
     key="side-by-side-comparison",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from labelpool.catalog._dsl import (
+from labelpool.controls.fields import FieldKind
+from labelpool.projects.templates._dsl import (
     choice,
     data,
     guidelines,
@@ -14,8 +15,7 @@ from labelpool.catalog._dsl import (
     text,
     when,
 )
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
-from labelpool.projects.fields import FieldKind
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
 
 AUDIO_TRANSCRIPTION = ProjectTemplate(
     key="audio-transcription",

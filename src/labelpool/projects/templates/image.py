@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from labelpool.catalog._dsl import boxes, choice, data, guidelines, labels, options, text, when
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
-from labelpool.projects.fields import FieldKind
+from labelpool.controls.fields import FieldKind
+from labelpool.projects.templates._dsl import (
+    boxes,
+    choice,
+    data,
+    guidelines,
+    labels,
+    options,
+    text,
+    when,
+)
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
 
 IMAGE_TAGGING = ProjectTemplate(
     key="image-tagging",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from labelpool.catalog._dsl import choice, data, guidelines, options, text, when
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
-from labelpool.projects.fields import FieldKind
+from labelpool.controls.fields import FieldKind
+from labelpool.projects.templates._dsl import choice, data, guidelines, options, text, when
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
 
 CONTENT_GENERATION = ProjectTemplate(
     key="content-generation",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labelpool.projects.fields import DataField, FieldKind
+from labelpool.controls.fields import DataField, FieldKind
 
 Option = tuple[str, str] | tuple[str, str, str]
 ScalePoint = tuple[int, str] | tuple[int, str, str]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from labelpool.catalog._dsl import (
+from labelpool.controls.fields import FieldKind
+from labelpool.projects.templates._dsl import (
     choice,
     data,
     guidelines,
@@ -13,8 +14,7 @@ from labelpool.catalog._dsl import (
     tracks,
     when,
 )
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
-from labelpool.projects.fields import FieldKind
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
 
 VIDEO_OBJECT_TRACKING = ProjectTemplate(
     key="video-object-tracking",

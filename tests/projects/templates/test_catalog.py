@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from labelpool.catalog import (
+from labelpool.controls.fields import FieldKind, field_problem
+from labelpool.projects.templates import (
     TEMPLATES,
     ProjectTemplate,
     TaskFamily,
@@ -22,7 +23,6 @@ from labelpool.catalog import (
     list_templates,
     template_summary,
 )
-from labelpool.projects.fields import FieldKind, field_problem
 
 REQUIRED_KEYS = [
     "image-tagging",
@@ -125,7 +125,7 @@ def test_keys_are_lower_kebab_case_and_match_the_registry() -> None:
 
 
 def test_keys_are_unique_across_family_modules() -> None:
-    from labelpool.catalog import (
+    from labelpool.projects.templates import (
         audio,
         comparison,
         conversation,

@@ -4,8 +4,8 @@ Each template declares its item data fields, label schema controls, guidelines, 
 and a sample answer. Templates are pure data (no web or database imports).
 """
 
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
-from labelpool.catalog.registry import (
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
+from labelpool.projects.templates.registry import (
     TEMPLATES,
     UnknownTemplate,
     get_template,

@@ -3,7 +3,8 @@ question categories, fact checking and verification of others' labels."""
 
 from __future__ import annotations
 
-from labelpool.catalog._dsl import (
+from labelpool.controls.fields import FieldKind
+from labelpool.projects.templates._dsl import (
     choice,
     data,
     guidelines,
@@ -15,8 +16,7 @@ from labelpool.catalog._dsl import (
     text,
     when,
 )
-from labelpool.catalog.model import ProjectTemplate, TaskFamily
-from labelpool.projects.fields import FieldKind
+from labelpool.projects.templates.model import ProjectTemplate, TaskFamily
 
 TEXT_SENTIMENT = ProjectTemplate(
     key="text-sentiment",

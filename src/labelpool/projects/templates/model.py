@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from labelpool.projects.fields import DataField
+from labelpool.controls.fields import DataField
 
 
 class TaskFamily(StrEnum):

@@ -2,7 +2,7 @@
 
 The command's start-up time is part of its budget (the whole 1M-label run takes about a second),
 so it has its own small argparse front end, reached straight from the console script
-(``labelpool.console``) without loading the Typer app (Typer and the pydantic it pulls in cost
+(``labelpool.cli.console``) without loading the Typer app (Typer and the pydantic it pulls in cost
 0.15 s). NumPy, PyArrow and the aggregation library are imported only once the arguments are
 valid.
 """
@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # gradient), extra OpenBLAS threads only spin: 4.4 s of CPU for 2.6 s of wall at 100,000
     # labels, 2.4 s with one thread. Set before NumPy loads; a caller's own setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from labelpool.commands.aggregate_run import AggregateError, run
+    from labelpool.cli.aggregate_run import AggregateError, run
 
     try:
         report = run(

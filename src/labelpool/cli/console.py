@@ -12,7 +12,7 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["aggregate"]:
-        from labelpool.commands.aggregate import main as aggregate
+        from labelpool.cli.aggregate import main as aggregate
 
         try:
             status = aggregate(sys.argv[2:])
@@ -20,7 +20,7 @@ def main() -> None:
             status = 130
         sys.exit(status)
 
-    from labelpool.cli import main as cli_main
+    from labelpool.cli.app import main as cli_main
 
     cli_main()
 
