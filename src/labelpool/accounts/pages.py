@@ -30,6 +30,7 @@ from labelpool.web.deps import (
     client_address,
     csrf_protect,
 )
+from labelpool.web.forms import form_failure
 from labelpool.web.render import FormStr, redirect, render, set_flash, when
 from labelpool.web.schemas import ResourceId
 
@@ -171,17 +172,16 @@ def signup(
             organization_name=organization_name,
         )
     except LabelpoolError as exc:
-        db.rollback()
-        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        failure = form_failure(db, exc)
         return render(
             request,
             "auth/signup.html",
             {
                 "form": form,
-                "form_error": exc.message,
-                "field_errors": {field: exc.message} if field else {},
+                "form_error": failure.message,
+                "field_errors": failure.field_errors,
             },
-            status_code=exc.status_code,
+            status_code=failure.status_code,
         )
     return redirect(request, "/login", ("success", SIGNED_UP))
 
@@ -348,14 +348,14 @@ def admin_create_user(
             actor=admin,
         )
     except LabelpoolError as exc:
-        db.rollback()
+        failure = form_failure(db, exc)
         return render(
             request,
             "admin/users.html",
             {"users": _user_rows(db)},
             user=admin,
-            status_code=exc.status_code,
-            flashes=[{"category": "error", "message": exc.message}],
+            status_code=failure.status_code,
+            flashes=[{"category": "error", "message": failure.message}],
         )
     return redirect(request, "/admin/users", ("success", f"Created {created.email}."))
 

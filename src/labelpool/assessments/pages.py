@@ -40,6 +40,7 @@ from labelpool.projects.templates import TEMPLATES
 from labelpool.projects.templates.model import TaskFamily
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
+from labelpool.web.forms import back_with_error, form_failure
 from labelpool.web.render import FormStr, redirect, render, when
 from labelpool.web.schemas import ResourceId
 
@@ -222,19 +223,18 @@ def create_test_page(
             max_attempts=_int(max_attempts, "max_attempts"),
         )
     except LabelpoolError as exc:
-        db.rollback()
-        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        failure = form_failure(db, exc)
         return render(
             request,
             "assessments/new.html",
             {
                 "form": form,
-                "form_error": exc.message,
-                "field_errors": {field: exc.message} if field else {},
+                "form_error": failure.message,
+                "field_errors": failure.field_errors,
                 **_builder_options(db, user),
             },
             user=user,
-            status_code=exc.status_code,
+            status_code=failure.status_code,
         )
     return redirect(
         request,
@@ -294,8 +294,7 @@ def start(request: Request, test_id: ResourceId, user: CurrentUser, db: DbSessio
     try:
         attempt = service.start_attempt(db, user, test)
     except LabelpoolError as exc:
-        db.rollback()
-        return redirect(request, f"/tests/{test_id}", ("error", exc.message))
+        return back_with_error(request, db, f"/tests/{test_id}", exc.message)
     return redirect(request, f"/attempts/{attempt.id}/q/1")
 
 
@@ -306,8 +305,7 @@ def start_refresher(
     try:
         attempt = service.start_refresher(db, user, test_id)
     except LabelpoolError as exc:
-        db.rollback()
-        return redirect(request, "/tests", ("error", exc.message))
+        return back_with_error(request, db, "/tests", exc.message)
     return redirect(request, f"/attempts/{attempt.id}/q/1")
 
 
@@ -455,12 +453,18 @@ async def answer_page(
         answer = await _answer_from_form(request, question.control)
         service.answer_question(db, user, attempt, question.id, answer)
     except LabelpoolError as exc:
-        db.rollback()
+        failure = form_failure(db, exc)
         attempt = _attempt(db, user, attempt_id)
         if attempt.status != AttemptStatus.IN_PROGRESS:
-            return redirect(request, f"/attempts/{attempt.id}/result", ("info", exc.message))
+            return redirect(request, f"/attempts/{attempt.id}/result", ("info", failure.message))
         return _question_page(
-            request, user, db, attempt, number, error=exc.message, status_code=exc.status_code
+            request,
+            user,
+            db,
+            attempt,
+            number,
+            error=failure.message,
+            status_code=failure.status_code,
         )
     if view.test.mode == TestMode.TRAINING:
         return redirect(request, f"/attempts/{attempt.id}/q/{number}")
@@ -662,17 +666,17 @@ async def add_question_page(
     try:
         service.add_question(db, user, test, **_question_values(form))
     except LabelpoolError as exc:
-        db.rollback()
+        failure = form_failure(db, exc)
         test = service.test_for_manager(db, user, test_id)
         context = _manage_context(db, test, form)
         context["editor"] = _editor(form, _field_of(exc, form))
-        context["form_error"] = exc.message
+        context["form_error"] = failure.message
         return render(
             request,
             "assessments/manage.html",
             context,
             user=user,
-            status_code=exc.status_code,
+            status_code=failure.status_code,
         )
     return redirect(request, f"/tests/{test_id}/manage#questions", ("success", "Question added."))
 
@@ -742,7 +746,7 @@ async def update_question_page(
     try:
         service.update_question(db, user, test, question_id, **_question_values(form))
     except LabelpoolError as exc:
-        db.rollback()
+        form_failure(db, exc)  # rolls back; the edit page maps the error to its field
         test = service.test_for_manager(db, user, test_id)
         question = service.get_question(db, test, question_id)
         return _edit_page(request, db, user, test, question, form, error=exc)
@@ -765,8 +769,7 @@ def delete_question_page(
     try:
         service.delete_question(db, user, test, question_id)
     except Conflict as exc:
-        db.rollback()
-        return redirect(request, f"/tests/{test_id}/manage#questions", ("error", exc.message))
+        return back_with_error(request, db, f"/tests/{test_id}/manage#questions", exc.message)
     return redirect(request, f"/tests/{test_id}/manage#questions", ("success", "Question deleted."))
 
 
@@ -777,8 +780,8 @@ def status_page(
     test = service.test_for_manager(db, user, test_id)
     try:
         service.set_status(db, user, test, TestStatus(status))
-    except (LabelpoolError, ValueError) as exc:
-        db.rollback()
-        message = exc.message if isinstance(exc, LabelpoolError) else "Unknown status."
-        return redirect(request, f"/tests/{test_id}/manage", ("error", message))
+    except ValueError:
+        return back_with_error(request, db, f"/tests/{test_id}/manage", "Unknown status.")
+    except LabelpoolError as exc:
+        return back_with_error(request, db, f"/tests/{test_id}/manage", exc.message)
     return redirect(request, f"/tests/{test_id}/manage", ("success", f"The test is {status} now."))

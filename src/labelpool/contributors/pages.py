@@ -28,6 +28,7 @@ from labelpool.contributors.reference import COUNTRIES, LANGUAGES
 from labelpool.contributors.schemas import ProfileIn, time_zones
 from labelpool.errors import LabelpoolError
 from labelpool.web.deps import AdminUser, DbSession, StorageDep, csrf_protect
+from labelpool.web.forms import back_with_error
 from labelpool.web.render import FormStr, redirect, render, when
 from labelpool.web.schemas import ResourceId
 
@@ -322,8 +323,7 @@ def upload_document(
             db, user, file.file, file.filename or "", storage, settings
         )
     except LabelpoolError as exc:
-        db.rollback()
-        return redirect(request, "/review", ("error", exc.message))
+        return back_with_error(request, db, "/review", exc.message)
     return redirect(
         request,
         "/review",
@@ -458,8 +458,7 @@ def admin_decide(
             storage=storage,
         )
     except LabelpoolError as exc:
-        db.rollback()
-        return redirect(request, target, ("error", exc.message))
+        return back_with_error(request, db, target, exc.message)
     message = f"{check.label}: {CheckStatus(status).label.lower()}."
     after = service.contributor_state(db, user_id)
     if after is not None and after != before:
@@ -482,8 +481,7 @@ def admin_state(
             return redirect(request, target, ("error", "Choose a state."))
         change = service.change_state(db, admin, user_id, ContributorState(state), reason)
     except LabelpoolError as exc:
-        db.rollback()
-        return redirect(request, target, ("error", exc.message))
+        return back_with_error(request, db, target, exc.message)
     return redirect(
         request, target, ("success", f"The account is now {change.to_state.label.lower()}.")
     )

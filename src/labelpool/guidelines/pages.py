@@ -17,6 +17,7 @@ from labelpool.guidelines.sections import parse_sections
 from labelpool.projects import access
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
+from labelpool.web.forms import back_with_error, form_failure
 from labelpool.web.markdown import markdown_html
 from labelpool.web.render import FormStr, redirect, render, when
 from labelpool.web.schemas import MAX_ID, ResourceId
@@ -67,17 +68,17 @@ async def create_page(request: Request, user: CurrentUser, db: DbSession) -> Res
             db, user, org_ids[0], title=title, body=body, project_ids=project_ids
         )
     except LabelpoolError as exc:
-        db.rollback()
+        failure = form_failure(db, exc)
         return render(
             request,
             "guidelines/new.html",
             {
                 "form": {"title": title, "body": body, "project_ids": project_ids},
-                "form_error": exc.message,
+                "form_error": failure.message,
                 "projects": _projects(db, user),
             },
             user=user,
-            status_code=exc.status_code,
+            status_code=failure.status_code,
         )
     return redirect(
         request, f"/guidelines/{guidelines.id}", ("success", "Guidelines published as version 1.")
@@ -167,9 +168,8 @@ def ask_page(
     try:
         service.ask_question(db, user, guidelines, section=section, question=question)
     except LabelpoolError as exc:
-        db.rollback()
-        return redirect(
-            request, f"/guidelines/{guidelines_id}#section-{section}", ("error", exc.message)
+        return back_with_error(
+            request, db, f"/guidelines/{guidelines_id}#section-{section}", exc.message
         )
     return redirect(
         request,
@@ -191,8 +191,7 @@ def answer_page(
     try:
         service.answer_question(db, user, guidelines, question_id, answer)
     except LabelpoolError as exc:
-        db.rollback()
-        return redirect(request, f"/guidelines/{guidelines_id}#inbox", ("error", exc.message))
+        return back_with_error(request, db, f"/guidelines/{guidelines_id}#inbox", exc.message)
     return redirect(
         request, f"/guidelines/{guidelines_id}#inbox", ("success", "Answer added to the FAQ.")
     )
@@ -227,7 +226,7 @@ def publish_page(
             db, user, guidelines, body, material=bool(material), note=note
         )
     except LabelpoolError as exc:
-        db.rollback()
+        failure = form_failure(db, exc)
         guidelines = service.guidelines_for_manager(db, user, guidelines_id)
         context = {
             "g": {
@@ -236,10 +235,10 @@ def publish_page(
                 "version": guidelines.current_version,
             },
             "form": {"body": body, "note": note, "material": material},
-            "form_error": exc.message,
+            "form_error": failure.message,
         }
         return render(
-            request, "guidelines/edit.html", context, user=user, status_code=exc.status_code
+            request, "guidelines/edit.html", context, user=user, status_code=failure.status_code
         )
     number = published.version.number
     message = f"Version {number} published; {published.notified} contributor(s) notified"

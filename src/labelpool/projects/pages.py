@@ -32,6 +32,7 @@ from labelpool.projects.presenters import (
 from labelpool.projects.templates import get_template
 from labelpool.projects.uploads import import_upload
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep, csrf_protect
+from labelpool.web.forms import form_failure
 from labelpool.web.render import FormStr, redirect, render
 from labelpool.web.schemas import AfterId, ResourceId
 
@@ -125,16 +126,15 @@ def new_project(
             )
         project = service.create_project(db, user, org_id, name=name, template_key=template)
     except LabelpoolError as exc:
-        db.rollback()
-        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        failure = form_failure(db, exc)
         return _new_form(
             request,
             db,
             user,
             form,
-            error=exc.message,
-            field_errors={field: exc.message} if field else {},
-            status_code=exc.status_code,
+            error=failure.message,
+            field_errors=failure.field_errors,
+            status_code=failure.status_code,
         )
     return redirect(
         request,
@@ -212,9 +212,8 @@ def update_settings(
     try:
         service.update_project(db, user, project, settings_changes(form))
     except LabelpoolError as exc:
-        db.rollback()
+        failure = form_failure(db, exc)
         project = access.project_for_manager(db, user, project_id)
-        field = exc.details.get("field") if isinstance(exc.details, dict) else None
         return render_project(
             request,
             db,
@@ -224,10 +223,10 @@ def update_settings(
             "settings",
             extra={
                 "settings_form": form,
-                "settings_error": exc.message,
-                "field_errors": {field: exc.message} if field else {},
+                "settings_error": failure.message,
+                "field_errors": failure.field_errors,
             },
-            status_code=exc.status_code,
+            status_code=failure.status_code,
         )
     return redirect(request, f"/projects/{project.id}?tab=settings", ("success", "Settings saved."))
 
