@@ -40,7 +40,7 @@ from labelpool.projects.templates import TEMPLATES
 from labelpool.projects.templates.model import TaskFamily
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
-from labelpool.web.forms import back_with_error, form_failure
+from labelpool.web.forms import back_with_error, error_field, form_failure
 from labelpool.web.render import FormStr, redirect, render, when
 from labelpool.web.schemas import ResourceId
 
@@ -621,8 +621,7 @@ def _manage_context(
 
 
 def _field_of(exc: LabelpoolError, form: QuestionForm) -> dict[str, str]:
-    field = exc.details.get("field") if isinstance(exc.details, dict) else None
-    name = question_form.form_field(form, field)
+    name = question_form.form_field(form, error_field(exc))
     return {name: exc.message} if name else {}
 
 

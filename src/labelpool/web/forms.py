@@ -26,13 +26,19 @@ class FormFailure:
     status_code: int
 
 
+def error_field(error: LabelpoolError) -> str | None:
+    """The form field an error names in its details, if any."""
+    field = error.details.get("field") if isinstance(error.details, dict) else None
+    return str(field) if field else None
+
+
 def form_failure(db: Session, error: LabelpoolError) -> FormFailure:
     """Roll back the failed change and say what to fix, on the field the error names if any."""
     db.rollback()
-    field = error.details.get("field") if isinstance(error.details, dict) else None
+    field = error_field(error)
     return FormFailure(
         message=error.message,
-        field_errors={str(field): error.message} if field else {},
+        field_errors={field: error.message} if field else {},
         status_code=error.status_code,
     )
 
