@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.assessments import refreshers
-from labelpool.assessments.authoring import _current_sections, correct_answer, question_ids_of
 from labelpool.assessments.grading import (
     Grade,
     QuestionError,
@@ -37,6 +36,7 @@ from labelpool.assessments.models import (
     TestQuestion,
     TestStatus,
 )
+from labelpool.assessments.questions import _current_sections, correct_answer, question_ids_of
 from labelpool.assessments.retake import (
     AttemptRecord,
     RetakePolicy,

@@ -34,20 +34,10 @@ from labelpool.assessments.authoring import (
     KEY_PATTERN,
     MAX_COOLDOWN,
     MAX_TIME_LIMIT,
-    QUESTIONS_FIXED,
     SETTINGS,
     SKILL_KEYS_SUGGESTED,
-    CheckedQuestion,
-    add_question,
-    correct_answer,
     create_test,
-    delete_question,
-    get_question,
-    list_questions,
-    question_edit_problem,
-    question_ids_of,
     set_status,
-    update_question,
     update_test,
 )
 from labelpool.assessments.qualifications import (
@@ -58,6 +48,18 @@ from labelpool.assessments.qualifications import (
     set_skill_level,
     skill_levels,
     skills_of,
+)
+from labelpool.assessments.questions import (
+    QUESTIONS_FIXED,
+    CheckedQuestion,
+    add_question,
+    correct_answer,
+    delete_question,
+    get_question,
+    list_questions,
+    question_edit_problem,
+    question_ids_of,
+    update_question,
 )
 from labelpool.assessments.taker_views import (
     AttemptView,

@@ -20,7 +20,6 @@ from labelpool.assessments.attempts import (
     settle,
     status_for,
 )
-from labelpool.assessments.authoring import _current_sections, question_ids_of
 from labelpool.assessments.models import (
     AssessmentTest,
     Attempt,
@@ -33,6 +32,7 @@ from labelpool.assessments.models import (
     TestStatus,
 )
 from labelpool.assessments.qualifications import has_qualification
+from labelpool.assessments.questions import _current_sections, question_ids_of
 from labelpool.assessments.retake import (
     RetakeState,
     RetakeStatus,
