@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.contributors.application import _set, ensure_checks, get_or_create_profile
+from labelpool.contributors.checks import _set, ensure_checks
 from labelpool.contributors.enums import (
     CheckName,
     CheckStatus,
@@ -20,6 +20,7 @@ from labelpool.contributors.enums import (
 from labelpool.contributors.models import (
     IdentityDocument,
 )
+from labelpool.contributors.profiles import get_or_create_profile
 from labelpool.contributors.review import (
     DOCUMENT_BEFORE_SUBMIT,
     identity_decision,

@@ -8,7 +8,6 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.contributors.application import get_profile, profile_facts
 from labelpool.contributors.enums import (
     CheckName,
     CheckStatus,
@@ -21,6 +20,7 @@ from labelpool.contributors.models import (
     ContributorProfile,
     VerificationCheck,
 )
+from labelpool.contributors.profiles import get_profile, profile_facts
 
 
 @dataclass(frozen=True)

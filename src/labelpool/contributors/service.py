@@ -19,30 +19,9 @@ check has passed.
 
 from __future__ import annotations
 
-from labelpool.contributors.application import (
-    REVIEW_LINK,
-    SYSTEM_NAME,
-    ProfileInput,
-    actor_names,
-    change_state,
-    checks_of,
-    completeness,
-    current_identity_document,
-    decide_check,
-    ensure_checks,
-    get_contributor_profile,
-    get_or_create_profile,
-    get_profile,
-    maybe_activate,
-    pass_check,
-    profile_facts,
-    reopen_review,
-    run_rules,
-    state_history,
-    submit_application,
-    sync_state,
-    update_profile,
-)
+from labelpool.contributors.application import submit_application, update_profile
+from labelpool.contributors.checks import checks_of, current_identity_document, ensure_checks
+from labelpool.contributors.decisions import decide_check, pass_check, run_rules
 from labelpool.contributors.identity_documents import (
     DOCUMENT_KINDS,
     PDF_MAGIC,
@@ -53,6 +32,14 @@ from labelpool.contributors.identity_documents import (
     purge_expired_documents,
     upload_identity_document,
 )
+from labelpool.contributors.profiles import (
+    ProfileInput,
+    completeness,
+    get_contributor_profile,
+    get_or_create_profile,
+    get_profile,
+    profile_facts,
+)
 from labelpool.contributors.queries import (
     ContributorSummary,
     QueueRow,
@@ -60,6 +47,16 @@ from labelpool.contributors.queries import (
     contributor_summary,
     is_active,
     review_queue,
+)
+from labelpool.contributors.state_changes import (
+    REVIEW_LINK,
+    SYSTEM_NAME,
+    actor_names,
+    change_state,
+    maybe_activate,
+    reopen_review,
+    state_history,
+    sync_state,
 )
 
 __all__ = [
