@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labelpool.accounts.roles import Role
+from labelpool.accounts.roles import Role, Scope
 from labelpool.db.base import Base, CreatedAtMixin
 from labelpool.db.types import UTCDateTime, string_enum
 
@@ -85,6 +85,9 @@ class ApiToken(CreatedAtMixin, Base):
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[Scope] = mapped_column(
+        string_enum(Scope, "token_scope"), default=Scope.WRITE, server_default=Scope.ADMIN.value
+    )
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 

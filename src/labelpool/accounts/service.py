@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from labelpool.accounts.actor import refresh_actor
 from labelpool.accounts.login_limits import RateLimits as RateLimits
 from labelpool.accounts.login_limits import check_login_rate as check_login_rate
 from labelpool.accounts.models import (
@@ -30,7 +31,7 @@ from labelpool.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from labelpool.accounts.roles import Role
+from labelpool.accounts.roles import Role, Scope
 from labelpool.accounts.tokens import new_api_token, new_secret, sha256_hex
 from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -133,10 +134,13 @@ def add_membership(
     )
     if existing is not None:
         existing.role = role
+        db.flush()
+        refresh_actor(db)
         return existing
     membership = Membership(user_id=user.id, organization_id=organization.id, role=role)
     db.add(membership)
     db.flush()
+    refresh_actor(db)
     emit(
         db,
         Action.MEMBERSHIP_CREATED,
@@ -247,6 +251,7 @@ class Credential:
     kind: type[LoginSession] | type[ApiToken]
     row_id: int
     touch_due: bool
+    scopes: frozenset[Scope] = Scope.ADMIN.includes  # a log-in may do all its user may
 
 
 def session_credential(db: Session, token: str) -> Credential | None:
@@ -291,7 +296,9 @@ def end_all_sessions(db: Session, user: User, *, except_token: str | None = None
 # --- API tokens ---------------------------------------------------------------------------
 
 
-def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]:
+def create_api_token(
+    db: Session, user: User, name: str, scope: Scope = Scope.WRITE
+) -> tuple[str, ApiToken]:
     """Create a token; the plain value is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > 100:
@@ -300,10 +307,19 @@ def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]
             details={"field": "name"},
         )
     token, prefix = new_api_token()
-    api_token = ApiToken(user_id=user.id, name=name, prefix=prefix, token_hash=sha256_hex(token))
+    api_token = ApiToken(
+        user_id=user.id, name=name, prefix=prefix, token_hash=sha256_hex(token), scope=scope
+    )
     db.add(api_token)
     db.flush()
-    emit(db, Action.API_TOKEN_CREATED, "api_token", api_token.id, actor_id=user.id)
+    emit(
+        db,
+        Action.API_TOKEN_CREATED,
+        "api_token",
+        api_token.id,
+        actor_id=user.id,
+        details={"scope": scope.value},
+    )
     return token, api_token
 
 
@@ -313,7 +329,7 @@ def api_token_credential(db: Session, token: str) -> Credential | None:
         return None
     last = api_token.last_used_at
     due = last is None or utcnow() - last > TOUCH_INTERVAL
-    return Credential(api_token.user, ApiToken, api_token.id, due)
+    return Credential(api_token.user, ApiToken, api_token.id, due, api_token.scope.includes)
 
 
 def user_for_api_token(db: Session, token: str) -> User | None:

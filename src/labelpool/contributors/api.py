@@ -9,8 +9,6 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.contributors import presenters, service
 from labelpool.contributors.enums import DOMAINS, OS_BY_DEVICE, CheckName, CheckStatus, Proficiency
 from labelpool.contributors.reference import COUNTRIES, LANGUAGES
@@ -32,17 +30,16 @@ from labelpool.contributors.settings import ReviewSettings
 from labelpool.media.storage import content_disposition
 from labelpool.web.deps import (
     AdminUser,
+    ContributorUser,
     CurrentUser,
     DbSession,
     SettingsDep,
     StorageDep,
-    require_role,
 )
 from labelpool.web.schemas import ResourceId
 
 router = APIRouter(tags=["contributors"])
 
-ContributorUser = Annotated[User, Depends(require_role(Role.CONTRIBUTOR))]
 CHUNK_SIZE = 256 * 1024
 
 
@@ -135,8 +132,7 @@ def review_queue(
 
 @router.get("/admin/reviews/{user_id}", response_model=AdminReviewOut)
 def review_detail(user_id: ResourceId, _admin: AdminUser, db: DbSession) -> AdminReviewOut:
-    profile = service.get_contributor_profile(db, user_id)
-    return presenters.admin_review_out(db, db.get_one(User, user_id), profile)
+    return presenters.admin_review(db, user_id)
 
 
 @router.post("/admin/reviews/{user_id}/checks/{check}", response_model=AdminReviewOut)
@@ -160,8 +156,7 @@ def decide_check(
         settings=settings,
         storage=storage,
     )
-    profile = service.get_contributor_profile(db, user_id)
-    return presenters.admin_review_out(db, db.get_one(User, user_id), profile)
+    return presenters.admin_review(db, user_id)
 
 
 @router.post("/admin/contributors/{user_id}/state", response_model=AdminReviewOut)
@@ -170,8 +165,7 @@ def change_state(
 ) -> AdminReviewOut:
     """Activate, suspend or reinstate an account, with a reason the contributor sees."""
     service.change_state(db, admin, user_id, body.state, body.reason)
-    profile = service.get_contributor_profile(db, user_id)
-    return presenters.admin_review_out(db, db.get_one(User, user_id), profile)
+    return presenters.admin_review(db, user_id)
 
 
 def _chunks(handle: BinaryIO) -> Iterator[bytes]:

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from labelpool.accounts.models import User
 from labelpool.contributors import presenters, service
 from labelpool.contributors import review as wording
-from labelpool.contributors.api import ContributorUser, ReviewSettingsDep
+from labelpool.contributors.api import ReviewSettingsDep
 from labelpool.contributors.enums import (
     DOMAINS,
     OS_BY_DEVICE,
@@ -27,7 +27,7 @@ from labelpool.contributors.models import ContributorProfile
 from labelpool.contributors.reference import COUNTRIES, LANGUAGES
 from labelpool.contributors.schemas import ProfileIn, time_zones
 from labelpool.errors import LabelpoolError
-from labelpool.web.deps import AdminUser, DbSession, StorageDep, csrf_protect
+from labelpool.web.deps import AdminUser, ContributorUser, DbSession, StorageDep, csrf_protect
 from labelpool.web.forms import back_with_error
 from labelpool.web.render import FormStr, redirect, render, when
 from labelpool.web.schemas import ResourceId
@@ -368,18 +368,16 @@ def admin_queue(
 def _admin_detail(
     request: Request, admin: User, db: DbSession, user_id: int, status_code: int = 200
 ) -> Response:
-    profile = service.get_contributor_profile(db, user_id)
-    target = db.get_one(User, user_id)
-    found = presenters.admin_review_out(db, target, profile)
+    found = presenters.admin_review(db, user_id)
     p = found.profile
     return render(
         request,
         "admin/reviews_detail.html",
         {
             "contributor": found.user.model_dump(),
-            "state": profile.state.value,
-            "state_label": profile.state.label,
-            "state_badge": STATE_BADGES[profile.state],
+            "state": p.state.value,
+            "state_label": p.state.label,
+            "state_badge": STATE_BADGES[p.state],
             "profile": {
                 "country": f"{p.country_name} ({p.country})" if p.country else "",
                 "languages": [
@@ -415,7 +413,7 @@ def _admin_detail(
             "states": [
                 (s.value, s.label)
                 for s in (ContributorState.ACTIVE, ContributorState.SUSPENDED)
-                if s != profile.state
+                if s != p.state
             ],
         },
         user=admin,

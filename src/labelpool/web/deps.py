@@ -13,12 +13,15 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.accounts import service as accounts
+from labelpool.accounts.actor import Actor, actor_of, load_actor
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.db.engine import begin_write, transaction
 from labelpool.errors import NotAuthenticated, PermissionDenied
 from labelpool.media.storage import MediaStorage
+from labelpool.policy import PlatformPolicy, Rule, authorize
+from labelpool.policy.organizations import contributor_only
+from labelpool.policy.requests import request_rule
 from labelpool.web.middleware import RETRY_AS_WRITER
 from labelpool.web.render import UserView
 
@@ -145,6 +148,8 @@ def optional_user(request: Request, db: DbSession, background: BackgroundTasks) 
             )
         _touch_later(request, background, credential)
         request.state.auth_method = "token"
+        actor = load_actor(db, credential.user, credential.scopes)
+        authorize(actor, request_rule(request.method))
         return credential.user
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
@@ -162,6 +167,7 @@ def optional_user(request: Request, db: DbSession, background: BackgroundTasks) 
     ):
         raise CsrfFailed("Missing or wrong X-CSRF-Token header; reload the page and try again.")
     _touch_later(request, background, login)
+    load_actor(db, login.user)
     return login.user
 
 
@@ -197,21 +203,26 @@ def current_user(request: Request, user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_role(*roles: Role) -> Callable[[User], User]:
-    """A dependency that admits only users whose platform role is one of `roles`."""
-    allowed = ", ".join(r.value for r in roles)
+def current_actor(user: CurrentUser, db: DbSession) -> Actor:
+    """Who is asking, with their organization roles and their credential's scope."""
+    return actor_of(db, user)
 
-    def check(user: CurrentUser) -> User:
-        if user.role not in roles:
-            raise PermissionDenied(
-                f"This needs the role {allowed}; you are signed in as {user.role.value}."
-            )
-        return user
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def admitted_by(rule: Rule) -> Callable[[Actor], User]:
+    """A dependency that admits only actors `rule` lets through (checked before the body)."""
+
+    def check(actor: CurrentActor) -> User:
+        authorize(actor, rule)
+        return actor.user
 
     return check
 
 
-AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+AdminUser = Annotated[User, Depends(admitted_by(PlatformPolicy.administer()))]
+ContributorUser = Annotated[User, Depends(admitted_by(contributor_only("This")))]
 
 
 async def csrf_protect(request: Request) -> None:

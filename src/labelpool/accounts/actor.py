@@ -1,0 +1,96 @@
+"""Who is asking: a user with their organization roles and what their credential allows.
+
+The web layer loads one `Actor` per request (with the API token's scope) and leaves it on the
+request's session; services find it there with `actor_of(db, user)`. Anywhere else (the CLI,
+jobs, tests) `actor_of` loads one with every scope: in-process callers are trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import Membership, User
+from labelpool.accounts.roles import Role, Scope
+
+ACTOR_KEY = "labelpool.actor"
+
+# Organization roles that may look at an organization's work, and that may change it.
+VIEW_ROLES = frozenset({Role.REQUESTER, Role.REVIEWER, Role.ADMIN})
+MANAGE_ROLES = frozenset({Role.REQUESTER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User
+    organization_roles: Mapping[int, Role]
+    scopes: frozenset[Scope] = Scope.ADMIN.includes
+    # The session the actor was loaded in, for the few rules that must look something up.
+    db: Session | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def is_admin(self) -> bool:
+        """A platform admin: sees and changes every organization's work."""
+        return self.user.role == Role.ADMIN
+
+    @property
+    def is_contributor(self) -> bool:
+        return self.user.role == Role.CONTRIBUTOR
+
+    def role_in(self, organization_id: int | None) -> Role | None:
+        if organization_id is None:
+            return None
+        return self.organization_roles.get(organization_id)
+
+    def member_of(self, organization_id: int | None) -> bool:
+        return self.is_admin or self.role_in(organization_id) is not None
+
+    def views(self, organization_id: int | None) -> bool:
+        """May look at the organization's projects, tests and their results."""
+        return self.is_admin or self.role_in(organization_id) in VIEW_ROLES
+
+    def manages(self, organization_id: int | None) -> bool:
+        """May create and change the organization's projects, guidelines and tests."""
+        return self.is_admin or self.role_in(organization_id) in MANAGE_ROLES
+
+    def organization_ids(self, roles: frozenset[Role] = VIEW_ROLES) -> frozenset[int]:
+        """The organizations where the actor holds one of `roles` (platform role aside)."""
+        return frozenset(org for org, role in self.organization_roles.items() if role in roles)
+
+    @property
+    def managed_organization_ids(self) -> frozenset[int]:
+        return self.organization_ids(MANAGE_ROLES)
+
+
+def load_actor(db: Session, user: User, scopes: frozenset[Scope] = Scope.ADMIN.includes) -> Actor:
+    """Read `user`'s memberships (one query) and leave the actor on `db` for the services."""
+    roles = dict(
+        db.execute(
+            select(Membership.organization_id, Membership.role).where(Membership.user_id == user.id)
+        ).tuples().all()
+    )
+    actor = Actor(user, roles, scopes, db)
+    db.info[ACTOR_KEY] = actor
+    return actor
+
+
+def actor_of(db: Session, user: User) -> Actor:
+    """The actor this request (or command) loaded for `user`, loading it if there is none."""
+    cached = db.info.get(ACTOR_KEY)
+    if isinstance(cached, Actor) and cached.user.id == user.id:
+        return cached
+    return load_actor(db, user)
+
+
+def refresh_actor(db: Session) -> None:
+    """Memberships changed: re-read the cached actor's organization roles (keeping its scope)."""
+    cached = db.info.get(ACTOR_KEY)
+    if isinstance(cached, Actor):
+        load_actor(db, cached.user, cached.scopes)

@@ -1,0 +1,59 @@
+"""Organizations: who may create work in one, see its members, and run the platform."""
+
+from __future__ import annotations
+
+from labelpool.accounts.actor import Actor
+from labelpool.accounts.roles import Scope
+from labelpool.policy.rules import Rule, Verdict
+
+
+class OrganizationPolicy:
+    @staticmethod
+    def create_in(organization_id: int, noun: str) -> Rule:
+        """Create `noun` (projects, guidelines, tests) in the organization: its requesters and
+        admins, and platform admins. Others are told the organization is not theirs."""
+        return Rule(
+            f"{noun}.create",
+            Scope.WRITE,
+            lambda actor: Verdict.ALLOW if actor.manages(organization_id) else Verdict.HIDE,
+            forbidden="",
+            hidden=f"You cannot create {noun} in an organization with id {organization_id}.",
+        )
+
+    @staticmethod
+    def see_members(organization_id: int) -> Rule:
+        return Rule(
+            "organization.members",
+            Scope.READ,
+            lambda actor: Verdict.ALLOW if actor.member_of(organization_id) else Verdict.HIDE,
+            forbidden="",
+            hidden=f"You are not a member of an organization with id {organization_id}.",
+        )
+
+
+class PlatformPolicy:
+    """What only the platform's admins do: users, account review, skill levels."""
+
+    @staticmethod
+    def administer(what: str = "This") -> Rule:
+        return Rule.when(
+            "platform.administer",
+            Scope.ADMIN,
+            lambda actor: actor.is_admin,
+            f"{what} needs the role admin.",
+        )
+
+
+def contributor_only(what: str) -> Rule:
+    """Things only contributors do (apply, take work): others are told what they need."""
+    return Rule.when(
+        "contributor.self",
+        Scope.READ,
+        lambda actor: actor.is_contributor,
+        f"{what} needs the role contributor.",
+    )
+
+
+def is_builder(actor: Actor) -> bool:
+    """Whether the actor can build anything (a platform admin or an organization's manager)."""
+    return actor.is_admin or bool(actor.managed_organization_ids)

@@ -1,0 +1,85 @@
+"""Tests (skill and qualification): their organization's staff see them, its requesters and
+admins change them; platform-wide tests (no organization) belong to the platform's admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+
+from labelpool.accounts.actor import Actor
+from labelpool.accounts.roles import Scope
+from labelpool.assessments.models import AssessmentTest, TestStatus
+from labelpool.policy.rules import Rule, Verdict, readable
+
+
+def _hidden(test_id: int) -> str:
+    return f"No test with id {test_id}."
+
+
+class TestPolicy:
+    __test__ = False  # not a pytest class
+
+    @staticmethod
+    def view(test: AssessmentTest) -> Rule:
+        """See a test as its staff does: settings, questions with their keys, attempts."""
+        return Rule(
+            "test.view",
+            Scope.READ,
+            lambda actor: Verdict.ALLOW if actor.views(test.organization_id) else Verdict.HIDE,
+            forbidden="",
+            hidden=_hidden(test.id),
+        )
+
+    @staticmethod
+    def manage(test: AssessmentTest) -> Rule:
+        def decide(actor: Actor) -> Verdict:
+            if not actor.views(test.organization_id):
+                return Verdict.HIDE
+            return Verdict.ALLOW if actor.manages(test.organization_id) else Verdict.FORBID
+
+        return Rule(
+            "test.manage",
+            Scope.WRITE,
+            decide,
+            forbidden="Only the organization's requesters and admins can change tests.",
+            hidden=_hidden(test.id),
+        )
+
+    @staticmethod
+    def find(test: AssessmentTest) -> Rule:
+        """Find a test to take: published ones, and drafts for their staff (to try them out)."""
+        published = test.status == TestStatus.PUBLISHED
+        return Rule(
+            "test.find",
+            Scope.READ,
+            lambda actor: (
+                Verdict.ALLOW if published or actor.views(test.organization_id) else Verdict.HIDE
+            ),
+            forbidden="",
+            hidden=_hidden(test.id),
+        )
+
+    @staticmethod
+    def create_platform_wide() -> Rule:
+        return Rule.when(
+            "test.create",
+            Scope.WRITE,
+            lambda actor: actor.is_admin,
+            "Choose the organization the test belongs to.",
+        )
+
+
+def previews(actor: Actor, test: AssessmentTest) -> bool:
+    """Whether the actor takes `test` as its staff (a preview that grants nothing)."""
+    return actor.is_admin or (
+        test.organization_id is not None and test.organization_id in actor.organization_ids()
+    )
+
+
+@readable(AssessmentTest)
+def readable_tests(statement: Select[Any], actor: Actor) -> Select[Any]:
+    """Tests as their staff sees them (the taker's list is every published test)."""
+    if actor.is_admin:
+        return statement
+    return statement.where(AssessmentTest.organization_id.in_(actor.organization_ids()))
