@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlalchemy import select
 
-from labelpool.accounts import service
-from labelpool.accounts.models import Membership, User
+from labelpool.accounts import members, service
+from labelpool.accounts.models import User
 from labelpool.accounts.roles import Role
 from labelpool.accounts.schemas import (
     MemberOut,
@@ -73,15 +72,9 @@ def organization_members(
         o.id for o, _ in service.organizations_of(db, user)
     }:
         raise NotFound(f"You are not a member of an organization with id {organization_id}.")
-    rows = db.execute(
-        select(User, Membership.role)
-        .join(Membership)
-        .where(Membership.organization_id == organization_id)
-        .order_by(User.display_name)
-    )
     return [
         MemberOut(user_id=u.id, display_name=u.display_name, email=u.email, role=role)
-        for u, role in rows
+        for u, role in members.organization_members(db, organization_id)
     ]
 
 

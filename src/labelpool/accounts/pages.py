@@ -7,18 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from labelpool.accounts import service
 from labelpool.accounts import signup as signup_service
 from labelpool.accounts.dashboard import home_context
 from labelpool.accounts.login_limits import RateLimits
-from labelpool.accounts.models import Membership, User
+from labelpool.accounts.models import User
 from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.contributors.enums import ContributorState
-from labelpool.contributors.models import ContributorProfile
+from labelpool.contributors.queries import users_with_states
 from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
 from labelpool.web.deps import (
     SESSION_COOKIE,
@@ -35,8 +33,6 @@ from labelpool.web.render import FormStr, redirect, render, set_flash, when
 from labelpool.web.schemas import ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-
-SIGNUP_ACCOUNT_TYPES = {"contributor": Role.CONTRIBUTOR, "requester": Role.REQUESTER}
 
 
 def _safe_next(target: str | None) -> str:
@@ -129,16 +125,6 @@ def signup_page(request: Request, user: OptionalUser) -> Response:
     return render(request, "auth/signup.html", {"form": {"account_type": "contributor"}})
 
 
-def _account_role(account_type: str) -> Role:
-    role = SIGNUP_ACCOUNT_TYPES.get(account_type)
-    if role is None:
-        raise InvalidInput(
-            "Choose whether you want to do work or get data labeled.",
-            details={"field": "account_type"},
-        )
-    return role
-
-
 SIGNED_UP = (
     "Thanks for signing up. Log in with your e-mail address and password to continue. "
     "(If the address already had an account, nothing was changed and its owner has been told.)"
@@ -163,12 +149,12 @@ def signup(
         "organization_name": organization_name,
     }
     try:
-        signup_service.sign_up(
+        signup_service.sign_up_from_form(
             db,
             email=email,
             password=password,
             display_name=display_name,
-            role=_account_role(account_type),
+            account_type=account_type,
             organization_name=organization_name,
         )
     except LabelpoolError as exc:
@@ -230,7 +216,6 @@ def create_token(
             status_code=422,
             flashes=[{"category": "error", "message": exc.message}],
         )
-    db.flush()
     return render(
         request,
         "account.html",
@@ -285,18 +270,6 @@ ACCOUNT_BADGES: dict[ContributorState | None, tuple[str, str]] = {
 }
 
 
-def _users_with_states(db: DbSession) -> list[tuple[User, ContributorState | None]]:
-    """Every user with their contributor account state, in one query (plus one each for the
-    memberships and their organizations, whatever the number of users)."""
-    query = (
-        select(User, ContributorProfile.state)
-        .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
-        .options(selectinload(User.memberships).selectinload(Membership.organization))
-        .order_by(User.id)
-    )
-    return [(user, state) for user, state in db.execute(query).all()]
-
-
 def _account(user: User, state: ContributorState | None) -> dict[str, str] | None:
     """A contributor's account state and review page; None for other roles."""
     if user.role != Role.CONTRIBUTOR:
@@ -317,7 +290,7 @@ def _user_rows(db: DbSession) -> list[dict[str, Any]]:
             "created_at": f"{u.created_at:%Y-%m-%d}",
             "organizations": ", ".join(sorted(m.organization.name for m in u.memberships)),
         }
-        for u, state in _users_with_states(db)
+        for u, state in users_with_states(db)
     ]
 
 

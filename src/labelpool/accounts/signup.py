@@ -29,6 +29,9 @@ from labelpool.notifications.service import notify
 TAKEN_KIND = "account.signup_attempt"
 TAKEN_TITLE = "Someone tried to sign up with your e-mail address"
 SIGNUP_ROLES = (Role.CONTRIBUTOR, Role.REQUESTER)
+#: The sign-up form's account types and the role each gives.
+ACCOUNT_TYPES = {"contributor": Role.CONTRIBUTOR, "requester": Role.REQUESTER}
+CHOOSE_ACCOUNT_TYPE = "Choose whether you want to do work or get data labeled."
 
 
 def check_sign_up(
@@ -37,10 +40,7 @@ def check_sign_up(
     """Refuse bad input (InvalidInput naming the field) before anything is looked up; returns
     the normalised e-mail. Nothing here depends on whether the address is taken."""
     if role not in SIGNUP_ROLES:
-        raise InvalidInput(
-            "Choose whether you want to do work or get data labeled.",
-            details={"field": "account_type"},
-        )
+        raise InvalidInput(CHOOSE_ACCOUNT_TYPE, details={"field": "account_type"})
     normalised = normalise_email(email)
     if not display_name.strip():
         raise InvalidInput("Name must not be empty.", details={"field": "display_name"})
@@ -123,3 +123,32 @@ def sign_up(
         organization = create_organization(db, organization_name, actor=user)
         add_membership(db, user, organization, Role.REQUESTER, actor=user)
     return user
+
+
+def account_role(account_type: str) -> Role:
+    """The role a sign-up form's account type gives (InvalidInput naming the field if none)."""
+    role = ACCOUNT_TYPES.get(account_type)
+    if role is None:
+        raise InvalidInput(CHOOSE_ACCOUNT_TYPE, details={"field": "account_type"})
+    return role
+
+
+def sign_up_from_form(
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    account_type: str,
+    organization_name: str = "",
+) -> User | None:
+    """`sign_up` with the account type the sign-up page offers ('contributor' or
+    'requester') instead of a role; the same answer whether or not the address is taken."""
+    return sign_up(
+        db,
+        email=email,
+        password=password,
+        display_name=display_name,
+        role=account_role(account_type),
+        organization_name=organization_name,
+    )

@@ -196,6 +196,12 @@ def admin_review_out(db: Session, user: User, profile: ContributorProfile) -> Ad
     )
 
 
+def admin_review(db: Session, user_id: int) -> AdminReviewOut:
+    """What an admin sees of one contributor (NotFound unless `user_id` is a contributor)."""
+    profile = service.get_contributor_profile(db, user_id)
+    return admin_review_out(db, db.get_one(User, user_id), profile)
+
+
 def queue_out(rows: list[service.QueueRow]) -> list[QueueRowOut]:
     return [
         QueueRowOut(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from labelpool.accounts.models import User
+from labelpool.accounts.models import Membership, User
 from labelpool.contributors.enums import (
     CheckName,
     CheckStatus,
@@ -139,3 +139,16 @@ def review_queue(db: Session, *, everyone: bool = False, limit: int = 200) -> li
         )
         for user, profile in rows
     ]
+
+
+def users_with_states(db: Session) -> list[tuple[User, ContributorState | None]]:
+    """Every user with their contributor account state (None: never applied, or not a
+    contributor), for the admins' users page: one query, plus one each for the memberships and
+    their organizations, whatever the number of users."""
+    query = (
+        select(User, ContributorProfile.state)
+        .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
+        .options(selectinload(User.memberships).selectinload(Membership.organization))
+        .order_by(User.id)
+    )
+    return [(user, state) for user, state in db.execute(query).all()]

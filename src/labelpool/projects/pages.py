@@ -10,26 +10,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
 from labelpool.accounts.roles import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
-from labelpool.guidelines import service as guidelines_service
 from labelpool.projects import access, service
-from labelpool.projects.models import ImportStatus, Project, ProjectStatus
+from labelpool.projects.models import ImportStatus, ProjectStatus
 from labelpool.projects.presenters import (
     TABS,
     manageable_organizations,
+    new_guidelines_form,
     project_card,
     project_context,
     render_project,
     settings_changes,
     template_cards,
 )
-from labelpool.projects.templates import get_template
 from labelpool.projects.uploads import import_upload
 from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep, csrf_protect
 from labelpool.web.forms import form_failure
@@ -166,26 +164,7 @@ def new_guidelines_page(
     """The guidelines form ready for this project: titled after it, the project ticked, and
     the template's default guidelines as a start (projects from scratch start empty)."""
     project = access.project_for_manager(db, user, project_id)
-    body = ""
-    if project.template_key:
-        try:
-            body = get_template(project.template_key).guidelines
-        except KeyError:
-            body = ""
-    same_organization = db.scalars(
-        select(Project)
-        .where(Project.organization_id == project.organization_id)
-        .order_by(Project.name)
-    )
-    context = {
-        "form": {
-            "title": guidelines_service.project_guidelines_title(project.name),
-            "body": body,
-            "project_ids": [project.id],
-        },
-        "projects": [{"id": p.id, "name": p.name} for p in same_organization],
-    }
-    return render(request, "guidelines/new.html", context, user=user)
+    return render(request, "guidelines/new.html", new_guidelines_form(db, project), user=user)
 
 
 @router.post("/projects/{project_id}/settings", response_class=HTMLResponse)

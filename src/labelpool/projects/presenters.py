@@ -27,7 +27,7 @@ from labelpool.projects import access, service
 from labelpool.projects.item_presenters import control_summary, control_view, item_view, media_links
 from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, Project, ProjectStatus
-from labelpool.projects.templates import TaskFamily, list_templates
+from labelpool.projects.templates import TaskFamily, get_template, list_templates
 from labelpool.web.markdown import markdown_html
 from labelpool.web.render import render, when
 from labelpool.web.schemas import AfterId
@@ -282,6 +282,29 @@ def _guidelines_view(db: Session, project: Project) -> dict[str, Any]:
                 "html": markdown_html(s.body, shift=2),
             }
             for s in outline.sections
+        ],
+    }
+
+
+def new_guidelines_form(db: Session, project: Project) -> dict[str, Any]:
+    """The guidelines form ready for a project: titled after it, the project ticked, and the
+    template's default guidelines as a start (projects from scratch start empty); the
+    organization's projects to choose from."""
+    body = ""
+    if project.template_key:
+        try:
+            body = get_template(project.template_key).guidelines
+        except KeyError:
+            body = ""
+    return {
+        "form": {
+            "title": guidelines_service.project_guidelines_title(project.name),
+            "body": body,
+            "project_ids": [project.id],
+        },
+        "projects": [
+            {"id": p.id, "name": p.name}
+            for p in service.organization_projects(db, project.organization_id)
         ],
     }
 

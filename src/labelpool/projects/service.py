@@ -292,6 +292,15 @@ def list_projects(db: Session, user: User) -> list[Project]:
     return list(db.scalars(query))
 
 
+def organization_projects(db: Session, organization_id: int) -> list[Project]:
+    """Every project of one organization, by name (whoever is asking: check access first)."""
+    return list(
+        db.scalars(
+            select(Project).where(Project.organization_id == organization_id).order_by(Project.name)
+        )
+    )
+
+
 def list_items(db: Session, project: Project, *, after_id: int = 0, limit: int = 100) -> list[Item]:
     """Items in id order, a page at a time (keyset pagination: pass the last id seen)."""
     return list(
