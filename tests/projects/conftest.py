@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
 from labelpool.accounts.roles import Role
+from labelpool.config import Settings
+from labelpool.db.engine import make_session_factory
+from labelpool.db.types import utcnow
+from labelpool.jobs.registry import JobContext
+from labelpool.jobs.runner import RunReport, run_due
+from labelpool.projects import jobs as projects_jobs
 from labelpool.projects import service
 from labelpool.projects.models import Project
 from tests.factories import make_organization, make_user
@@ -57,3 +66,22 @@ def project(db: Session, requester: User, organization: Organization) -> Project
     )
     db.commit()
     return created
+
+
+NO_PERIODIC: dict[str, Any] = {}
+_ = projects_jobs  # registers and subscribes the import job
+
+RunJobs = Callable[..., RunReport]
+
+
+@pytest.fixture
+def run_jobs(engine: Engine, settings: Settings) -> RunJobs:
+    """Run the due jobs once, as a runner would (`later`: seconds from now, past back-offs)."""
+    factory = make_session_factory(engine)
+    context = JobContext(settings)
+
+    def run(later: float = 0) -> RunReport:
+        now = utcnow() + timedelta(seconds=later)
+        return run_due(factory, context, now=now, periodic=NO_PERIODIC)
+
+    return run

@@ -11,6 +11,7 @@ from labelpool.accounts.models import Organization, User
 from labelpool.accounts.roles import Role
 from labelpool.projects.templates import TEMPLATES
 from tests.factories import api_token, make_organization, make_user
+from tests.projects.conftest import RunJobs
 
 
 def test_templates_are_listed_with_keys_fields_and_controls(
@@ -30,7 +31,7 @@ def test_templates_are_listed_with_keys_fields_and_controls(
 
 
 def test_create_import_activate_and_page_through_items(
-    client: TestClient, db: Session, requester: User
+    client: TestClient, db: Session, requester: User, run_jobs: RunJobs
 ) -> None:
     headers = api_token(db, requester)
     created = client.post(
@@ -52,8 +53,11 @@ def test_create_import_activate_and_page_through_items(
         files={"file": ("reviews.jsonl", lines.encode(), "application/x-ndjson")},
         headers=headers,
     )
-    assert upload.status_code == 201, upload.text
-    assert upload.json()["rows_imported"] == 5
+    assert upload.status_code == 202, upload.text
+    assert upload.json()["status"] == "queued"
+    assert run_jobs().failed == 0
+    done = client.get(upload.headers["location"], headers=headers).json()
+    assert (done["status"], done["rows_imported"]) == ("succeeded", 5)
 
     page = client.get(f"/api/v1/projects/{pid}/items?limit=3", headers=headers).json()
     assert [i["external_id"] for i in page["items"]] == ["r0", "r1", "r2"]
@@ -79,8 +83,8 @@ def test_create_import_activate_and_page_through_items(
     ]
 
 
-def test_a_bad_upload_is_422_with_every_row_problem_and_is_recorded(
-    client: TestClient, db: Session, requester: User
+def test_a_bad_upload_fails_with_every_row_problem_and_is_recorded(
+    client: TestClient, db: Session, requester: User, run_jobs: RunJobs
 ) -> None:
     headers = api_token(db, requester)
     pid = client.post(
@@ -91,10 +95,11 @@ def test_a_bad_upload_is_422_with_every_row_problem_and_is_recorded(
         files={"file": ("rows.csv", b'text,id\nfine,1\n"",2\n', "text/csv")},
         headers=headers,
     )
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "import_failed"
-    assert error["details"]["errors"] == [{"row": 3, "field": "text", "problem": "is missing"}]
+    assert response.status_code == 202
+    run_jobs()
+    failed = client.get(response.headers["location"], headers=headers).json()
+    assert failed["status"] == "failed" and "nothing was imported" in failed["message"]
+    assert failed["errors"] == [{"row": 3, "field": "text", "problem": "is missing"}]
     runs = client.get(f"/api/v1/projects/{pid}/imports", headers=headers).json()
     assert [r["status"] for r in runs] == ["failed"]
     assert client.get(f"/api/v1/projects/{pid}", headers=headers).json()["item_count"] == 0
@@ -139,7 +144,9 @@ def test_contributors_and_other_tenants_get_404(
     assert denied.status_code == 403
 
 
-def test_predictions_over_the_api(client: TestClient, db: Session, requester: User) -> None:
+def test_predictions_over_the_api(
+    client: TestClient, db: Session, requester: User, run_jobs: RunJobs
+) -> None:
     headers = api_token(db, requester)
     pid = client.post(
         "/api/v1/projects", json={"name": "R", "template": "text-sentiment"}, headers=headers
@@ -149,6 +156,7 @@ def test_predictions_over_the_api(client: TestClient, db: Session, requester: Us
         files={"file": ("a.jsonl", b'{"text": "nice"}\n', "application/x-ndjson")},
         headers=headers,
     )
+    run_jobs()
     item_id = client.get(f"/api/v1/projects/{pid}/items", headers=headers).json()["items"][0]["id"]
     control = TEMPLATES["text-sentiment"].controls[0]["name"]
     value = TEMPLATES["text-sentiment"].sample_answer[control]

@@ -11,6 +11,7 @@ from labelpool.accounts.models import Organization, User
 from labelpool.projects import service
 from labelpool.web.markdown import markdown_html
 from tests.factories import csrf_token, log_in
+from tests.projects.conftest import RunJobs
 
 NOTES = """# Release notes
 
@@ -50,7 +51,7 @@ def _project_with_notes(db: Session, requester: User, organization: Organization
 
 
 def test_markdown_fields_render_as_html_and_text_fields_stay_text(
-    client: TestClient, db: Session, requester: User, organization: Organization
+    client: TestClient, db: Session, requester: User, organization: Organization, run_jobs: RunJobs
 ) -> None:
     project_id = _project_with_notes(db, requester, organization)
     log_in(client, requester.email)
@@ -62,6 +63,7 @@ def test_markdown_fields_render_as_html_and_text_fields_stay_text(
         follow_redirects=False,
     )
     assert imported.status_code == 303
+    run_jobs()
     page = client.get(f"/projects/{project_id}?tab=items").text
     assert '<div class="prose item-markdown">' in page
     assert "<strong>bold</strong>" in page

@@ -24,6 +24,7 @@ from labelpool.projects import service
 from labelpool.projects.importing.service import import_file
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
 from tests.factories import api_token, log_in, make_organization
+from tests.projects.conftest import RunJobs
 
 
 def _png() -> bytes:
@@ -104,21 +105,24 @@ def test_import_over_the_api_names_the_row(
     requester: User,
     organization: Organization,
     other_org_media: MediaFile,
+    run_jobs: RunJobs,
 ) -> None:
     project = _image_project(db, requester, organization)
     db.commit()
+    headers = api_token(db, requester)
     response = client.post(
         f"/api/v1/projects/{project.id}/imports",
-        headers=api_token(db, requester),
+        headers=headers,
         files={"file": ("rows.jsonl", json.dumps({"image": f"media:{other_org_media.id}"}))},
     )
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "import_failed"
-    assert error["details"]["errors"][0]["problem"] == (
+    assert response.status_code == 202
+    run_jobs()
+    finished = client.get(response.headers["location"], headers=headers).json()
+    assert finished["status"] == "failed"
+    assert finished["errors"][0]["problem"] == (
         f"media:{other_org_media.id} does not exist in this project's organization"
     )
-    run = db.get(ImportRun, error["details"]["import_run_id"])
+    run = db.get(ImportRun, finished["id"])
     assert run is not None and run.status == ImportStatus.FAILED
 
 

@@ -21,6 +21,7 @@ from labelpool.media.storage import storage_from_settings
 from labelpool.projects import service
 from labelpool.projects.models import ImportRun, ImportStatus, Item, Project, ProjectStatus
 from tests.factories import Response, csrf_token, log_in, make_organization, make_user
+from tests.projects.conftest import RunJobs
 
 
 def _import(
@@ -118,7 +119,7 @@ def test_create_from_a_template_through_the_form(
 
 
 def test_lifecycle_buttons_follow_the_allowed_transitions(
-    client: TestClient, db: Session, requester: User, project: Project
+    client: TestClient, db: Session, requester: User, project: Project, run_jobs: RunJobs
 ) -> None:
     log_in(client, requester.email)
     page = client.get(f"/projects/{project.id}").text
@@ -139,6 +140,7 @@ def test_lifecycle_buttons_follow_the_allowed_transitions(
     assert "cannot become paused" in wrong.text
 
     assert _import(client, project.id, _jsonl({"text": "great"})).status_code == 303
+    run_jobs()
     done = client.post(
         f"/projects/{project.id}/status",
         data={"csrf_token": csrf_token(client), "status": "active", "reason": "ready to go"},
@@ -152,8 +154,8 @@ def test_lifecycle_buttons_follow_the_allowed_transitions(
     assert "ready to go" in history
 
 
-def test_import_success_flashes_the_count_and_lists_the_run(
-    client: TestClient, db: Session, requester: User, project: Project
+def test_import_shows_its_progress_then_the_count_and_lists_the_run(
+    client: TestClient, db: Session, requester: User, project: Project, run_jobs: RunJobs
 ) -> None:
     log_in(client, requester.email)
     body = _jsonl(
@@ -162,8 +164,21 @@ def test_import_success_flashes_the_count_and_lists_the_run(
     )
     response = _import(client, project.id, body)
     assert response.status_code == 303
-    page = client.get(response.headers["location"])
-    assert "Imported 2 items" in page.text
+    run_page = response.headers["location"]
+    assert re.fullmatch(rf"/projects/{project.id}/imports/\d+", run_page)
+    waiting = client.get(run_page)
+    assert waiting.status_code == 200 and "Waiting for the importer to start" in waiting.text
+    assert 'role="progressbar"' in waiting.text
+    assert f'hx-get="{run_page}/progress"' in waiting.text, "the card polls while queued"
+    polled = client.get(f"{run_page}/progress")
+    assert "HX-Refresh" not in polled.headers and "hx-trigger" in polled.text
+    run_jobs()
+    finished = client.get(f"{run_page}/progress")
+    assert finished.headers["HX-Refresh"] == "true", "the page reloads to show the result"
+    done = client.get(run_page)
+    assert "Imported 2 items" in done.text and "hx-get" not in done.text
+    assert "See the items" in done.text
+    page = client.get(f"/projects/{project.id}")
     assert "Loved it" in page.text
     assert "Broke &lt;b&gt;fast&lt;/b&gt;" in page.text, "item text is escaped"
     assert '<a href="https://shop.example/a"' in page.text
@@ -173,12 +188,14 @@ def test_import_success_flashes_the_count_and_lists_the_run(
 
 
 def test_import_failure_shows_the_errors_and_stores_nothing(
-    client: TestClient, db: Session, requester: User, project: Project
+    client: TestClient, db: Session, requester: User, project: Project, run_jobs: RunJobs
 ) -> None:
     log_in(client, requester.email)
     body = _jsonl({"text": "fine"}, {"text": 42}, {"stars": 3})
-    response = _import(client, project.id, body)
-    assert response.status_code == 422
+    queued = _import(client, project.id, body)
+    assert queued.status_code == 303
+    run_jobs()
+    response = client.get(queued.headers["location"])
     assert "so nothing was imported" in response.text
     table = response.text[response.text.index("error-table") :]
     assert "<code>text</code>" in table and "must be text" in table
@@ -188,14 +205,21 @@ def test_import_failure_shows_the_errors_and_stores_nothing(
 
     skipped = _import(client, project.id, body, skip_invalid="true")
     assert skipped.status_code == 303
-    assert "Imported 1 item; skipped 2 invalid rows." in client.get(f"/projects/{project.id}").text
+    run_jobs()
+    page = client.get(skipped.headers["location"]).text
+    assert "Imported 1 item; skipped 2 invalid rows." in page
 
     unknown = _import(client, project.id, "hello", name="notes.docx")
     assert unknown.status_code == 422 and "Nothing was imported." in unknown.text
 
 
 def test_items_render_by_kind_with_signed_media_urls(
-    client: TestClient, db: Session, settings: Settings, requester: User, organization: Organization
+    client: TestClient,
+    db: Session,
+    settings: Settings,
+    requester: User,
+    organization: Organization,
+    run_jobs: RunJobs,
 ) -> None:
     fields: list[dict[str, Any]] = [
         {"name": "photo", "kind": "image"},
@@ -240,6 +264,7 @@ def test_items_render_by_kind_with_signed_media_urls(
         }
     )
     assert _import(client, project.id, body).status_code == 303
+    run_jobs()
     page = client.get(f"/projects/{project.id}").text
     src = re.search(r'<img src="(/media/[^"]+)"', page)
     assert src is not None

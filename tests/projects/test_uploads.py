@@ -17,9 +17,11 @@ from labelpool.accounts.models import User
 from labelpool.app import create_app
 from labelpool.config import Settings
 from labelpool.media.storage import hold_lock
+from labelpool.projects.importing.runs import upload_folder
 from labelpool.projects.models import Project
 from labelpool.projects.uploads import _upload_folder, clean_stale_uploads, uploads_dir
 from tests.factories import api_token
+from tests.projects.conftest import RunJobs
 
 KILLED_MID_UPLOAD = """
 import os, signal, sys
@@ -85,14 +87,23 @@ def _make(path: Path) -> Path:
 
 
 def test_an_import_leaves_nothing_behind(
-    client: TestClient, db: Session, settings: Settings, requester: User, project: Project
+    client: TestClient,
+    db: Session,
+    settings: Settings,
+    requester: User,
+    project: Project,
+    run_jobs: RunJobs,
 ) -> None:
     response = client.post(
         f"/api/v1/projects/{project.id}/imports",
         headers=api_token(db, requester),
         files={"file": ("rows.jsonl", b'{"text": "fine"}\n')},
     )
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
+    stored = upload_folder(settings, response.json()["id"])
+    assert (stored / "rows.jsonl").read_bytes() == b'{"text": "fine"}\n'
+    assert run_jobs().failed == 0
+    assert not stored.exists(), "the upload goes once its import has run"
     assert list(uploads_dir(settings).iterdir()) == []
 
 

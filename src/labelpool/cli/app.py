@@ -437,14 +437,18 @@ def import_command(
         bool, typer.Option("--skip-invalid", help="Import the good rows and report the rest.")
     ] = False,
 ) -> None:
-    """Import items into a project. By default a file with any bad row imports nothing."""
+    """Import items into a project. By default a file with any bad row imports nothing.
+
+    The import runs here, with a progress bar, as uploads run in the job runner: every row is
+    checked first, then items are stored batch by batch; a failure (or Ctrl-C) keeps none.
+    """
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+    from labelpool.db.engine import make_engine, make_session_factory
     from labelpool.media.storage import storage_from_settings
-    from labelpool.projects.importing.service import import_file
-    from labelpool.projects.media_import import media_records_for
-    from labelpool.projects.models import ImportStatus, Project
+    from labelpool.projects.importing.runs import fail_import, new_run, run_import
+    from labelpool.projects.models import ImportStage, ImportStatus, Project
 
     if not file.exists():
         raise fail(f"{file} does not exist")
@@ -452,33 +456,40 @@ def import_command(
     total = file.stat().st_size if file.is_file() else None
     settings = load_settings()
     storage = storage_from_settings(settings)
-    with (
-        unit_of_work(settings) as db,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            DownloadColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as bar,
-    ):
+    with unit_of_work(settings) as db:
         project = db.get(Project, project_id)
         if project is None:
             raise fail(f"no project with id {project_id}; see `labelpool projects list`")
-        task = bar.add_task(f"importing {file.name}", total=total)
-        run = import_file(
-            db,
-            None,
-            project,
-            file,
-            fmt=format,
-            skip_invalid=skip_invalid,
-            progress=lambda done: bar.update(task, completed=done),
-            media_records=media_records_for(db, settings, storage, project, None),
-        )
-        status, message, errors = run.status, run.message, list(run.errors)
+        run_id = new_run(db, project, file, fmt=format, skip_invalid=skip_invalid).id
+    engine = make_engine(settings.sqlalchemy_url)
+    sessions = make_session_factory(engine)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"checking {file.name}", total=total)
+
+        def progress(stage: ImportStage, done: int) -> None:
+            doing = "checking" if stage == ImportStage.CHECKING else "importing"
+            bar.update(task, description=f"{doing} {file.name}", completed=done)
+
+        try:
+            run = run_import(
+                sessions, settings, storage, run_id, path=file, progress=progress, max_attempts=1
+            )
+        except KeyboardInterrupt:
+            fail_import(sessions, settings, run_id, "Stopped (interrupted); nothing was kept.")
+            raise fail("interrupted; nothing was imported") from None
+        finally:
+            engine.dispose()
         bar.update(task, completed=total)
+    if run is None:
+        raise fail("the import was taken over by another process")
+    status, message, errors = run.status, run.message, list(run.errors)
     for error in errors[:20]:
         where = f"row {error['row']}" if error.get("row") else "file"
         field = f", field '{error['field']}'" if error.get("field") else ""

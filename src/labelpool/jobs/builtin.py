@@ -26,5 +26,6 @@ def load_handlers() -> None:
     """Import every module that registers jobs (the runner calls this before its first turn)."""
     from labelpool.assessments import jobs as assessments_jobs
     from labelpool.contributors import jobs as contributors_jobs
+    from labelpool.projects import jobs as projects_jobs
 
-    _ = (assessments_jobs, contributors_jobs)
+    _ = (assessments_jobs, contributors_jobs, projects_jobs)

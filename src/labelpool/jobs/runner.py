@@ -6,7 +6,7 @@ import logging
 import secrets
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,11 +18,12 @@ from labelpool.db.engine import begin_write, transaction
 from labelpool.db.types import utcnow
 from labelpool.jobs.models import JobSchedule, JobStatus, OutboxJob
 from labelpool.jobs.outbox import enqueue
-from labelpool.jobs.registry import HANDLERS, PERIODIC, JobContext, Periodic
+from labelpool.jobs.registry import HANDLERS, OWN_TRANSACTIONS, PERIODIC, JobContext, Periodic
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)  # a job not finished by then is taken to have died with its runner
+KEEP_ALIVE_EVERY = timedelta(minutes=1)  # how often `JobContext.keep_alive` extends a lease
 BACKOFF_BASE_SECONDS = 2
 BACKOFF_MAX = timedelta(hours=1)
 BATCH = 20
@@ -95,21 +96,32 @@ def _claim(factory: sessionmaker[Session], now: datetime, limit: int) -> list[tu
 
 
 def _run_one(factory: sessionmaker[Session], context: JobContext, job_id: int, lease: str) -> bool:
-    """Run one claimed job; its work and its "done" commit together. False if it failed."""
+    """Run one claimed job; its work and its "done" commit together. False if it failed.
+
+    A handler registered with `own_transactions` runs outside any transaction of the runner's
+    (it opens its own from `context.sessions`); its "done" is committed after it returns.
+    """
     try:
         with transaction(factory) as db:
             begin_write(db)
             job = db.get(OutboxJob, job_id)
             if job is None or job.lease != lease:
                 return True  # another runner took it over after our lease ran out
-            function = HANDLERS.get(job.handler)
-            if function is None:
-                raise LookupError(f"no job handler named {job.handler!r} in this version")
-            function(db, dict(job.payload), context)
-            job.status = JobStatus.DONE
-            job.finished_at = utcnow()
-            job.locked_until = None
-            job.last_error = None
+            payload = dict(job.payload)
+            own = OWN_TRANSACTIONS.get(job.handler)
+            if own is None:
+                function = HANDLERS.get(job.handler)
+                if function is None:
+                    raise LookupError(f"no job handler named {job.handler!r} in this version")
+                function(db, payload, context)
+                _done(job)
+                return True
+        own(payload, context.for_job(factory, _keep_alive(factory, job_id, lease)))
+        with transaction(factory) as db:
+            begin_write(db)
+            job = db.get(OutboxJob, job_id)
+            if job is not None and job.lease == lease:
+                _done(job)
         return True
     except Exception as exc:  # any failure of a handler is recorded and retried
         if isinstance(exc, DBAPIError):
@@ -118,6 +130,34 @@ def _run_one(factory: sessionmaker[Session], context: JobContext, job_id: int, l
             log.exception("job %s failed", job_id)
         _record_failure(factory, job_id, lease, exc)
         return False
+
+
+def _done(job: OutboxJob) -> None:
+    job.status = JobStatus.DONE
+    job.finished_at = utcnow()
+    job.locked_until = None
+    job.last_error = None
+
+
+def _keep_alive(factory: sessionmaker[Session], job_id: int, lease: str) -> Callable[[], bool]:
+    """`JobContext.keep_alive` for one job: extends its lease at most every KEEP_ALIVE_EVERY."""
+    extended = utcnow()
+
+    def keep_alive() -> bool:
+        nonlocal extended
+        now = utcnow()
+        if now - extended < KEEP_ALIVE_EVERY:
+            return True
+        with transaction(factory) as db:
+            begin_write(db)
+            job = db.get(OutboxJob, job_id)
+            if job is None or job.lease != lease:
+                return False
+            job.locked_until = now + LEASE
+        extended = now
+        return True
+
+    return keep_alive
 
 
 def _record_failure(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import select
 
 from labelpool.errors import InvalidInput, NotFound
 from labelpool.projects import access, service
+from labelpool.projects.importing import runs
+from labelpool.projects.importing import service as importing
 from labelpool.projects.importing.limits import preview
-from labelpool.projects.models import ImportRun, ImportStatus, Item
+from labelpool.projects.models import Item
 from labelpool.projects.schemas import (
     ImportRunOut,
     ItemOut,
@@ -25,8 +26,7 @@ from labelpool.projects.schemas import (
     StatusEventOut,
 )
 from labelpool.projects.templates import get_template, list_templates, template_summary
-from labelpool.projects.uploads import import_upload
-from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep
+from labelpool.web.deps import CurrentUser, DbSession, SettingsDep
 from labelpool.web.schemas import AfterId, ResourceId
 
 router = APIRouter(tags=["projects"])
@@ -109,14 +109,17 @@ def history(project_id: ResourceId, user: CurrentUser, db: DbSession) -> list[St
     ]
 
 
-@router.post("/projects/{project_id}/imports", response_model=ImportRunOut, status_code=201)
+@router.post(
+    "/projects/{project_id}/imports",
+    response_model=ImportRunOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={202: {"headers": {"Location": {"description": "The run, to follow its progress"}}}},
+)
 def upload_import(
-    request: Request,
     project_id: ResourceId,
     user: CurrentUser,
     db: DbSession,
     settings: SettingsDep,
-    storage: StorageDep,
     file: Annotated[
         UploadFile, File(description="CSV, TSV, JSONL, JSON, Parquet, URL list or zip.")
     ],
@@ -127,12 +130,16 @@ def upload_import(
         bool, Form(description="Import the good rows, report the rest.")
     ] = False,
 ) -> Response:
-    """Import items. A file with bad rows imports nothing (422 listing them) unless skip_invalid."""
+    """Queue an import of items: 202 with the run, which a background job then runs.
+
+    Follow it at the Location given (`GET .../imports/{run_id}`): `status` goes queued →
+    running → succeeded or failed, with `progress`, `stage` and the row counts on the way. A
+    file with bad rows imports nothing (the failed run lists them) unless skip_invalid. An
+    unknown format or a closed project is refused at once (422)."""
     project = service.require_manager(db, user, project_id)
-    run = import_upload(
+    run = runs.queue_upload(
         db,
         settings,
-        storage,
         user,
         project,
         file.file,
@@ -141,39 +148,26 @@ def upload_import(
         skip_invalid=skip_invalid,
     )
     body = ImportRunOut.model_validate(run)
-    if run.status == ImportStatus.FAILED:
-        # Returned, not raised, so the failed run is still recorded.
-        return JSONResponse(
-            {
-                "error": {
-                    "code": "import_failed",
-                    "message": run.message,
-                    "details": {"import_run_id": run.id, "errors": run.errors},
-                }
-            },
-            status_code=422,
-        )
-    return JSONResponse(body.model_dump(mode="json"), status_code=201)
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=status.HTTP_202_ACCEPTED,
+        headers={"Location": f"/api/v1/projects/{project.id}/imports/{run.id}"},
+    )
 
 
 @router.get("/projects/{project_id}/imports", response_model=list[ImportRunOut])
 def imports(project_id: ResourceId, user: CurrentUser, db: DbSession) -> list[ImportRunOut]:
     project = service.require_viewer(db, user, project_id)
-    runs = db.scalars(
-        select(ImportRun).where(ImportRun.project_id == project.id).order_by(ImportRun.id.desc())
-    )
-    return [ImportRunOut.model_validate(r) for r in runs]
+    return [ImportRunOut.model_validate(r) for r in importing.project_runs(db, project)]
 
 
 @router.get("/projects/{project_id}/imports/{run_id}", response_model=ImportRunOut)
 def import_run(
     project_id: ResourceId, run_id: ResourceId, user: CurrentUser, db: DbSession
 ) -> ImportRunOut:
+    """One import and how far it got (poll this while it is queued or running)."""
     project = service.require_viewer(db, user, project_id)
-    run = db.get(ImportRun, run_id)
-    if run is None or run.project_id != project.id:
-        raise NotFound(f"Project {project.id} has no import with id {run_id}.")
-    return ImportRunOut.model_validate(run)
+    return ImportRunOut.model_validate(importing.project_run(db, project, run_id))
 
 
 @router.get("/projects/{project_id}/items", response_model=ItemPage)

@@ -36,6 +36,7 @@ class ProjectStatus(StrEnum):
 
 
 class ImportStatus(StrEnum):
+    QUEUED = "queued"  # uploaded; a job will run it
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
@@ -68,8 +69,21 @@ class Project(CreatedAtMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+class ImportStage(StrEnum):
+    """Where a running import is: checking every row (nothing stored yet), then writing."""
+
+    CHECKING = "checking"
+    WRITING = "writing"
+
+
 class ImportRun(CreatedAtMixin, Base):
-    """One import of a file into a project: what was read, stored and refused."""
+    """One import of a file into a project: what was read, stored and refused.
+
+    A queued import (an upload) keeps its file under `<data dir>/imports/<id>/<upload_name>`
+    until it finishes. While it runs, `stage`, `bytes_read` of `bytes_total` and the row counts
+    show its progress; `written_through` is the last row of the file whose items are committed
+    (where a retry resumes) and `attempts` counts the job's tries (see `importing.runs`).
+    """
 
     __tablename__ = "import_runs"
 
@@ -92,6 +106,31 @@ class ImportRun(CreatedAtMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    stage: Mapped[ImportStage | None] = mapped_column(
+        string_enum(ImportStage, "import_stage"), default=None
+    )
+    bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
+    bytes_total: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    gold_imported: Mapped[int] = mapped_column(BigInteger, default=0)
+    written_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    upload_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def progress(self) -> float:
+        """How far along, 0 to 1: checking is the first half of the file's bytes, writing the
+        second (the whole file is read twice)."""
+        if self.status == ImportStatus.SUCCEEDED:
+            return 1.0
+        if not self.bytes_total or self.stage is None:
+            return 0.0
+        part = min(self.bytes_read, self.bytes_total) / self.bytes_total
+        return round((part if self.stage == ImportStage.CHECKING else 1 + part) / 2, 4)
 
 
 class Item(CreatedAtMixin, Base):

@@ -17,6 +17,9 @@ from labelpool.accounts.models import User
 from labelpool.accounts.roles import Role
 from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
 from labelpool.projects import access, service
+from labelpool.projects.importing import runs
+from labelpool.projects.importing import service as importing
+from labelpool.projects.importing.progress import run_view
 from labelpool.projects.models import ImportStatus, ProjectStatus
 from labelpool.projects.presenters import (
     TABS,
@@ -28,8 +31,7 @@ from labelpool.projects.presenters import (
     settings_changes,
     template_cards,
 )
-from labelpool.projects.uploads import import_upload
-from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, StorageDep, csrf_protect
+from labelpool.web.deps import CurrentUser, DbSession, SettingsDep, csrf_protect
 from labelpool.web.forms import form_failure
 from labelpool.web.render import FormStr, redirect, render
 from labelpool.web.schemas import AfterId, ResourceId
@@ -239,60 +241,63 @@ def upload_import(
     user: CurrentUser,
     db: DbSession,
     settings: SettingsDep,
-    storage: StorageDep,
     file: Annotated[UploadFile | None, File()] = None,
     skip_invalid: Annotated[bool, Form()] = False,
 ) -> Response:
-    project = access.project_for_manager(db, user, project_id)
-    if file is None or not file.filename:
+    """Store the upload and queue its import, then show its progress."""
+    project = service.require_manager(db, user, project_id)
+
+    def refused(message: str) -> Response:
+        # Refused before a run started (no file, unknown format, closed project): nothing stored.
+        extra = {"import_error": message, "skip_invalid": skip_invalid}
         return render_project(
-            request,
-            db,
-            user,
-            settings,
-            project,
-            "import",
-            extra={"import_error": "Choose a file to import.", "skip_invalid": skip_invalid},
-            status_code=422,
+            request, db, user, settings, project, "import", extra=extra, status_code=422
         )
+
+    if file is None or not file.filename:
+        return refused("Choose a file to import.")
     try:
-        run = import_upload(
-            db,
-            settings,
-            storage,
-            user,
-            project,
-            file.file,
-            file.filename,
-            skip_invalid=skip_invalid,
+        run = runs.queue_upload(
+            db, settings, user, project, file.file, file.filename, skip_invalid=skip_invalid
         )
     except InvalidInput as exc:
-        # Refused before a run started (unknown format, closed project): nothing stored.
-        return render_project(
-            request,
-            db,
-            user,
-            settings,
-            project,
-            "import",
-            extra={"import_error": exc.message, "skip_invalid": skip_invalid},
-            status_code=422,
-        )
+        return refused(exc.message)
+    return redirect(request, f"/projects/{project.id}/imports/{run.id}")
+
+
+@router.get("/projects/{project_id}/imports/{run_id}", response_class=HTMLResponse)
+def import_run_page(
+    request: Request,
+    project_id: ResourceId,
+    run_id: ResourceId,
+    user: CurrentUser,
+    db: DbSession,
+    settings: SettingsDep,
+) -> Response:
+    """The import tab with one run's progress on top (it refreshes itself while running)."""
+    project = service.require_viewer(db, user, project_id)
+    run = importing.project_run(db, project, run_id)
+    extra: dict[str, Any] = {"current_run": run_view(run), "skip_invalid": run.skip_invalid}
     if run.status == ImportStatus.FAILED:
-        # Returned, not raised, so the failed run is still recorded.
-        return render_project(
-            request,
-            db,
-            user,
-            settings,
-            project,
-            "import",
-            extra={
-                "import_error": run.message,
-                "import_errors": run.errors,
-                "rows_invalid": run.rows_invalid,
-                "skip_invalid": skip_invalid,
-            },
-            status_code=422,
-        )
-    return redirect(request, f"/projects/{project.id}", ("success", run.message or "Imported."))
+        extra |= {
+            "import_error": run.message,
+            "import_errors": run.errors,
+            "rows_invalid": run.rows_invalid,
+        }
+    return render_project(request, db, user, settings, project, "import", extra=extra)
+
+
+@router.get("/projects/{project_id}/imports/{run_id}/progress", response_class=HTMLResponse)
+def import_run_progress(
+    request: Request, project_id: ResourceId, run_id: ResourceId, user: CurrentUser, db: DbSession
+) -> Response:
+    """The progress card alone, polled by the run's page; once the run has finished the page
+    reloads whole (HX-Refresh) to show the result, its errors and the new items."""
+    project = service.require_viewer(db, user, project_id)
+    run = importing.project_run(db, project, run_id)
+    response = render(
+        request, "projects/_import_progress.html", {"current_run": run_view(run)}, user=user
+    )
+    if run.finished:
+        response.headers["HX-Refresh"] = "true"
+    return response

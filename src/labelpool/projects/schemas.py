@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from labelpool.projects.models import ImportStatus, ProjectStatus
+from labelpool.projects.models import ImportStage, ImportStatus, ProjectStatus
 from labelpool.web.schemas import InputModel, OutputModel
 
 MOVED_FIELDS = {
@@ -116,11 +116,19 @@ class StatusEventOut(OutputModel):
 
 
 class ImportRunOut(OutputModel):
+    """An import: queued, running (with its progress), succeeded or failed (with its errors)."""
+
     id: int
     project_id: int
     source_name: str
     format: str
     status: ImportStatus
+    stage: ImportStage | None = Field(
+        description="While running: checking every row (nothing stored yet), then writing."
+    )
+    progress: float = Field(description="0 to 1: checking is the first half, writing the second.")
+    bytes_read: int = Field(description="How far into the file the current stage is.")
+    bytes_total: int | None
     skip_invalid: bool
     rows_read: int
     rows_imported: int
@@ -128,6 +136,7 @@ class ImportRunOut(OutputModel):
     errors: list[dict[str, Any]]
     message: str | None
     created_at: datetime
+    started_at: datetime | None
     finished_at: datetime | None
 
 
