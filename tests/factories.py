@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import Organization, User
-from labelpool.accounts.roles import Role
+from labelpool.accounts.roles import Role, Scope
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -61,8 +61,9 @@ def log_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     assert "lp_session" in client.cookies
 
 
-def api_token(db: Session, user: User) -> dict[str, str]:
-    secret, _ = accounts.create_api_token(db, user, "tests")
+def api_token(db: Session, user: User, scope: Scope = Scope.ADMIN) -> dict[str, str]:
+    """Headers carrying a new API token of `user` (by default one that may do all they may)."""
+    secret, _ = accounts.create_api_token(db, user, "tests", scope)
     db.commit()
     return {"Authorization": f"Bearer {secret}"}
 

@@ -9,7 +9,7 @@ from labelpool.accounts.models import Organization, User
 from labelpool.accounts.roles import Role
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from labelpool.guidelines import service as guidelines_service
-from labelpool.projects import access, service
+from labelpool.projects import service
 from labelpool.projects.models import Item, Project, ProjectStatus
 from labelpool.projects.templates import TEMPLATES
 from tests.factories import make_organization, make_user
@@ -115,10 +115,10 @@ def test_schema_is_fixed_once_items_exist(db: Session, requester: User, project:
 def test_other_organizations_cannot_see_or_change_projects(db: Session, project: Project) -> None:
     outsider = make_user(db, role=Role.REQUESTER, organization=make_organization(db, "Globex"))
     with pytest.raises(NotFound):
-        access.project_for_viewer(db, outsider, project.id)
+        service.require_viewer(db, outsider, project.id)
     contributor = make_user(db)
     with pytest.raises(NotFound):
-        access.project_for_viewer(db, contributor, project.id)
+        service.require_viewer(db, contributor, project.id)
     assert service.list_projects(db, outsider) == []
 
 
@@ -126,9 +126,9 @@ def test_reviewers_see_but_do_not_change(
     db: Session, project: Project, organization: Organization
 ) -> None:
     reviewer = make_user(db, role=Role.REVIEWER, organization=organization)
-    assert access.project_for_viewer(db, reviewer, project.id) == project
+    assert service.require_viewer(db, reviewer, project.id) == project
     with pytest.raises(PermissionDenied):
-        access.project_for_manager(db, reviewer, project.id)
+        service.require_manager(db, reviewer, project.id)
 
 
 def test_predictions_are_checked_per_control(db: Session, project: Project) -> None:

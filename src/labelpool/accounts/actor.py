@@ -69,28 +69,32 @@ class Actor:
         return self.organization_ids(MANAGE_ROLES)
 
 
+def _cache(db: Session) -> dict[int, Actor]:
+    cache: dict[int, Actor] = db.info.setdefault(ACTOR_KEY, {})
+    return cache
+
+
 def load_actor(db: Session, user: User, scopes: frozenset[Scope] = Scope.ADMIN.includes) -> Actor:
     """Read `user`'s memberships (one query) and leave the actor on `db` for the services."""
-    roles = dict(
-        db.execute(
-            select(Membership.organization_id, Membership.role).where(Membership.user_id == user.id)
-        ).tuples().all()
+    rows = db.execute(
+        select(Membership.organization_id, Membership.role).where(Membership.user_id == user.id)
     )
+    roles = {organization_id: role for organization_id, role in rows}
     actor = Actor(user, roles, scopes, db)
-    db.info[ACTOR_KEY] = actor
+    _cache(db)[user.id] = actor
     return actor
 
 
 def actor_of(db: Session, user: User) -> Actor:
-    """The actor this request (or command) loaded for `user`, loading it if there is none."""
-    cached = db.info.get(ACTOR_KEY)
-    if isinstance(cached, Actor) and cached.user.id == user.id:
-        return cached
-    return load_actor(db, user)
+    """The actor this request (or command) loaded for `user`, loading it if there is none.
+
+    Kept per user: asking about someone else (whether an attempt grants them a
+    qualification) never replaces the caller's actor and its credential's scope."""
+    cached = _cache(db).get(user.id)
+    return cached if cached is not None else load_actor(db, user)
 
 
-def refresh_actor(db: Session) -> None:
-    """Memberships changed: re-read the cached actor's organization roles (keeping its scope)."""
-    cached = db.info.get(ACTOR_KEY)
-    if isinstance(cached, Actor):
-        load_actor(db, cached.user, cached.scopes)
+def refresh_actors(db: Session) -> None:
+    """Memberships changed: re-read the cached actors' organization roles (keeping scopes)."""
+    for actor in list(_cache(db).values()):
+        load_actor(db, actor.user, actor.scopes)

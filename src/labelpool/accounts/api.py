@@ -6,7 +6,6 @@ from fastapi import APIRouter, status
 
 from labelpool.accounts import members, service
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.accounts.schemas import (
     MemberOut,
     MeOut,
@@ -19,7 +18,7 @@ from labelpool.accounts.schemas import (
     UserCreate,
     UserOut,
 )
-from labelpool.errors import NotFound
+from labelpool.policy import OrganizationPolicy, actor_of, authorize
 from labelpool.web.deps import AdminUser, CurrentUser, DbSession
 from labelpool.web.schemas import ResourceId
 
@@ -49,7 +48,7 @@ def list_tokens(user: CurrentUser, db: DbSession) -> list[TokenOut]:
 @router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
 def create_token(body: TokenCreate, user: CurrentUser, db: DbSession) -> TokenCreated:
     """Create an API token. The secret is in this response only; store it safely."""
-    secret, token = service.create_api_token(db, user, body.name)
+    secret, token = service.create_api_token(db, user, body.name, body.scope)
     return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=secret)
 
 
@@ -68,10 +67,7 @@ def organization_members(
     organization_id: ResourceId, user: CurrentUser, db: DbSession
 ) -> list[MemberOut]:
     """Members of an organization you belong to (admins see every organization)."""
-    if user.role != Role.ADMIN and organization_id not in {
-        o.id for o, _ in service.organizations_of(db, user)
-    }:
-        raise NotFound(f"You are not a member of an organization with id {organization_id}.")
+    authorize(actor_of(db, user), OrganizationPolicy.see_members(organization_id))
     return [
         MemberOut(user_id=u.id, display_name=u.display_name, email=u.email, role=role)
         for u, role in members.organization_members(db, organization_id)

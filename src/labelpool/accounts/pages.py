@@ -13,7 +13,7 @@ from labelpool.accounts import signup as signup_service
 from labelpool.accounts.dashboard import home_context
 from labelpool.accounts.login_limits import RateLimits
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
+from labelpool.accounts.roles import Role, Scope
 from labelpool.config import Settings
 from labelpool.contributors.enums import ContributorState
 from labelpool.contributors.queries import users_with_states
@@ -188,6 +188,7 @@ def _token_rows(db: DbSession, user: User) -> list[dict[str, Any]]:
             "id": t.id,
             "name": t.name,
             "prefix": t.prefix,
+            "scope": t.scope.value,
             "created_at": when(t.created_at),
             "last_used_at": when(t.last_used_at) or None,
             "revoked": t.revoked_at is not None,
@@ -203,10 +204,14 @@ def account(request: Request, user: CurrentUser, db: DbSession) -> Response:
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(
-    request: Request, user: CurrentUser, db: DbSession, name: FormStr = ""
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    name: FormStr = "",
+    scope: FormStr = Scope.WRITE.value,
 ) -> Response:
     try:
-        secret, _ = service.create_api_token(db, user, name)
+        secret, _ = service.create_api_token(db, user, name, service.token_scope(scope))
     except InvalidInput as exc:
         return render(
             request,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from labelpool.accounts.roles import Role
+from labelpool.accounts.roles import Role, Scope
 from labelpool.web.schemas import InputModel, OutputModel
 
 
@@ -50,12 +50,18 @@ class PasswordResetOut(OutputModel):
 
 class TokenCreate(InputModel):
     name: str = Field(min_length=1, max_length=100, examples=["import script"])
+    scope: Scope = Field(
+        default=Scope.WRITE,
+        description="read: GET only; write: also changes; admin: also running the platform "
+        "or an organization (what the user's role allows, never more).",
+    )
 
 
 class TokenOut(OutputModel):
     id: int
     name: str
     prefix: str
+    scope: Scope
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from labelpool.accounts.actor import refresh_actor
+from labelpool.accounts.actor import refresh_actors
 from labelpool.accounts.login_limits import RateLimits as RateLimits
 from labelpool.accounts.login_limits import check_login_rate as check_login_rate
 from labelpool.accounts.models import (
@@ -135,12 +135,12 @@ def add_membership(
     if existing is not None:
         existing.role = role
         db.flush()
-        refresh_actor(db)
+        refresh_actors(db)
         return existing
     membership = Membership(user_id=user.id, organization_id=organization.id, role=role)
     db.add(membership)
     db.flush()
-    refresh_actor(db)
+    refresh_actors(db)
     emit(
         db,
         Action.MEMBERSHIP_CREATED,
@@ -294,6 +294,17 @@ def end_all_sessions(db: Session, user: User, *, except_token: str | None = None
 
 
 # --- API tokens ---------------------------------------------------------------------------
+
+
+def token_scope(value: str) -> Scope:
+    """The scope a form or command names, or InvalidInput listing the choices."""
+    try:
+        return Scope(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(s.value for s in Scope)
+        raise InvalidInput(
+            f"Unknown token scope {value!r}; choose one of {choices}.", details={"field": "scope"}
+        ) from None
 
 
 def create_api_token(

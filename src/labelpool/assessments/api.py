@@ -9,7 +9,6 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy.orm import Session
 
-from labelpool.accounts.roles import Role
 from labelpool.assessments import refreshers, service
 from labelpool.assessments.models import AssessmentTest, Attempt, RequiredRefresher, TestQuestion
 from labelpool.assessments.retake import RetakeStatus
@@ -35,7 +34,8 @@ from labelpool.assessments.schemas import (
     TestOut,
     TestSettings,
 )
-from labelpool.projects import access
+from labelpool.policy import actor_of
+from labelpool.policy.organizations import default_organization_id
 from labelpool.web.deps import AdminUser, CurrentUser, DbSession
 from labelpool.web.schemas import ResourceId
 
@@ -205,10 +205,9 @@ def create_test(body: TestCreate, user: CurrentUser, db: DbSession) -> TestOut:
     """A draft test. Admins may leave out the organization for a platform-wide skill test."""
     values = body.model_dump(exclude={"organization_id"})
     organization_id = body.organization_id
-    if organization_id is None and (
-        user.role != Role.ADMIN or access.manageable_organization_ids(db, user)
-    ):
-        organization_id = access.default_organization_id(db, user, None)
+    actor = actor_of(db, user)
+    if organization_id is None and (not actor.is_admin or actor.managed_organization_ids):
+        organization_id = default_organization_id(actor, None)
     return test_out(db, service.create_test(db, user, organization_id, **values))
 
 

@@ -43,7 +43,7 @@ from labelpool.assessments.retake import (
     RetakeStatus,
     retake_status,
 )
-from labelpool.assessments.taking import TakeMode, _require_attempt_access, take_mode, taker_scope
+from labelpool.assessments.taking import TakeMode, _require_attempt_access, mode_for, take_mode
 from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from labelpool.events import Action, emit
@@ -441,7 +441,7 @@ def _qualifies(db: Session, attempt: Attempt, test: AssessmentTest) -> bool:
     """Whether a pass of this attempt may grant: only to someone who takes the test for real
     (an attempt staff started before previews existed grants nothing)."""
     user = db.get(User, attempt.user_id)
-    return user is not None and taker_scope(db, user).mode(test) == TakeMode.QUALIFY
+    return user is not None and mode_for(db, user, test) == TakeMode.QUALIFY
 
 
 def _grant(

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.accounts.roles import Role
 from labelpool.accounts.service import slugify
 from labelpool.assessments.models import AssessmentTest, TestKind, TestMode, TestStatus
 from labelpool.assessments.questions import question_ids_of
@@ -17,7 +16,8 @@ from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
 from labelpool.guidelines.models import Guidelines
-from labelpool.projects import access
+from labelpool.policy import OrganizationPolicy, TestPolicy, actor_of, authorize, permits
+from labelpool.projects import service as projects
 from labelpool.projects.templates import TEMPLATES
 from labelpool.projects.templates.model import TaskFamily
 
@@ -141,7 +141,7 @@ def _check_target(
             details={"field": "project_id"},
         )
     if project_id is not None:
-        project = access.project_for_manager(db, actor, project_id)
+        project = projects.require_manager(db, actor, project_id)
         if project.organization_id != organization_id:
             raise InvalidInput(
                 "The project belongs to another organization.", details={"field": "project_id"}
@@ -177,16 +177,16 @@ def create_test(
 ) -> AssessmentTest:
     """A draft test. `organization_id` None makes a platform-wide test (admins only)."""
     if organization_id is None:
-        if actor.role != Role.ADMIN:
+        if not permits(actor_of(db, actor), TestPolicy.create_platform_wide()):
             raise InvalidInput(
                 "Choose the organization the test belongs to.",
                 details={"field": "organization_id"},
             )
-    elif db.get(Organization, organization_id) is None or (
-        actor.role != Role.ADMIN
-        and organization_id not in access.manageable_organization_ids(db, actor)
-    ):
-        raise NotFound(f"You cannot create tests in an organization with id {organization_id}.")
+    else:
+        rule = OrganizationPolicy.create_in(organization_id, "tests")
+        if db.get(Organization, organization_id) is None:
+            raise NotFound(rule.hidden)
+        authorize(actor_of(db, actor), rule)
     skill = _key(skill_key, "skill_key")
     project_type = (project_type or "").strip() or None
     _check_settings(locals())

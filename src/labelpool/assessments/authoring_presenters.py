@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.assessments import question_form, service
 from labelpool.assessments.models import AssessmentTest, TestKind, TestQuestion, TestStatus
 from labelpool.assessments.presenters import answer_text, format_duration_or_none, target
@@ -18,19 +17,20 @@ from labelpool.assessments.question_form import QuestionForm
 from labelpool.errors import LabelpoolError
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import Guidelines
-from labelpool.projects import access
+from labelpool.policy import GuidelinesPolicy, actor_of, permits
+from labelpool.projects import service as projects_service
 from labelpool.projects.templates import TEMPLATES
 from labelpool.projects.templates.model import TaskFamily
 from labelpool.web.forms import error_field
 
 
 def builder_options(db: Session, user: User) -> dict[str, Any]:
-    org_ids = access.manageable_organization_ids(db, user)
-    projects = [{"id": p.id, "name": p.name} for p in access.manageable_projects(db, user)]
+    actor = actor_of(db, user)
+    projects = [{"id": p.id, "name": p.name} for p in projects_service.managed_projects(db, user)]
     guidelines = [
         {"id": g.id, "title": g.title}
         for g in guidelines_service.list_guidelines(db, user)
-        if user.role == Role.ADMIN or g.organization_id in org_ids
+        if permits(actor, GuidelinesPolicy.manage(g))
     ]
     types = [f.value for f in TaskFamily] + sorted(TEMPLATES)
     return {"projects": projects, "guidelines_options": guidelines, "project_types": types}

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.assessments import authoring_presenters, page_forms, presenters, service
 from labelpool.assessments.api import result_out
 from labelpool.assessments.models import (
@@ -28,7 +27,9 @@ from labelpool.assessments.models import (
 from labelpool.assessments.question_form import QuestionForm
 from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, LabelpoolError, NotFound
-from labelpool.projects import access
+from labelpool.policy import actor_of
+from labelpool.policy.organizations import is_builder
+from labelpool.projects import service as projects
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.forms import back_with_error, form_failure
 from labelpool.web.render import FormStr, redirect, render, when
@@ -38,7 +39,7 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 
 
 def _is_builder(db: Session, user: User) -> bool:
-    return user.role == Role.ADMIN or bool(access.manageable_organization_ids(db, user))
+    return is_builder(actor_of(db, user))
 
 
 # --- requesters: a new test (before /tests/{test_id}, which would take its path) -----------
@@ -77,11 +78,11 @@ def create_test_page(
     for key in ("request", "user", "db"):
         form.pop(key)
     try:
-        org_ids = access.manageable_organization_ids(db, user)
+        org_ids = sorted(actor_of(db, user).managed_organization_ids)
         organization_id = None
         project = page_forms.number(project_id, "project_id") if kind == "qualification" else None
         if project is not None:
-            organization_id = access.project_for_manager(db, user, project).organization_id
+            organization_id = projects.require_manager(db, user, project).organization_id
         elif org_ids:
             organization_id = org_ids[0]
         test = service.create_test(
@@ -165,7 +166,7 @@ def test_page(request: Request, test_id: ResourceId, user: CurrentUser, db: DbSe
     context = {
         "t": presenters.card_view(card, now),
         "account_block": presenters.take_block(db, user, test),
-        "review_link": user.role == Role.CONTRIBUTOR,
+        "review_link": actor_of(db, user).is_contributor,
         "attempts": attempt_rows,
         "guidelines": presenters.guidelines_link(db, test),
         "refreshers": pending,

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.assessments import refreshers
 from labelpool.assessments.authoring import _key
 from labelpool.assessments.models import (
@@ -15,8 +14,9 @@ from labelpool.assessments.models import (
     RequiredRefresher,
 )
 from labelpool.db.types import utcnow
-from labelpool.errors import InvalidInput, NotFound, PermissionDenied
+from labelpool.errors import InvalidInput, NotFound
 from labelpool.events import Action, emit
+from labelpool.policy import PlatformPolicy, actor_of, authorize
 
 
 def qualifications_of(db: Session, user_id: int) -> list[Qualification]:
@@ -71,8 +71,7 @@ def set_skill_level(
     db: Session, admin: User, user_id: int, skill_key: str, level: int, reason: str = ""
 ) -> ContributorSkill:
     """Set a skill by hand (admins); logged with who, when and why."""
-    if admin.role != Role.ADMIN:
-        raise PermissionDenied("Only admins set skill levels by hand.")
+    authorize(actor_of(db, admin), PlatformPolicy.administer("Setting skill levels by hand"))
     if db.get(User, user_id) is None:
         raise NotFound(f"No user with id {user_id}.")
     key = _key(skill_key, "skill_key")

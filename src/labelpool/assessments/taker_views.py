@@ -38,7 +38,7 @@ from labelpool.assessments.retake import (
     RetakeStatus,
     retake_status,
 )
-from labelpool.assessments.taking import TakeMode, take_mode, taker_scope
+from labelpool.assessments.taking import TakeMode, mode_for, take_mode
 from labelpool.db.types import utcnow
 
 
@@ -177,7 +177,7 @@ def test_card(
     """The user's status on one test (drafts included, for their builders)."""
     now = now or utcnow()
     _, attempts = status_for(db, user, test, now)
-    mode = taker_scope(db, user).mode(test) or TakeMode.QUALIFY
+    mode = mode_for(db, user, test) or TakeMode.QUALIFY
     qualified = has_qualification(db, user.id, test_id=test.id)
     return _card(db, test, attempts, mode, qualified, now)
 
@@ -187,7 +187,6 @@ def tests_for_taker(db: Session, user: User, now: datetime | None = None) -> lis
     (attempts left, next attempt, passed). Contributors see them before their account is
     active (starting waits for the review); staff see their organizations' tests."""
     now = now or utcnow()
-    scope = taker_scope(db, user)
     tests = [
         (test, mode)
         for test in db.scalars(
@@ -195,7 +194,7 @@ def tests_for_taker(db: Session, user: User, now: datetime | None = None) -> lis
             .where(AssessmentTest.status == TestStatus.PUBLISHED)
             .order_by(AssessmentTest.kind.desc(), AssessmentTest.title, AssessmentTest.id)
         )
-        if (mode := scope.mode(test)) is not None
+        if (mode := mode_for(db, user, test)) is not None
     ]
     mine: dict[int, list[Attempt]] = {}
     for attempt in db.scalars(

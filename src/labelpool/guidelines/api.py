@@ -25,7 +25,8 @@ from labelpool.guidelines.schemas import (
     VersionOut,
 )
 from labelpool.guidelines.sections import parse_sections
-from labelpool.projects import access
+from labelpool.policy import actor_of
+from labelpool.policy.organizations import default_organization_id
 from labelpool.web.deps import CurrentUser, DbSession
 from labelpool.web.schemas import MAX_ID, ResourceId
 
@@ -67,7 +68,7 @@ def create_guidelines(body: GuidelinesCreate, user: CurrentUser, db: DbSession) 
     guidelines = service.create_guidelines(
         db,
         user,
-        access.default_organization_id(db, user, body.organization_id),
+        default_organization_id(actor_of(db, user), body.organization_id),
         title=body.title,
         body=body.body,
         project_ids=body.project_ids,

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.accounts.roles import Role
 from labelpool.assessments import refreshers
 from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -27,7 +26,7 @@ from labelpool.guidelines.sections import (
     normalise_number,
     parse_sections,
 )
-from labelpool.projects import access
+from labelpool.policy import OrganizationPolicy, actor_of, authorize
 from labelpool.projects.models import Project
 
 MAX_BODY = 200_000
@@ -71,14 +70,14 @@ def create_guidelines(
     project_ids: Iterable[int] = (),
 ) -> Guidelines:
     """A new document with version 1, optionally followed by some of the organization's projects."""
-    organization = db.get(Organization, organization_id)
-    if organization is None or (
-        actor.role != Role.ADMIN
-        and organization_id not in access.manageable_organization_ids(db, actor)
-    ):
-        raise NotFound(
-            f"You cannot write guidelines for an organization with id {organization_id}."
-        )
+    rule = OrganizationPolicy.create_in(
+        organization_id,
+        "guidelines",
+        f"You cannot write guidelines for an organization with id {organization_id}.",
+    )
+    if db.get(Organization, organization_id) is None:
+        raise NotFound(rule.hidden)
+    authorize(actor_of(db, actor), rule)
     outline = _checked_outline(body)
     guidelines = Guidelines(
         organization_id=organization_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from labelpool.accounts.actor import MANAGE_ROLES
 from labelpool.accounts.models import Membership, User
 from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput, NotFound, PermissionDenied
@@ -12,7 +13,6 @@ from labelpool.guidelines.access import can_manage
 from labelpool.guidelines.documents import MAX_TEXT, _checked_section
 from labelpool.guidelines.models import GuidelineQuestion, Guidelines
 from labelpool.notifications.service import notify
-from labelpool.projects import access
 
 
 def ask_question(
@@ -37,7 +37,7 @@ def ask_question(
     managers = db.scalars(
         select(Membership.user_id).where(
             Membership.organization_id == guidelines.organization_id,
-            Membership.role.in_(access.MANAGE_ROLES),
+            Membership.role.in_(MANAGE_ROLES),
         )
     )
     notify(

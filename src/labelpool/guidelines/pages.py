@@ -14,7 +14,8 @@ from labelpool.errors import InvalidInput, LabelpoolError
 from labelpool.guidelines import service
 from labelpool.guidelines.models import Guidelines
 from labelpool.guidelines.sections import parse_sections
-from labelpool.projects import access
+from labelpool.policy import actor_of
+from labelpool.projects import service as projects
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.forms import back_with_error, form_failure
@@ -26,7 +27,7 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 
 
 def _projects(db: Session, user: User) -> list[dict[str, Any]]:
-    return [{"id": p.id, "name": p.name} for p in access.manageable_projects(db, user)]
+    return [{"id": p.id, "name": p.name} for p in projects.managed_projects(db, user)]
 
 
 @router.get("/guidelines", response_class=HTMLResponse)
@@ -40,7 +41,7 @@ def list_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
         }
         for g in service.list_guidelines(db, user)
     ]
-    can_create = bool(access.manageable_organization_ids(db, user))
+    can_create = bool(actor_of(db, user).managed_organization_ids)
     return render(
         request, "guidelines/list.html", {"rows": rows, "can_create": can_create}, user=user
     )
@@ -61,7 +62,7 @@ async def create_page(request: Request, user: CurrentUser, db: DbSession) -> Res
         int(v) for v in form.getlist("project_ids") if isinstance(v, str) and v.isdigit()
     ]
     try:
-        org_ids = access.manageable_organization_ids(db, user)
+        org_ids = sorted(actor_of(db, user).managed_organization_ids)
         if not org_ids:
             raise InvalidInput("Only requesters write guidelines for their organization.")
         guidelines = service.create_guidelines(

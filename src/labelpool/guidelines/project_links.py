@@ -8,13 +8,21 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import User
 from labelpool.errors import InvalidInput, NotFound
 from labelpool.guidelines.models import Guidelines, ProjectGuidelines
-from labelpool.projects import access
+from labelpool.policy import ProjectPolicy, actor_of, authorize
 from labelpool.projects.models import Project
+
+
+def _managed_project(db: Session, actor: User, project_id: int) -> Project:
+    project = db.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"No project with id {project_id}.")
+    authorize(actor_of(db, actor), ProjectPolicy.manage(project))
+    return project
 
 
 def link_project(db: Session, actor: User, guidelines: Guidelines, project_id: int) -> Project:
     """Make a project of the same organization follow these guidelines (replacing others)."""
-    project = access.project_for_manager(db, actor, project_id)
+    project = _managed_project(db, actor, project_id)
     if project.organization_id != guidelines.organization_id:
         raise InvalidInput(
             "A project can only follow guidelines of its own organization.",
@@ -30,7 +38,7 @@ def link_project(db: Session, actor: User, guidelines: Guidelines, project_id: i
 
 
 def unlink_project(db: Session, actor: User, guidelines: Guidelines, project_id: int) -> None:
-    project = access.project_for_manager(db, actor, project_id)
+    project = _managed_project(db, actor, project_id)
     link = db.get(ProjectGuidelines, project.id)
     if link is None or link.guidelines_id != guidelines.id:
         raise NotFound(f"Project {project_id} does not follow these guidelines.")

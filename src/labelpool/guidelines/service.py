@@ -1,9 +1,9 @@
 """Guidelines logic: documents, versions and what changed, examples, questions and the FAQ.
 
-Who may do what: members of the owning organization with a managing role (requester, admin)
-write; its members and admins read everything; contributors read guidelines that are in use
-(attached to a published test, or followed by an active or paused project) and ask questions
-on them. Other tenants get 404. Services never commit.
+Who may do what is `labelpool.policy.guidelines`: members of the owning organization with a
+managing role (requester, admin) write; its members and admins read everything; contributors
+read guidelines that are in use (attached to a published test, or followed by an active or
+paused project) and ask questions on them. Other tenants get 404. Services never commit.
 
 The logic lives in `access.py`, `documents.py`, `project_links.py`, `examples.py` and
 `faq.py`; this module gathers it for callers.
@@ -12,7 +12,6 @@ The logic lives in `access.py`, `documents.py`, `project_links.py`, `examples.py
 from __future__ import annotations
 
 from labelpool.guidelines.access import (
-    IN_USE_PROJECT_STATUSES,
     can_manage,
     guidelines_for_manager,
     guidelines_for_reader,
@@ -51,7 +50,6 @@ from labelpool.guidelines.project_links import (
 )
 
 __all__ = [
-    "IN_USE_PROJECT_STATUSES",
     "MAX_BODY",
     "MAX_TEXT",
     "PROJECT_TITLE_SUFFIX",

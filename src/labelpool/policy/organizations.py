@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from labelpool.accounts.actor import Actor
 from labelpool.accounts.roles import Scope
+from labelpool.errors import InvalidInput
 from labelpool.policy.rules import Rule, Verdict
 
 
 class OrganizationPolicy:
     @staticmethod
-    def create_in(organization_id: int, noun: str) -> Rule:
+    def create_in(organization_id: int, noun: str, hidden: str | None = None) -> Rule:
         """Create `noun` (projects, guidelines, tests) in the organization: its requesters and
         admins, and platform admins. Others are told the organization is not theirs."""
         return Rule(
@@ -17,7 +18,8 @@ class OrganizationPolicy:
             Scope.WRITE,
             lambda actor: Verdict.ALLOW if actor.manages(organization_id) else Verdict.HIDE,
             forbidden="",
-            hidden=f"You cannot create {noun} in an organization with id {organization_id}.",
+            hidden=hidden
+            or f"You cannot create {noun} in an organization with id {organization_id}.",
         )
 
     @staticmethod
@@ -57,3 +59,18 @@ def contributor_only(what: str) -> Rule:
 def is_builder(actor: Actor) -> bool:
     """Whether the actor can build anything (a platform admin or an organization's manager)."""
     return actor.is_admin or bool(actor.managed_organization_ids)
+
+
+def default_organization_id(actor: Actor, organization_id: int | None) -> int:
+    """The organization to create in: the one given (its rule is checked on creating), or the
+    only one the actor manages."""
+    if organization_id is not None:
+        return organization_id
+    managed = sorted(actor.managed_organization_ids)
+    if len(managed) == 1:
+        return managed[0]
+    raise InvalidInput(
+        "Say which organization this belongs to (organization_id); "
+        f"you can create in {len(managed)} organizations.",
+        details={"field": "organization_id"},
+    )

@@ -42,6 +42,25 @@ class ProjectPolicy:
             hidden=_hidden(project.id),
         )
 
+    @staticmethod
+    def start_new() -> Rule:
+        """Open the new-project form: an organization's requesters and admins. Contributors are
+        not told the page exists."""
+
+        def decide(actor: Actor) -> Verdict:
+            if actor.managed_organization_ids:
+                return Verdict.ALLOW
+            return Verdict.HIDE if actor.is_contributor else Verdict.FORBID
+
+        return Rule(
+            "project.create",
+            Scope.READ,
+            decide,
+            forbidden="Only an organization's requesters and admins can create projects; "
+            "ask one of them.",
+            hidden="There is no such page.",
+        )
+
 
 @readable(Project)
 def readable_projects(statement: Select[Any], actor: Actor) -> Select[Any]:

@@ -3,6 +3,7 @@ admins change them; platform-wide tests (no organization) belong to the platform
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select
@@ -61,6 +62,17 @@ class TestPolicy:
         )
 
     @staticmethod
+    def take(test: AssessmentTest) -> Rule:
+        """Take `test`: contributors for real, its staff and platform admins as a preview."""
+        return Rule.when(
+            "test.take",
+            Scope.READ,  # reading one's attempts too; answering needs write (the method rule)
+            lambda actor: taking_mode(actor, test) is not None,
+            NOT_A_TAKER,
+            code="not_a_taker",
+        )
+
+    @staticmethod
     def create_platform_wide() -> Rule:
         return Rule.when(
             "test.create",
@@ -70,11 +82,27 @@ class TestPolicy:
         )
 
 
-def previews(actor: Actor, test: AssessmentTest) -> bool:
-    """Whether the actor takes `test` as its staff (a preview that grants nothing)."""
-    return actor.is_admin or (
+class TakeMode(StrEnum):
+    QUALIFY = "qualify"  # an active contributor: counts for retakes, a pass grants
+    PREVIEW = "preview"  # the test's own staff or a platform admin: grants nothing
+
+
+NOT_A_TAKER = (
+    "Tests are taken by contributors with an active account. Requesters, reviewers and "
+    "admins of an organization can preview that organization's tests only; sign in with a "
+    "contributor account to take this test."
+)
+
+
+def taking_mode(actor: Actor, test: AssessmentTest) -> TakeMode | None:
+    """How the actor may take `test` (account review aside), or None: not at all."""
+    if actor.is_admin or (
         test.organization_id is not None and test.organization_id in actor.organization_ids()
-    )
+    ):
+        return TakeMode.PREVIEW
+    if actor.is_contributor:
+        return TakeMode.QUALIFY
+    return None
 
 
 @readable(AssessmentTest)

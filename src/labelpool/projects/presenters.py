@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.errors import InvalidInput, LabelpoolError
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import GuidelinesVersion
 from labelpool.guidelines.sections import parse_sections
-from labelpool.projects import access, service
+from labelpool.policy import ProjectPolicy, actor_of, permits
+from labelpool.projects import service
 from labelpool.projects.item_presenters import control_summary, control_view, item_view, media_links
 from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, Project, ProjectStatus
@@ -107,10 +107,11 @@ def project_card(project: Project, organization_names: Mapping[int, str]) -> dic
 
 
 def manageable_organizations(db: Session, user: User) -> list[dict[str, Any]]:
+    managed = actor_of(db, user).managed_organization_ids
     return [
         {"id": org.id, "name": org.name}
-        for org, role in accounts.organizations_of(db, user)
-        if role in access.MANAGE_ROLES
+        for org, _role in accounts.organizations_of(db, user)
+        if org.id in managed
     ]
 
 
@@ -320,9 +321,7 @@ def project_context(
     organization_names = {o.id: o.name for o, _ in accounts.organizations_of(db, user)}
     controls_list = list((project.label_schema or {}).get("controls", []))
     controls = {str(c.get("name")): c for c in controls_list}
-    can_manage = user.role == Role.ADMIN or access.organization_role(
-        db, user, project.organization_id
-    ) in (access.MANAGE_ROLES)
+    can_manage = permits(actor_of(db, user), ProjectPolicy.manage(project))
     allowed = ALLOWED[project.status]
     transitions = [
         {

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import Organization, User
-from labelpool.accounts.roles import Role
 from labelpool.audit.models import AuditEvent
 from labelpool.controls.fields import DataField
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
 from labelpool.guidelines import service as guidelines_service
-from labelpool.projects import access
+from labelpool.policy import OrganizationPolicy, ProjectPolicy, actor_of, authorize, visible
+from labelpool.policy.projects import managed_projects as managed_project_rows
 from labelpool.projects.answers import answer_checker, checked_schema
 from labelpool.projects.importing.rows import RESERVED_KEYS
 from labelpool.projects.lifecycle import transition_problem
@@ -117,12 +117,10 @@ def create_project(
 
     A template's default guidelines become the project's own versioned guidelines (see
     `labelpool.guidelines`), which the project follows from the start."""
-    organization = db.get(Organization, organization_id)
-    if organization is None or (
-        actor.role != Role.ADMIN
-        and organization_id not in access.manageable_organization_ids(db, actor)
-    ):
-        raise NotFound(f"You cannot create projects in an organization with id {organization_id}.")
+    rule = OrganizationPolicy.create_in(organization_id, "projects")
+    if db.get(Organization, organization_id) is None:
+        raise NotFound(rule.hidden)
+    authorize(actor_of(db, actor), rule)
     name = _check_name(name)
     family = "custom"
     guidelines = ""
@@ -286,10 +284,15 @@ def history(db: Session, project: Project) -> list[AuditEvent]:
 
 
 def list_projects(db: Session, user: User) -> list[Project]:
-    query = select(Project).order_by(Project.id.desc())
-    if user.role != Role.ADMIN:
-        query = query.where(Project.organization_id.in_(access.visible_organization_ids(db, user)))
-    return list(db.scalars(query))
+    return list(
+        db.scalars(visible(select(Project).order_by(Project.id.desc()), actor_of(db, user)))
+    )
+
+
+def managed_projects(db: Session, user: User) -> list[Project]:
+    """The projects of every organization the user manages, by name."""
+    statement = managed_project_rows(select(Project).order_by(Project.name), actor_of(db, user))
+    return list(db.scalars(statement))
 
 
 def organization_projects(db: Session, organization_id: int) -> list[Project]:
@@ -354,9 +357,23 @@ def predictions_for(db: Session, item: Item) -> list[Prediction]:
     return list(db.scalars(select(Prediction).where(Prediction.item_id == item.id)))
 
 
+def _project(db: Session, project_id: int) -> Project:
+    project = db.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"No project with id {project_id}.")
+    return project
+
+
 def require_manager(db: Session, user: User, project_id: int) -> Project:
-    return access.project_for_manager(db, user, project_id)
+    """The project if `user` may change it: NotFound for other tenants (their ids stay hidden),
+    PermissionDenied for members who may only look."""
+    project = _project(db, project_id)
+    authorize(actor_of(db, user), ProjectPolicy.manage(project))
+    return project
 
 
 def require_viewer(db: Session, user: User, project_id: int) -> Project:
-    return access.project_for_viewer(db, user, project_id)
+    """The project if `user` may see it; otherwise NotFound."""
+    project = _project(db, project_id)
+    authorize(actor_of(db, user), ProjectPolicy.view(project))
+    return project
