@@ -274,6 +274,9 @@ def users_list(
 def tokens_create(
     email: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    scope: Annotated[
+        str, typer.Option("--scope", help="read (GET only), write (also changes) or admin.")
+    ] = "write",
 ) -> None:
     """Create an API token and print it once (store it safely; it cannot be shown again)."""
     from labelpool.accounts import service
@@ -282,7 +285,7 @@ def tokens_create(
         user = service.get_user_by_email(db, email)
         if user is None:
             raise fail(f"no user with e-mail {email}; see `labelpool users list`")
-        secret, token = service.create_api_token(db, user, name)
+        secret, token = service.create_api_token(db, user, name, service.token_scope(scope))
         typer.echo(f"token {token.id} for {user.email}:", err=True)
         typer.echo(secret)
 

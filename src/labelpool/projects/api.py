@@ -8,7 +8,9 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 
 from labelpool.errors import InvalidInput, NotFound
-from labelpool.projects import access, service
+from labelpool.policy import actor_of
+from labelpool.policy.organizations import default_organization_id
+from labelpool.projects import service
 from labelpool.projects.importing import runs
 from labelpool.projects.importing import service as importing
 from labelpool.projects.importing.limits import preview
@@ -57,7 +59,7 @@ def projects(user: CurrentUser, db: DbSession) -> list[ProjectOut]:
 @router.post("/projects", response_model=ProjectOut, status_code=status.HTTP_201_CREATED)
 def create_project(body: ProjectCreate, user: CurrentUser, db: DbSession) -> ProjectOut:
     """Create a draft project from a template in one step (or from your own schema)."""
-    organization_id = access.default_organization_id(db, user, body.organization_id)
+    organization_id = default_organization_id(actor_of(db, user), body.organization_id)
     project = service.create_project(
         db,
         user,

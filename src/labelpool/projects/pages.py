@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
-from labelpool.errors import Conflict, InvalidInput, LabelpoolError, NotFound, PermissionDenied
-from labelpool.projects import access, service
+from labelpool.errors import Conflict, InvalidInput, LabelpoolError
+from labelpool.policy import ProjectPolicy, actor_of, authorize
+from labelpool.projects import service
 from labelpool.projects.importing import runs
 from labelpool.projects.importing import service as importing
 from labelpool.projects.importing.progress import run_view
@@ -67,13 +67,8 @@ def _new_form(
     field_errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    authorize(actor_of(db, user), ProjectPolicy.start_new())
     organizations = manageable_organizations(db, user)
-    if not organizations:
-        if user.role == Role.CONTRIBUTOR:
-            raise NotFound("There is no such page.")
-        raise PermissionDenied(
-            "Only an organization's requesters and admins can create projects; ask one of them."
-        )
     return render(
         request,
         "projects/new.html",
@@ -153,7 +148,7 @@ def project_page(
     tab: str = "items",
     after: AfterId = 0,
 ) -> Response:
-    project = access.project_for_viewer(db, user, project_id)
+    project = service.require_viewer(db, user, project_id)
     tab = tab if tab in TABS else "items"
     context = project_context(db, user, settings, project, tab, max(after, 0))
     return render(request, "projects/detail.html", context, user=user)
@@ -165,7 +160,7 @@ def new_guidelines_page(
 ) -> Response:
     """The guidelines form ready for this project: titled after it, the project ticked, and
     the template's default guidelines as a start (projects from scratch start empty)."""
-    project = access.project_for_manager(db, user, project_id)
+    project = service.require_manager(db, user, project_id)
     return render(request, "guidelines/new.html", new_guidelines_form(db, project), user=user)
 
 
@@ -182,7 +177,7 @@ def update_settings(
     overlap: FormStr = "",
     lease_minutes: FormStr = "",
 ) -> Response:
-    project = access.project_for_manager(db, user, project_id)
+    project = service.require_manager(db, user, project_id)
     form = {
         "name": name,
         "description": description,
@@ -194,7 +189,7 @@ def update_settings(
         service.update_project(db, user, project, settings_changes(form))
     except LabelpoolError as exc:
         failure = form_failure(db, exc)
-        project = access.project_for_manager(db, user, project_id)
+        project = service.require_manager(db, user, project_id)
         return render_project(
             request,
             db,
@@ -221,7 +216,7 @@ def change_status(
     status: FormStr = "",
     reason: FormStr = "",
 ) -> Response:
-    project = access.project_for_manager(db, user, project_id)
+    project = service.require_manager(db, user, project_id)
     here = f"/projects/{project.id}"
     try:
         target = ProjectStatus(status)
