@@ -11,6 +11,7 @@ from labelpool.assessments.models import AssessmentTest, Attempt, AttemptPurpose
 from labelpool.contributors import service as contributors
 from labelpool.errors import NotFound, PermissionDenied
 from labelpool.policy import TestPolicy, actor_of, authorize, permits, visible
+from labelpool.policy.rules import get_authorized
 from labelpool.policy.tests import NOT_A_TAKER, TakeMode, taking_mode
 
 __all__ = ["NOT_A_TAKER", "TakeMode"]
@@ -20,26 +21,15 @@ def can_manage(db: Session, user: User, test: AssessmentTest) -> bool:
     return permits(actor_of(db, user), TestPolicy.manage(test))
 
 
-def _test(db: Session, test_id: int) -> AssessmentTest:
-    test = db.get(AssessmentTest, test_id)
-    if test is None:
-        raise NotFound(f"No test with id {test_id}.")
-    return test
-
-
 def test_for_manager(db: Session, user: User, test_id: int) -> AssessmentTest:
     """The test if `user` may change it; NotFound for other tenants, PermissionDenied for
     members who may only look."""
-    test = _test(db, test_id)
-    authorize(actor_of(db, user), TestPolicy.manage(test))
-    return test
+    return get_authorized(db, user, AssessmentTest, test_id, TestPolicy.manage, "test")
 
 
 def test_for_taker(db: Session, user: User, test_id: int) -> AssessmentTest:
     """A published test (its managers also see drafts, to try them out)."""
-    test = _test(db, test_id)
-    authorize(actor_of(db, user), TestPolicy.find(test))
-    return test
+    return get_authorized(db, user, AssessmentTest, test_id, TestPolicy.find, "test")
 
 
 def mode_for(db: Session, user: User, test: AssessmentTest) -> TakeMode | None:

@@ -8,33 +8,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.errors import NotFound
 from labelpool.guidelines.models import Guidelines
-from labelpool.policy import GuidelinesPolicy, actor_of, authorize, permits, visible
+from labelpool.policy import GuidelinesPolicy, actor_of, permits, visible
+from labelpool.policy.rules import get_authorized
 
 
 def can_manage(db: Session, user: User, guidelines: Guidelines) -> bool:
     return permits(actor_of(db, user), GuidelinesPolicy.manage(guidelines))
 
 
-def _guidelines(db: Session, guidelines_id: int) -> Guidelines:
-    guidelines = db.get(Guidelines, guidelines_id)
-    if guidelines is None:
-        raise NotFound(f"No guidelines with id {guidelines_id}.")
-    return guidelines
-
-
 def guidelines_for_reader(db: Session, user: User, guidelines_id: int) -> Guidelines:
     """The document if `user` may read it; otherwise NotFound (ids of others stay hidden)."""
-    guidelines = _guidelines(db, guidelines_id)
-    authorize(actor_of(db, user), GuidelinesPolicy.read(guidelines))
-    return guidelines
+    return get_authorized(db, user, Guidelines, guidelines_id, GuidelinesPolicy.read, "guidelines")
 
 
 def guidelines_for_manager(db: Session, user: User, guidelines_id: int) -> Guidelines:
-    guidelines = _guidelines(db, guidelines_id)
-    authorize(actor_of(db, user), GuidelinesPolicy.manage(guidelines))
-    return guidelines
+    return get_authorized(
+        db, user, Guidelines, guidelines_id, GuidelinesPolicy.manage, "guidelines"
+    )
 
 
 def list_guidelines(db: Session, user: User) -> list[Guidelines]:

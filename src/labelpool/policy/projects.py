@@ -8,38 +8,22 @@ from sqlalchemy import Select
 
 from labelpool.accounts.actor import Actor
 from labelpool.accounts.roles import Scope
-from labelpool.policy.rules import Rule, Verdict, readable
+from labelpool.policy.rules import Rule, Verdict, manage_owned, readable, view_owned
 from labelpool.projects.models import Project
-
-
-def _hidden(project_id: int) -> str:
-    return f"No project with id {project_id}."
 
 
 class ProjectPolicy:
     @staticmethod
     def view(project: Project) -> Rule:
-        return Rule(
-            "project.view",
-            Scope.READ,
-            lambda actor: Verdict.ALLOW if actor.views(project.organization_id) else Verdict.HIDE,
-            forbidden="",
-            hidden=_hidden(project.id),
-        )
+        return view_owned("project.view", project.organization_id, _hidden(project))
 
     @staticmethod
     def manage(project: Project) -> Rule:
-        def decide(actor: Actor) -> Verdict:
-            if not actor.views(project.organization_id):
-                return Verdict.HIDE
-            return Verdict.ALLOW if actor.manages(project.organization_id) else Verdict.FORBID
-
-        return Rule(
+        return manage_owned(
             "project.manage",
-            Scope.WRITE,
-            decide,
-            forbidden="Only the organization's requesters and admins can change this project.",
-            hidden=_hidden(project.id),
+            project.organization_id,
+            _hidden(project),
+            "Only the organization's requesters and admins can change this project.",
         )
 
     @staticmethod
@@ -60,6 +44,10 @@ class ProjectPolicy:
             "ask one of them.",
             hidden="There is no such page.",
         )
+
+
+def _hidden(project: Project) -> str:
+    return f"No project with id {project.id}."
 
 
 @readable(Project)

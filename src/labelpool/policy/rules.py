@@ -8,8 +8,10 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
-from labelpool.accounts.actor import Actor
+from labelpool.accounts.actor import Actor, actor_of
+from labelpool.accounts.models import User
 from labelpool.accounts.roles import Scope
 from labelpool.errors import NotFound, PermissionDenied
 
@@ -98,3 +100,42 @@ def visible(statement: S, actor: Actor) -> S:
         raise TypeError(f"no visibility rule for {entity!r}: register one with @readable")
     narrowed: S = narrow(statement, actor)  # type: ignore[assignment]
     return narrowed
+
+
+def view_owned(name: str, organization_id: int | None, hidden: str) -> Rule:
+    """Look at something an organization owns: its members with a viewing role (and platform
+    admins); to everyone else it does not exist."""
+    return Rule(
+        name,
+        Scope.READ,
+        lambda actor: Verdict.ALLOW if actor.views(organization_id) else Verdict.HIDE,
+        forbidden="",
+        hidden=hidden,
+    )
+
+
+def manage_owned(name: str, organization_id: int | None, hidden: str, forbidden: str) -> Rule:
+    """Change something an organization owns: its requesters and admins (and platform admins);
+    its other members are told who may; everyone else is told it does not exist."""
+
+    def decide(actor: Actor) -> Verdict:
+        if not actor.views(organization_id):
+            return Verdict.HIDE
+        return Verdict.ALLOW if actor.manages(organization_id) else Verdict.FORBID
+
+    return Rule(name, Scope.WRITE, decide, forbidden=forbidden, hidden=hidden)
+
+
+T = TypeVar("T")
+
+
+def get_authorized(
+    db: Session, user: User, model: type[T], object_id: int, rule: Callable[[T], Rule], noun: str
+) -> T:
+    """The `model` row with `object_id` if `rule` lets the user through; NotFound for a missing
+    id, said the same way as for a hidden one (other tenants' ids stay secret)."""
+    found = db.get(model, object_id)
+    if found is None:
+        raise NotFound(f"No {noun} with id {object_id}.")
+    authorize(actor_of(db, user), rule(found))
+    return found

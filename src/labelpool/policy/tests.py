@@ -11,7 +11,7 @@ from sqlalchemy import Select
 from labelpool.accounts.actor import Actor
 from labelpool.accounts.roles import Scope
 from labelpool.assessments.models import AssessmentTest, TestStatus
-from labelpool.policy.rules import Rule, Verdict, readable
+from labelpool.policy.rules import Rule, Verdict, manage_owned, readable, view_owned
 
 
 def _hidden(test_id: int) -> str:
@@ -24,27 +24,15 @@ class TestPolicy:
     @staticmethod
     def view(test: AssessmentTest) -> Rule:
         """See a test as its staff does: settings, questions with their keys, attempts."""
-        return Rule(
-            "test.view",
-            Scope.READ,
-            lambda actor: Verdict.ALLOW if actor.views(test.organization_id) else Verdict.HIDE,
-            forbidden="",
-            hidden=_hidden(test.id),
-        )
+        return view_owned("test.view", test.organization_id, _hidden(test.id))
 
     @staticmethod
     def manage(test: AssessmentTest) -> Rule:
-        def decide(actor: Actor) -> Verdict:
-            if not actor.views(test.organization_id):
-                return Verdict.HIDE
-            return Verdict.ALLOW if actor.manages(test.organization_id) else Verdict.FORBID
-
-        return Rule(
+        return manage_owned(
             "test.manage",
-            Scope.WRITE,
-            decide,
-            forbidden="Only the organization's requesters and admins can change tests.",
-            hidden=_hidden(test.id),
+            test.organization_id,
+            _hidden(test.id),
+            "Only the organization's requesters and admins can change tests.",
         )
 
     @staticmethod

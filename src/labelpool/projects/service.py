@@ -16,6 +16,7 @@ from labelpool.events import Action, emit
 from labelpool.guidelines import service as guidelines_service
 from labelpool.policy import OrganizationPolicy, ProjectPolicy, actor_of, authorize, visible
 from labelpool.policy.projects import managed_projects as managed_project_rows
+from labelpool.policy.rules import get_authorized
 from labelpool.projects.answers import answer_checker, checked_schema
 from labelpool.projects.importing.rows import RESERVED_KEYS
 from labelpool.projects.lifecycle import transition_problem
@@ -357,23 +358,12 @@ def predictions_for(db: Session, item: Item) -> list[Prediction]:
     return list(db.scalars(select(Prediction).where(Prediction.item_id == item.id)))
 
 
-def _project(db: Session, project_id: int) -> Project:
-    project = db.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"No project with id {project_id}.")
-    return project
-
-
 def require_manager(db: Session, user: User, project_id: int) -> Project:
     """The project if `user` may change it: NotFound for other tenants (their ids stay hidden),
     PermissionDenied for members who may only look."""
-    project = _project(db, project_id)
-    authorize(actor_of(db, user), ProjectPolicy.manage(project))
-    return project
+    return get_authorized(db, user, Project, project_id, ProjectPolicy.manage, "project")
 
 
 def require_viewer(db: Session, user: User, project_id: int) -> Project:
     """The project if `user` may see it; otherwise NotFound."""
-    project = _project(db, project_id)
-    authorize(actor_of(db, user), ProjectPolicy.view(project))
-    return project
+    return get_authorized(db, user, Project, project_id, ProjectPolicy.view, "project")
