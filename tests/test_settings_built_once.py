@@ -30,7 +30,7 @@ MAY_BUILD_STORAGE = {
     "media/storage.py",
     "app.py",
     "cli/app.py",
-    "jobs/registry.py",
+    "jobs/context.py",
     "demo/seed.py",
 }
 

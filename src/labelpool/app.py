@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def _run_jobs(app: FastAPI) -> AsyncIterator[None]:
     """The job runner as a thread of this process, from start-up to shut-down."""
     from labelpool.jobs.builtin import load_handlers
-    from labelpool.jobs.registry import JobContext
+    from labelpool.jobs.context import JobContext
     from labelpool.jobs.runner import Worker
 
     load_handlers()

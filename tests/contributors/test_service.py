@@ -29,7 +29,7 @@ from labelpool.db.engine import make_engine, make_session_factory
 from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.jobs.builtin import load_handlers
-from labelpool.jobs.registry import JobContext
+from labelpool.jobs.context import JobContext
 from labelpool.jobs.runner import run_due
 from labelpool.media.storage import LocalStorage
 from labelpool.notifications.models import Notification

@@ -14,8 +14,8 @@ from labelpool.config import Settings
 from labelpool.db.engine import make_session_factory
 from labelpool.events import SUBSCRIBERS, Action, emit
 from labelpool.events.emit import on
+from labelpool.jobs.context import JobContext
 from labelpool.jobs.models import JobStatus, OutboxJob
-from labelpool.jobs.registry import JobContext
 from labelpool.jobs.runner import run_due
 from tests.factories import make_organization
 

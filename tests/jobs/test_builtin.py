@@ -13,7 +13,8 @@ from labelpool.config import Settings
 from labelpool.db.engine import make_session_factory
 from labelpool.db.types import utcnow
 from labelpool.jobs.builtin import load_handlers
-from labelpool.jobs.registry import PERIODIC, JobContext
+from labelpool.jobs.context import JobContext
+from labelpool.jobs.registry import PERIODIC
 from labelpool.jobs.runner import run_due
 from tests.assessments.builders import make_test, org_with_requester
 from tests.factories import make_active_contributor

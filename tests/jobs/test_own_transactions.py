@@ -16,9 +16,10 @@ from labelpool.audit.service import record
 from labelpool.config import Settings
 from labelpool.db.engine import begin_write, make_session_factory, transaction
 from labelpool.jobs import runner
+from labelpool.jobs.context import JobContext
 from labelpool.jobs.models import JobStatus, OutboxJob
 from labelpool.jobs.outbox import enqueue
-from labelpool.jobs.registry import JobContext, Periodic, handler, own_transactions
+from labelpool.jobs.registry import Periodic, handler, own_transactions
 from labelpool.jobs.runner import run_due
 
 NONE: dict[str, Periodic] = {}

@@ -18,9 +18,10 @@ from labelpool.audit.service import record
 from labelpool.config import Settings
 from labelpool.db.engine import make_session_factory
 from labelpool.db.types import utcnow
+from labelpool.jobs.context import JobContext
 from labelpool.jobs.models import JobSchedule, JobStatus, OutboxJob
 from labelpool.jobs.outbox import enqueue
-from labelpool.jobs.registry import JobContext, Periodic, handler
+from labelpool.jobs.registry import Periodic, handler
 from labelpool.jobs.runner import LEASE, Worker, _claim, _run_one, backoff, run_due
 
 FAILURES: dict[str, int] = {}

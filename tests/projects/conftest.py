@@ -15,7 +15,7 @@ from labelpool.accounts.roles import Role
 from labelpool.config import Settings
 from labelpool.db.engine import make_session_factory
 from labelpool.db.types import utcnow
-from labelpool.jobs.registry import JobContext
+from labelpool.jobs.context import JobContext
 from labelpool.jobs.runner import RunReport, run_due
 from labelpool.projects import jobs as projects_jobs
 from labelpool.projects import service

@@ -16,8 +16,16 @@ from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
 from labelpool.guidelines.models import Guidelines
-from labelpool.policy import OrganizationPolicy, TestPolicy, actor_of, authorize, permits
-from labelpool.projects import service as projects
+from labelpool.policy import (
+    OrganizationPolicy,
+    ProjectPolicy,
+    TestPolicy,
+    actor_of,
+    authorize,
+    permits,
+)
+from labelpool.policy.rules import get_authorized
+from labelpool.projects.models import Project
 from labelpool.projects.templates import TEMPLATES
 from labelpool.projects.templates.model import TaskFamily
 
@@ -141,7 +149,7 @@ def _check_target(
             details={"field": "project_id"},
         )
     if project_id is not None:
-        project = projects.require_manager(db, actor, project_id)
+        project = get_authorized(db, actor, Project, project_id, ProjectPolicy.manage, "project")
         if project.organization_id != organization_id:
             raise InvalidInput(
                 "The project belongs to another organization.", details={"field": "project_id"}

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labelpool.assessments.service import grade_expired_attempts
-from labelpool.jobs.registry import JobContext, periodic
+from labelpool.jobs.context import JobContext
+from labelpool.jobs.registry import periodic
 
 
 @periodic("assessments.grade_expired_attempts", every=timedelta(minutes=1))

@@ -533,7 +533,7 @@ def worker(
 
     from labelpool.db.engine import make_engine, make_session_factory
     from labelpool.jobs.builtin import load_handlers
-    from labelpool.jobs.registry import JobContext
+    from labelpool.jobs.context import JobContext
     from labelpool.jobs.runner import Worker, run_due
     from labelpool.media.storage import storage_from_settings
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from labelpool.contributors.service import purge_expired_documents
 from labelpool.db.types import utcnow
-from labelpool.jobs.registry import JobContext, periodic
+from labelpool.jobs.context import JobContext
+from labelpool.jobs.registry import periodic
 
 
 @periodic("contributors.purge_identity_documents", every=timedelta(hours=1))

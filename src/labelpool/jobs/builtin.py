@@ -9,8 +9,9 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from labelpool.db.types import utcnow
+from labelpool.jobs.context import JobContext
 from labelpool.jobs.models import OutboxJob
-from labelpool.jobs.registry import JobContext, periodic
+from labelpool.jobs.registry import periodic
 
 KEEP_FINISHED = timedelta(days=7)
 

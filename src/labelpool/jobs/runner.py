@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.db.engine import begin_write, transaction
 from labelpool.db.types import utcnow
+from labelpool.jobs.context import JobContext
 from labelpool.jobs.models import JobSchedule, JobStatus, OutboxJob
 from labelpool.jobs.outbox import enqueue
-from labelpool.jobs.registry import HANDLERS, OWN_TRANSACTIONS, PERIODIC, JobContext, Periodic
+from labelpool.jobs.registry import HANDLERS, OWN_TRANSACTIONS, PERIODIC, Periodic
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labelpool.events import Action, subscribe
-from labelpool.jobs.registry import JobContext, own_transactions, periodic
+from labelpool.jobs.context import JobContext
+from labelpool.jobs.registry import own_transactions, periodic
 from labelpool.projects.importing.runs import prune_uploads, run_import
 
 RUN_IMPORT = "projects.run_import"
