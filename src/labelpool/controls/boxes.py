@@ -21,21 +21,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from labelpool.controls.base import JSON, AnswerError
 from labelpool.controls.common import (
-    MATCH_THRESHOLD,
     LabelledConfig,
     SimpleKind,
     box_iou,
     check_box_fields,
+    check_label,
     check_list,
     check_object,
-    listing,
-    matched_f1,
-    quoted,
+    label_matched_f1,
 )
 
 
@@ -55,10 +52,7 @@ class BoxesConfig(LabelledConfig):
 
 def boxes_score(answer: Sequence[Mapping[str, Any]], gold: Sequence[Mapping[str, Any]]) -> float:
     """IoU-matched F1 * mean IoU of the matches (see the module docstring)."""
-    iou = np.array([[box_iou(a, g) for g in gold] for a in answer]).reshape(len(answer), len(gold))
-    same_label = np.array([[a["label"] == g["label"] for g in gold] for a in answer], dtype=bool)
-    eligible = same_label.reshape(iou.shape) & (iou >= MATCH_THRESHOLD)
-    return matched_f1(iou, eligible)
+    return label_matched_f1(answer, gold, box_iou)
 
 
 class BoxesKind(SimpleKind[BoxesConfig]):
@@ -81,12 +75,7 @@ class BoxesKind(SimpleKind[BoxesConfig]):
             what = f"box {number}"
             box = check_object(name, what, raw, ["x", "y", "w", "h", "label"])
             fields: dict[str, Any] = dict(check_box_fields(name, what, box))
-            if box["label"] not in labels:
-                raise AnswerError(
-                    name,
-                    f"{what}: {quoted(box['label'])} is not one of the labels {listing(labels)}",
-                )
-            fields["label"] = box["label"]
+            fields["label"] = check_label(name, what, box["label"], labels)
             out.append(fields)
         if len(out) < config.min_boxes:
             raise AnswerError(name, f"draw at least {config.min_boxes} boxes ({len(out)} drawn)")

@@ -190,6 +190,28 @@ def matched_f1(similarity: np.ndarray[Any, Any], eligible: np.ndarray[Any, Any])
     return clip01(f1 * (sum(matched) / len(matched)))
 
 
+def label_matched_f1(
+    answer: Sequence[Mapping[str, Any]],
+    gold: Sequence[Mapping[str, Any]],
+    similarity: Callable[[Mapping[str, Any], Mapping[str, Any]], float],
+) -> float:
+    """:func:`matched_f1` of labelled objects: a match needs the same label and a similarity of
+    at least ``MATCH_THRESHOLD``."""
+    shape = (len(answer), len(gold))
+    scores = np.array([[similarity(a, g) for g in gold] for a in answer]).reshape(shape)
+    same = np.array([[a["label"] == g["label"] for g in gold] for a in answer], dtype=bool)
+    return matched_f1(scores, same.reshape(shape) & (scores >= MATCH_THRESHOLD))
+
+
+def check_label(control: str, what: str, label: Any, labels: Sequence[Any]) -> Any:
+    """``label`` when it is one of the control's ``labels``."""
+    if label not in labels:
+        raise AnswerError(
+            control, f"{what}: {quoted(label)} is not one of the labels {listing(labels)}"
+        )
+    return label
+
+
 def box_iou(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
     """Intersection over union of two boxes {x, y, w, h}."""
     ix = max(0.0, min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]))

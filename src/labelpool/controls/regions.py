@@ -23,18 +23,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-import numpy as np
-
 from labelpool.controls.base import JSON, AnswerError
 from labelpool.controls.common import (
-    MATCH_THRESHOLD,
     LabelledConfig,
     SimpleKind,
+    check_label,
     check_list,
     check_object,
     is_number,
-    listing,
-    matched_f1,
+    label_matched_f1,
     quoted,
     type_name,
 )
@@ -54,10 +51,7 @@ def time_iou(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
 
 def regions_score(answer: Sequence[Mapping[str, Any]], gold: Sequence[Mapping[str, Any]]) -> float:
     """Temporal-IoU-matched F1 * mean IoU of the matches (see the module docstring)."""
-    shape = (len(answer), len(gold))
-    iou = np.array([[time_iou(a, g) for g in gold] for a in answer]).reshape(shape)
-    same = np.array([[a["label"] == g["label"] for g in gold] for a in answer], dtype=bool)
-    return matched_f1(iou, same.reshape(shape) & (iou >= MATCH_THRESHOLD))
+    return label_matched_f1(answer, gold, time_iou)
 
 
 class RegionsKind(SimpleKind[RegionsConfig]):
@@ -89,12 +83,8 @@ class RegionsKind(SimpleKind[RegionsConfig]):
                 raise AnswerError(name, f"{what}: start ({start} s) cannot be negative")
             if end <= start:
                 raise AnswerError(name, f"{what}: end ({end} s) must be after start ({start} s)")
-            if region["label"] not in labels:
-                raise AnswerError(
-                    name,
-                    f"{what}: {quoted(region['label'])} is not one of the labels {listing(labels)}",
-                )
-            item: dict[str, Any] = {"start": start, "end": end, "label": region["label"]}
+            label = check_label(name, what, region["label"], labels)
+            item: dict[str, Any] = {"start": start, "end": end, "label": label}
             if region.get("text") is not None:
                 if not isinstance(region["text"], str):
                     raise AnswerError(

@@ -31,10 +31,10 @@ from labelpool.controls.base import JSON, AnswerError
 from labelpool.controls.common import (
     LabelledConfig,
     SimpleKind,
+    check_label,
     check_list,
     check_object,
     is_int,
-    listing,
     quoted,
 )
 
@@ -110,10 +110,7 @@ class SpansKind(SimpleKind[SpansConfig]):
                     f"{what} (characters {start}-{end}) goes past the end of the text, "
                     f"which is {len(text)} characters long",
                 )
-            if label not in labels:
-                raise AnswerError(
-                    name, f"{what}: {quoted(label)} is not one of the labels {listing(labels)}"
-                )
+            check_label(name, what, label, labels)
             out.append({"start": start, "end": end, "label": label})
         out.sort(key=lambda s: (s["start"], s["end"], s["label"]))
         for previous, current in itertools.pairwise(out):

@@ -29,20 +29,17 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-import numpy as np
-
 from labelpool.controls.base import JSON, AnswerError
 from labelpool.controls.common import (
-    MATCH_THRESHOLD,
     LabelledConfig,
     SimpleKind,
     box_iou,
     check_box_fields,
+    check_label,
     check_list,
     check_object,
     is_int,
-    listing,
-    matched_f1,
+    label_matched_f1,
     quoted,
 )
 
@@ -79,10 +76,7 @@ def track_iou(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
 
 
 def tracks_score(answer: Sequence[Mapping[str, Any]], gold: Sequence[Mapping[str, Any]]) -> float:
-    shape = (len(answer), len(gold))
-    iou = np.array([[track_iou(a, g) for g in gold] for a in answer]).reshape(shape)
-    same = np.array([[a["label"] == g["label"] for g in gold] for a in answer], dtype=bool)
-    return matched_f1(iou, same.reshape(shape) & (iou >= MATCH_THRESHOLD))
+    return label_matched_f1(answer, gold, track_iou)
 
 
 class TracksKind(SimpleKind[TracksConfig]):
@@ -112,12 +106,7 @@ class TracksKind(SimpleKind[TracksConfig]):
                 ids.add(track_id)
                 item["id"] = track_id
                 what = f"track {number} ({track_id})"
-            if track["label"] not in labels:
-                raise AnswerError(
-                    name,
-                    f"{what}: {quoted(track['label'])} is not one of the labels {listing(labels)}",
-                )
-            item["label"] = track["label"]
+            item["label"] = check_label(name, what, track["label"], labels)
             keyframes = track["keyframes"]
             if not isinstance(keyframes, list) or not keyframes:
                 raise AnswerError(name, f"{what} needs at least one keyframe")
