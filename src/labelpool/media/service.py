@@ -97,7 +97,7 @@ def _wav_duration(head: bytes) -> float | None:
     return round(frames / rate, 3) if rate > 0 else None
 
 
-def _store_media(
+def store_media(
     db: Session,
     storage: MediaStorage,
     organization_id: int,
@@ -109,8 +109,20 @@ def _store_media(
     limits: dict[MediaKind, int] | None = None,
     dedupe: bool = False,
     sniffed: Sniffed | None = None,
-) -> tuple[MediaFile, bool]:
-    """`store_media`, also saying whether a new file was stored (False: deduplicated)."""
+    created_keys: list[str] | None = None,
+) -> MediaFile:
+    """Check, store and record one media file; return its row (flushed, not committed).
+
+    The type comes from the content; the size limit for that type is enforced while the bytes
+    stream by, and the SHA-256 is computed on the way. With `dedupe`, a file whose content the
+    organization already stored for the same project is not stored twice: the existing row
+    is returned (so callers that undo an import must not delete that row's bytes; off by
+    default, so every call creates exactly one new row and object). If the caller's
+    transaction is rolled back afterwards, the stored bytes are left behind (unreferenced):
+    delete them with `storage.delete(media.storage_key)`. `sniffed` skips sniffing the type
+    again; `created_keys`, when given, gets the storage key of a newly stored object (nothing
+    when the file was deduplicated).
+    """
     name = (original_name or "upload").strip()[-MAX_NAME_LENGTH:] or "upload"
     limits = limits or DEFAULT_MAX_BYTES
     head = read_head(stream)
@@ -135,7 +147,7 @@ def _store_media(
             ).first()
             if existing is not None:
                 storage.delete(key)
-                return existing, False
+                return existing
         width = height = None
         duration = None
         if found.kind is MediaKind.IMAGE:
@@ -162,42 +174,8 @@ def _store_media(
         with contextlib.suppress(Exception):
             storage.delete(key)
         raise
-    return media, True
-
-
-def store_media(
-    db: Session,
-    storage: MediaStorage,
-    organization_id: int,
-    project_id: int | None,
-    original_name: str,
-    stream: Readable,
-    actor: User | None,
-    *,
-    limits: dict[MediaKind, int] | None = None,
-    dedupe: bool = False,
-) -> MediaFile:
-    """Check, store and record one media file; return its row (flushed, not committed).
-
-    The type comes from the content; the size limit for that type is enforced while the bytes
-    stream by, and the SHA-256 is computed on the way. With `dedupe`, a file whose content the
-    organization already stored for the same project is not stored twice: the existing row
-    is returned (so callers that undo an import must not delete that row's bytes; off by
-    default, so every call creates exactly one new row and object). If the caller's
-    transaction is rolled back afterwards, the stored bytes are left behind (unreferenced):
-    delete them with `storage.delete(media.storage_key)`.
-    """
-    media, _ = _store_media(
-        db,
-        storage,
-        organization_id,
-        project_id,
-        original_name,
-        stream,
-        actor,
-        limits=limits,
-        dedupe=dedupe,
-    )
+    if created_keys is not None:
+        created_keys.append(key)
     return media
 
 
@@ -263,7 +241,7 @@ def store_media_folder_or_zip(
             path, limits=limits, archive_limits=archive_limits, problems=[]
         ):
             with entry.opener() as handle:
-                media, created = _store_media(
+                stored[entry.relative_path] = store_media(
                     db,
                     storage,
                     organization_id,
@@ -274,10 +252,8 @@ def store_media_folder_or_zip(
                     limits=limits,
                     dedupe=dedupe,
                     sniffed=Sniffed(entry.kind, entry.content_type, _extension(entry.content_type)),
+                    created_keys=created_keys,
                 )
-            if created:
-                created_keys.append(media.storage_key)
-            stored[entry.relative_path] = media
     except BaseException:
         for key in created_keys:  # all or nothing (the caller rolls the rows back)
             with contextlib.suppress(Exception):
