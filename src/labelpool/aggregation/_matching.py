@@ -74,6 +74,45 @@ def item_confidence(kept: Sequence[float], dropped_support: Sequence[float]) -> 
     return float(min(max(sum(decisions) / len(decisions), 0.0), 1.0))
 
 
+class StructuredBuilder:
+    """Collects a structured aggregation's outcome item by item (``confidence[i]`` is set by the
+    caller and stays 0 for items without answers)."""
+
+    def __init__(self, n_items: int) -> None:
+        self.answers: list[list[dict[str, Any]]] = []
+        self.object_confidence: list[FloatArray] = []
+        self.support: list[FloatArray] = []
+        self.confidence = np.zeros(n_items)
+
+    def add(
+        self, answers: list[dict[str, Any]], object_confidence: FloatArray, support: FloatArray
+    ) -> None:
+        self.answers.append(answers)
+        self.object_confidence.append(object_confidence)
+        self.support.append(support)
+
+    def add_empty(self) -> None:
+        self.add([], np.zeros(0), np.zeros(0))
+
+    def result(self) -> StructuredResult:
+        return StructuredResult(
+            answers=self.answers,
+            confidence=self.confidence,
+            object_confidence=self.object_confidence,
+            support=self.support,
+        )
+
+
+def labels_in_order(item_answers: Sequence[tuple[int, Sequence[Mapping[str, Any]]]]) -> list[Any]:
+    """The labels of an item's answer objects, in order of first appearance."""
+    labels: list[Any] = []
+    for _, objects in item_answers:
+        for obj in objects:
+            if obj["label"] not in labels:
+                labels.append(obj["label"])
+    return labels
+
+
 def check_weights(weights: Any, answers: Sequence[Sequence[tuple[int, Any]]]) -> FloatArray:
     """Per-contributor weights (ones by default), checked against the contributor codes used."""
     codes = [c for item in answers for c, _ in item]
@@ -109,19 +148,14 @@ def fuse_by_label(
     the fused object.
     """
     cw = check_weights(weights, answers)
-    out_answers: list[list[dict[str, Any]]] = []
-    object_conf: list[FloatArray] = []
-    supports: list[FloatArray] = []
-    confidence = np.zeros(len(answers))
+    out = StructuredBuilder(len(answers))
     for i, item_answers in enumerate(answers):
         if not item_answers:
-            out_answers.append([])
-            object_conf.append(np.zeros(0))
-            supports.append(np.zeros(0))
+            out.add_empty()
             continue
         w = [float(cw[c]) for c, _ in item_answers]
         total = sum(w)
-        labels = list(dict.fromkeys(obj["label"] for _, objs in item_answers for obj in objs))
+        labels = labels_in_order(item_answers)
         fused_objects: list[dict[str, Any]] = []
         kept_conf: list[float] = []
         kept_support: list[float] = []
@@ -142,13 +176,6 @@ def fuse_by_label(
                 fused_objects.append(to_answer(cluster.fused, label))
                 kept_conf.append(min(max(support * mean_iou, 0.0), 1.0))
                 kept_support.append(min(support, 1.0))
-        out_answers.append(fused_objects)
-        object_conf.append(np.array(kept_conf))
-        supports.append(np.array(kept_support))
-        confidence[i] = item_confidence(kept_conf, dropped) if total > 0 else 0.0
-    return StructuredResult(
-        answers=out_answers,
-        confidence=confidence,
-        object_confidence=object_conf,
-        support=supports,
-    )
+        out.add(fused_objects, np.array(kept_conf), np.array(kept_support))
+        out.confidence[i] = item_confidence(kept_conf, dropped) if total > 0 else 0.0
+    return out.result()

@@ -18,6 +18,7 @@ a few milliseconds per iteration.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,61 @@ def expand_items(probas: FloatArray, kept: IntArray | None, n_items: int) -> Flo
     return full
 
 
+@dataclass(frozen=True)
+class Compacted:
+    """Categorical data without its unanswered items (:func:`compact_items`), and what it takes to
+    report on every item again."""
+
+    data: CategoricalData
+    answered: npt.NDArray[np.bool_]
+    kept: IntArray | None
+    n_items: int
+
+    @classmethod
+    def of(cls, data: CategoricalData) -> Compacted:
+        answered = np.bincount(data.items, minlength=data.n_items) > 0
+        compact, kept = compact_items(data)
+        return cls(compact, answered, kept, data.n_items)
+
+    def finish(self, probas: FloatArray, skills: FloatArray, **kwargs: Any) -> CategoricalResult:
+        """:func:`finish` over every item (the compacted ``probas`` expanded back)."""
+        return finish(
+            expand_items(probas, self.kept, self.n_items), self.answered, skills, **kwargs
+        )
+
+
+class Convergence:
+    """The EM stopping rule: stop when the objective improves by less than ``tol``. Records the
+    objective of every iteration and reports ``progress(iteration, n_iter)``."""
+
+    def __init__(self, n_iter: int, tol: float, progress: Progress | None) -> None:
+        self.n_iter = n_iter
+        self.tol = tol
+        self.progress = progress
+        self.history: list[float] = []
+        self.converged = False
+        self._last = -np.inf
+
+    def done(self, value: float) -> bool:
+        """Record one iteration's objective; true when EM should stop."""
+        self.history.append(value)
+        if self.progress is not None:
+            self.progress(len(self.history), self.n_iter)
+        if value - self._last < self.tol:
+            self.converged = True
+            return True
+        self._last = value
+        return False
+
+    def outcome(self) -> dict[str, Any]:
+        """The result fields ``n_iter``, ``converged`` and ``loss_history``."""
+        return {
+            "n_iter": len(self.history),
+            "converged": self.converged,
+            "loss_history": self.history,
+        }
+
+
 def _ds_errors(cells: FloatArray, observed: npt.NDArray[np.bool_], k: int) -> FloatArray:
     """Normalised ``(W, K_answer, K_true)`` error matrices from expected counts."""
     e = np.where(observed.reshape(-1)[:, None], np.maximum(cells, EPS), 0.0).reshape(-1, k, k)
@@ -100,9 +156,8 @@ def _fit(
     tol: float,
     progress: Progress | None,
 ) -> CategoricalResult:
-    n_items_total = data.n_items
-    answered = np.bincount(data.items, minlength=n_items_total) > 0
-    data, kept = compact_items(data)
+    compacted = Compacted.of(data)
+    data = compacted.data
     k = data.n_classes
     design = Design(data)
     n = float(data.n_answers)
@@ -130,12 +185,8 @@ def _fit(
     priors = probas.mean(axis=0)
     cells, errors, skills = m_step(probas)
     log_errors = _log_cells(errors)
-    loss = -np.inf
-    history: list[float] = []
-    converged = False
-    iterations = 0
-    for it in range(n_iter):
-        iterations = it + 1
+    em = Convergence(n_iter, tol, progress)
+    for _ in range(n_iter):
         log_prior = np.log(np.maximum(priors, EPS))
         design.item_sums(log_errors, out=log_lik)
         log_lik += log_prior
@@ -147,14 +198,8 @@ def _fit(
         log_errors = _log_cells(errors)
         log_prior = np.log(np.maximum(priors, EPS))
         joint = float((cells * log_errors).sum() + (cells.sum(axis=0) * log_prior).sum())
-        new_loss = (joint + entropy) / n
-        history.append(new_loss)
-        if progress is not None:
-            progress(iterations, n_iter)
-        if new_loss - loss < tol:
-            converged = True
+        if em.done((joint + entropy) / n):
             break
-        loss = new_loss
 
     confusion = np.transpose(errors, (0, 2, 1)).copy()  # [w, true, answer]
     if one_coin:
@@ -168,16 +213,7 @@ def _fit(
         diag = confusion[:, np.arange(k), np.arange(k)]
         out_skills = np.where(w_counts > 0, diag @ priors, np.nan)
         confusion[w_counts == 0] = np.nan
-    return finish(
-        expand_items(probas, kept, n_items_total),
-        answered,
-        out_skills,
-        confusion=confusion,
-        priors=priors,
-        n_iter=iterations,
-        converged=converged,
-        loss_history=history,
-    )
+    return compacted.finish(probas, out_skills, confusion=confusion, priors=priors, **em.outcome())
 
 
 def dawid_skene(

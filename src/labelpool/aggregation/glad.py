@@ -22,8 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from labelpool.aggregation._rows import softmax_rows
-from labelpool.aggregation.categorical import finish
-from labelpool.aggregation.dawid_skene import compact_items, expand_items
+from labelpool.aggregation.dawid_skene import Compacted, Convergence
 from labelpool.aggregation.encoding import categorical_data
 from labelpool.aggregation.results import CategoricalResult
 
@@ -78,9 +77,8 @@ def glad(
         n_items=n_items,
         n_classes=n_classes,
     )
-    n_items_total = data.n_items
-    answered = np.bincount(data.items, minlength=n_items_total) > 0
-    data, kept = compact_items(data)
+    compacted = Compacted.of(data)
+    data = compacted.data
     k = max(data.n_classes, 2)
     w_idx, t_idx, a_idx = data.contributors, data.items, data.answers
     n_w, n_t = data.n_contributors, data.n_items
@@ -166,41 +164,28 @@ def glad(
             h = np.bincount(t_idx, weights=v * x * x, minlength=n_t) + 1.0
             beta = beta + np.clip(g / h, -_MAX_STEP, _MAX_STEP)
 
-    loss = -np.inf
-    history: list[float] = []
-    converged = False
-    iterations = 0
+    em = Convergence(n_iter, tol, progress)
     probas, p_correct = e_step()
-    for it in range(n_iter):
-        iterations = it + 1
+    for _ in range(n_iter):
         probas, p_correct = e_step()
         m_step(p_correct)
-        value = q_value(p_correct) / (n * k)
-        history.append(value)
-        if progress is not None:
-            progress(iterations, n_iter)
-        if value - loss < tol:
-            converged = True
+        if em.done(q_value(p_correct) / (n * k)):
             break
-        loss = value
     # like Crowd-Kit, report the posteriors of the last E-step (computed before the last M-step)
     probas = probas[:, : data.n_classes]
     probas /= probas.sum(axis=1, keepdims=True)
     p_model = _sigmoid(alpha[w_idx] * np.exp(beta[t_idx]))
     skills = np.bincount(w_idx, weights=p_model, minlength=n_w)
     skills = np.divide(skills, w_counts, out=np.full(n_w, np.nan), where=w_counts > 0)
-    full_beta = np.full(n_items_total, np.nan)
-    if kept is None:
+    full_beta = np.full(compacted.n_items, np.nan)
+    if compacted.kept is None:
         full_beta[:] = beta
     else:
-        full_beta[kept] = beta
-    return finish(
-        expand_items(probas, kept, n_items_total),
-        answered,
+        full_beta[compacted.kept] = beta
+    return compacted.finish(
+        probas,
         skills,
         priors=np.exp(log_prior[: data.n_classes]),
-        n_iter=iterations,
-        converged=converged,
-        loss_history=history,
         extra={"alpha": alpha, "beta": full_beta},
+        **em.outcome(),
     )

@@ -22,8 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from labelpool.aggregation._rows import normalize_log_rows
-from labelpool.aggregation.categorical import finish
-from labelpool.aggregation.dawid_skene import compact_items, expand_items
+from labelpool.aggregation.dawid_skene import Compacted
 from labelpool.aggregation.encoding import categorical_data
 from labelpool.aggregation.results import CategoricalResult
 
@@ -81,9 +80,8 @@ def mace(
         n_items=n_items,
         n_classes=n_classes,
     )
-    n_items_total = data.n_items
-    answered = np.bincount(data.items, minlength=n_items_total) > 0
-    data, kept = compact_items(data)
+    compacted = Compacted.of(data)
+    data = compacted.data
     k = data.n_classes
     w_idx, t_idx, a_idx = data.contributors, data.items, data.answers
     n_w, n_t = data.n_contributors, data.n_items
@@ -174,9 +172,8 @@ def mace(
     _, spam, theta, log_prior = best[:4]
     _, probas, _, _ = e_step(spam, theta, log_prior)
     competence = np.where(w_counts > 0, spam[:, 1] / spam.sum(axis=1), np.nan)
-    return finish(
-        expand_items(probas, kept, n_items_total),
-        answered,
+    return compacted.finish(
+        probas,
         competence,
         priors=probas.mean(axis=0),
         n_iter=n_iter,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from labelpool.aggregation._matching import check_weights
+from labelpool.aggregation._matching import StructuredBuilder, check_weights, labels_in_order
 from labelpool.aggregation.results import StructuredResult
 from labelpool.aggregation.spans import coverage, runs
 
@@ -49,23 +49,14 @@ def vote_regions(
     decision taken (share if kept, 1 - share if not).
     """
     cw = check_weights(weights, answers)
-    out_answers: list[list[dict[str, Any]]] = []
-    object_conf: list[FloatArray] = []
-    supports: list[FloatArray] = []
-    confidence = np.zeros(len(answers))
+    out = StructuredBuilder(len(answers))
     for i, item_answers in enumerate(answers):
         if not item_answers:
-            out_answers.append([])
-            object_conf.append(np.zeros(0))
-            supports.append(np.zeros(0))
+            out.add_empty()
             continue
         w = np.array([float(cw[c]) for c, _ in item_answers])
         total = float(w.sum())
-        labels: list[Any] = []
-        for _, regions in item_answers:
-            for region in regions:
-                if region["label"] not in labels:
-                    labels.append(region["label"])
+        labels = labels_in_order(item_answers)
         found: list[tuple[float, float, Any, float, str | None]] = []
         decided_sum = 0.0
         decided_len = 0.0
@@ -110,19 +101,12 @@ def vote_regions(
             if text is not None:
                 fused["text"] = text
             regions_out.append(fused)
-        out_answers.append(regions_out)
         share_arr = np.clip(np.array([f[3] for f in found]), 0.0, 1.0)
-        object_conf.append(share_arr)
-        supports.append(share_arr.copy())
+        out.add(regions_out, share_arr, share_arr.copy())
         if total <= 0:
-            confidence[i] = 0.0
+            out.confidence[i] = 0.0
         elif decided_len > 0:
-            confidence[i] = float(np.clip(decided_sum / decided_len, 0.0, 1.0))
+            out.confidence[i] = float(np.clip(decided_sum / decided_len, 0.0, 1.0))
         else:
-            confidence[i] = 1.0
-    return StructuredResult(
-        answers=out_answers,
-        confidence=confidence,
-        object_confidence=object_conf,
-        support=supports,
-    )
+            out.confidence[i] = 1.0
+    return out.result()

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from labelpool.aggregation._matching import check_weights
+from labelpool.aggregation._matching import StructuredBuilder, check_weights, labels_in_order
 from labelpool.aggregation.results import StructuredResult
 
 FloatArray = npt.NDArray[np.float64]
@@ -67,24 +67,15 @@ def vote_spans(
     cw = check_weights(weights, answers)
     if texts is not None and len(texts) != len(answers):
         raise ValueError(f"texts has {len(texts)} entries for {len(answers)} items")
-    out_answers: list[list[dict[str, Any]]] = []
-    object_conf: list[FloatArray] = []
-    supports: list[FloatArray] = []
-    confidence = np.zeros(len(answers))
+    out = StructuredBuilder(len(answers))
     for i, item_answers in enumerate(answers):
         text = None if texts is None else texts[i]
         if not item_answers:
-            out_answers.append([])
-            object_conf.append(np.zeros(0))
-            supports.append(np.zeros(0))
+            out.add_empty()
             continue
         w = np.array([float(cw[c]) for c, _ in item_answers])
         total = float(w.sum())
-        labels: list[Any] = []
-        for _, spans in item_answers:
-            for span in spans:
-                if span["label"] not in labels:
-                    labels.append(span["label"])
+        labels = labels_in_order(item_answers)
         if text is not None:
             tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
             tok_start = np.array([t[0] for t in tokens], dtype=np.int64)
@@ -121,21 +112,15 @@ def vote_spans(
                     start, end = first_u, stop_u
                 found.append((start, end, label, share))
         found.sort(key=lambda s: (s[0], s[1], str(s[2])))
-        out_answers.append([{"start": s, "end": e, "label": lab} for s, e, lab, _ in found])
+        spans_out = [{"start": s, "end": e, "label": lab} for s, e, lab, _ in found]
         share_arr = np.clip(np.array([f[3] for f in found]), 0.0, 1.0)
-        object_conf.append(share_arr)
-        supports.append(share_arr.copy())
+        out.add(spans_out, share_arr, share_arr.copy())
         marked = shares > 0
         if total <= 0:
-            confidence[i] = 0.0
+            out.confidence[i] = 0.0
         elif marked.any():
             decided = np.where(kept, shares, 1.0 - shares)[marked]
-            confidence[i] = float(np.clip(decided.mean(), 0.0, 1.0))
+            out.confidence[i] = float(np.clip(decided.mean(), 0.0, 1.0))
         else:
-            confidence[i] = 1.0
-    return StructuredResult(
-        answers=out_answers,
-        confidence=confidence,
-        object_confidence=object_conf,
-        support=supports,
-    )
+            out.confidence[i] = 1.0
+    return out.result()
