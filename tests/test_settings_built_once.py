@@ -21,7 +21,7 @@ MAY_READ_SETTINGS = {
     "media/settings.py",
     "contributors/settings.py",
     "app.py",
-    "cli/app.py",
+    "cli/common.py",
     "db/migrations/env.py",
 }
 # Modules that may build a media storage from settings: where it is defined, the entry points,
@@ -30,6 +30,8 @@ MAY_BUILD_STORAGE = {
     "media/storage.py",
     "app.py",
     "cli/app.py",
+    "cli/contributors.py",
+    "cli/projects.py",
     "jobs/context.py",
     "demo/seed.py",
 }
