@@ -175,6 +175,10 @@ def list_users(db: Session, *, organization_id: int | None = None) -> list[User]
     return list(db.scalars(query))
 
 
+def list_organizations(db: Session) -> list[Organization]:
+    return list(db.scalars(select(Organization).order_by(Organization.name, Organization.id)))
+
+
 def organizations_of(db: Session, user: User) -> list[tuple[Organization, Role]]:
     rows = db.execute(
         select(Organization, Membership.role)

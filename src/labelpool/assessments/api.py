@@ -36,7 +36,7 @@ from labelpool.assessments.schemas import (
 )
 from labelpool.policy import actor_of
 from labelpool.policy.organizations import default_organization_id
-from labelpool.web.deps import AdminUser, CurrentUser, DbSession
+from labelpool.web.deps import AdminUser, ContributorUser, CurrentUser, DbSession
 from labelpool.web.schemas import ResourceId
 
 router = APIRouter(tags=["tests"])
@@ -367,8 +367,9 @@ def start_refresher(test_id: ResourceId, user: CurrentUser, db: DbSession) -> At
 
 
 @router.get("/me/projects/{project_id}/claim-check", response_model=ClaimCheckOut)
-def claim_check(project_id: ResourceId, user: CurrentUser, db: DbSession) -> ClaimCheckOut:
-    """Whether a guidelines refresher blocks you from claiming work on the project."""
+def claim_check(project_id: ResourceId, user: ContributorUser, db: DbSession) -> ClaimCheckOut:
+    """Whether a guidelines refresher blocks you (a contributor) from claiming work on the
+    project."""
     allowed, reason = refreshers.can_claim_work(db, user.id, project_id)
     return ClaimCheckOut(allowed=allowed, reason=reason)
 

@@ -27,7 +27,7 @@ from labelpool.assessments.models import (
 from labelpool.assessments.question_form import QuestionForm
 from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, LabelpoolError, NotFound
-from labelpool.policy import actor_of
+from labelpool.policy import OrganizationPolicy, actor_of, authorize
 from labelpool.policy.organizations import is_builder
 from labelpool.projects import service as projects
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
@@ -36,6 +36,7 @@ from labelpool.web.render import FormStr, redirect, render, when
 from labelpool.web.schemas import ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+NEW_TEST = OrganizationPolicy.build("tests")  # platform admins make platform-wide tests
 
 
 def _is_builder(db: Session, user: User) -> bool:
@@ -47,6 +48,7 @@ def _is_builder(db: Session, user: User) -> bool:
 
 @router.get("/tests/new", response_class=HTMLResponse)
 def new_test_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
+    authorize(actor_of(db, user), NEW_TEST)
     context = {
         "form": {"kind": "skill", "mode": "exam", "pass_mark": "80"},
         **authoring_presenters.builder_options(db, user),
@@ -74,6 +76,7 @@ def create_test_page(
     cooldown_hours: FormStr = "",
     max_attempts: FormStr = "",
 ) -> Response:
+    authorize(actor_of(db, user), NEW_TEST)
     form = dict(locals())
     for key in ("request", "user", "db"):
         form.pop(key)

@@ -10,20 +10,22 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.errors import InvalidInput, LabelpoolError
+from labelpool.errors import LabelpoolError
 from labelpool.guidelines import service
 from labelpool.guidelines.models import Guidelines
-from labelpool.guidelines.sections import parse_sections
-from labelpool.policy import actor_of
+from labelpool.guidelines.presenters import outline_view
+from labelpool.policy import OrganizationPolicy, actor_of, authorize
 from labelpool.projects import service as projects
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.forms import back_with_error, form_failure
-from labelpool.web.markdown import markdown_html
 from labelpool.web.render import FormStr, redirect, render, when
 from labelpool.web.schemas import MAX_ID, ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+# The form writes into the requester's own organization, so it has no organization to offer a
+# platform admin who belongs to none.
+NEW_GUIDELINES = OrganizationPolicy.build("guidelines", platform_admins=False)
 
 
 def _projects(db: Session, user: User) -> list[dict[str, Any]]:
@@ -49,12 +51,14 @@ def list_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
 
 @router.get("/guidelines/new", response_class=HTMLResponse)
 def new_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
+    authorize(actor_of(db, user), NEW_GUIDELINES)
     context = {"form": {}, "projects": _projects(db, user)}
     return render(request, "guidelines/new.html", context, user=user)
 
 
 @router.post("/guidelines/new", response_class=HTMLResponse)
 async def create_page(request: Request, user: CurrentUser, db: DbSession) -> Response:
+    authorize(actor_of(db, user), NEW_GUIDELINES)
     form = await request.form()
     title = str(form.get("title") or "")
     body = one_line_ending(str(form.get("body") or ""))
@@ -63,8 +67,6 @@ async def create_page(request: Request, user: CurrentUser, db: DbSession) -> Res
     ]
     try:
         org_ids = sorted(actor_of(db, user).managed_organization_ids)
-        if not org_ids:
-            raise InvalidInput("Only requesters write guidelines for their organization.")
         guidelines = service.create_guidelines(
             db, user, org_ids[0], title=title, body=body, project_ids=project_ids
         )
@@ -88,7 +90,7 @@ async def create_page(request: Request, user: CurrentUser, db: DbSession) -> Res
 
 def _detail(db: Session, user: User, guidelines: Guidelines) -> dict[str, Any]:
     version = service.get_version(db, guidelines)
-    outline = parse_sections(version.body)
+    preamble, sections = outline_view(version.body)
     examples = service.examples_by_section(db, guidelines)
     faq = service.faq(db, guidelines)
     manager = service.can_manage(db, user, guidelines)
@@ -106,26 +108,23 @@ def _detail(db: Session, user: User, guidelines: Guidelines) -> dict[str, Any]:
             "note": version.note,
             "material": version.material,
         },
-        "preamble": markdown_html(outline.preamble, shift=1),
+        "preamble": preamble,
         "sections": [
             {
-                "number": s.number,
-                "title": s.title,
-                "level": s.level,
-                "html": markdown_html(s.body, shift=2),
+                **s,
                 "examples": [
                     {
                         "data": json.dumps(e.data, ensure_ascii=False),
                         "answer": json.dumps(e.answer, ensure_ascii=False),
                         "explanation": e.explanation,
                     }
-                    for e in examples.get(s.number, [])
+                    for e in examples.get(s["number"], [])
                 ],
                 "faq": [
-                    {"question": q.question, "answer": q.answer} for q in faq.get(s.number, [])
+                    {"question": q.question, "answer": q.answer} for q in faq.get(s["number"], [])
                 ],
             }
-            for s in outline.sections
+            for s in sections
         ],
         "manager": manager,
         "inbox": [

@@ -23,6 +23,30 @@ class OrganizationPolicy:
         )
 
     @staticmethod
+    def build(noun: str, *, platform_admins: bool = True) -> Rule:
+        """Open a form that creates `noun` in one's organization: its requesters and admins (and,
+        with `platform_admins`, the platform's admins). Contributors are not told it exists."""
+
+        def decide(actor: Actor) -> Verdict:
+            if actor.managed_organization_ids or (platform_admins and actor.is_admin):
+                return Verdict.ALLOW
+            return Verdict.HIDE if actor.is_contributor else Verdict.FORBID
+
+        also = (
+            ""
+            if platform_admins
+            else " (platform admins: through the API, naming the organization)"
+        )
+        return Rule(
+            f"{noun}.create",
+            Scope.READ,
+            decide,
+            forbidden=f"Only an organization's requesters and admins can create {noun}{also}; "
+            "ask one of them.",
+            hidden="There is no such page.",
+        )
+
+    @staticmethod
     def see_members(organization_id: int) -> Rule:
         return Rule(
             "organization.members",

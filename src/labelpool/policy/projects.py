@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Select
 
 from labelpool.accounts.actor import Actor
-from labelpool.accounts.roles import Scope
-from labelpool.policy.rules import Rule, Verdict, manage_owned, readable, view_owned
+from labelpool.policy.organizations import OrganizationPolicy
+from labelpool.policy.rules import Rule, manage_owned, readable, view_owned
 from labelpool.projects.models import Project
 
 
@@ -28,22 +28,8 @@ class ProjectPolicy:
 
     @staticmethod
     def start_new() -> Rule:
-        """Open the new-project form: an organization's requesters and admins. Contributors are
-        not told the page exists."""
-
-        def decide(actor: Actor) -> Verdict:
-            if actor.managed_organization_ids:
-                return Verdict.ALLOW
-            return Verdict.HIDE if actor.is_contributor else Verdict.FORBID
-
-        return Rule(
-            "project.create",
-            Scope.READ,
-            decide,
-            forbidden="Only an organization's requesters and admins can create projects; "
-            "ask one of them.",
-            hidden="There is no such page.",
-        )
+        """Open the new-project form (admins choose among every organization)."""
+        return OrganizationPolicy.build("projects")
 
 
 def _hidden(project: Project) -> str:

@@ -21,14 +21,13 @@ from labelpool.config import Settings
 from labelpool.errors import InvalidInput, LabelpoolError
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import GuidelinesVersion
-from labelpool.guidelines.sections import parse_sections
+from labelpool.guidelines.presenters import outline_view
 from labelpool.policy import ProjectPolicy, actor_of, permits
 from labelpool.projects import service
 from labelpool.projects.item_presenters import control_summary, control_view, item_view, media_links
 from labelpool.projects.lifecycle import ALLOWED
 from labelpool.projects.models import ImportRun, Project, ProjectStatus
 from labelpool.projects.templates import TaskFamily, get_template, list_templates
-from labelpool.web.markdown import markdown_html
 from labelpool.web.render import render, when
 from labelpool.web.schemas import AfterId
 
@@ -107,7 +106,10 @@ def project_card(project: Project, organization_names: Mapping[int, str]) -> dic
 
 
 def manageable_organizations(db: Session, user: User) -> list[dict[str, Any]]:
-    managed = actor_of(db, user).managed_organization_ids
+    actor = actor_of(db, user)
+    if actor.is_admin:
+        return [{"id": org.id, "name": org.name} for org in accounts.list_organizations(db)]
+    managed = actor.managed_organization_ids
     return [
         {"id": org.id, "name": org.name}
         for org, _role in accounts.organizations_of(db, user)
@@ -271,20 +273,8 @@ def _guidelines_view(db: Session, project: Project) -> dict[str, Any]:
     if found is None:
         return {"guidelines": None, "preamble": "", "sections": []}
     summary, version = found
-    outline = parse_sections(version.body)
-    return {
-        "guidelines": summary,
-        "preamble": markdown_html(outline.preamble, shift=1),
-        "sections": [
-            {
-                "number": s.number,
-                "title": s.title,
-                "level": s.level,
-                "html": markdown_html(s.body, shift=2),
-            }
-            for s in outline.sections
-        ],
-    }
+    preamble, sections = outline_view(version.body)
+    return {"guidelines": summary, "preamble": preamble, "sections": sections}
 
 
 def new_guidelines_form(db: Session, project: Project) -> dict[str, Any]:
