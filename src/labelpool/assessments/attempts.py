@@ -113,6 +113,32 @@ def status_for(
     return retake_status(policy_of(test), _records(attempts), now), attempts
 
 
+def _new_attempt(
+    test: AssessmentTest,
+    user: User,
+    purpose: AttemptPurpose,
+    pool: list[int],
+    subset_size: int | None,
+    now: datetime,
+) -> Attempt:
+    """An attempt in progress from `now` over questions drawn from `pool` with a fresh seed,
+    due by the test's time limit (when it has one)."""
+    seed = secrets.randbits(31)
+    question_ids = select_questions(pool, seed, subset_size=subset_size, shuffle=test.shuffle)
+    return Attempt(
+        test_id=test.id,
+        user_id=user.id,
+        purpose=purpose,
+        status=AttemptStatus.IN_PROGRESS,
+        seed=seed,
+        question_ids=question_ids,
+        started_at=now,
+        deadline_at=now + timedelta(seconds=test.time_limit_seconds)
+        if test.time_limit_seconds
+        else None,
+    )
+
+
 def _insert_attempt(db: Session, attempt: Attempt) -> Attempt:
     """Insert inside a savepoint: the partial unique index refuses a second open attempt.
 
@@ -172,21 +198,8 @@ def start_attempt(
     pool = question_ids_of(db, test)
     if not pool:
         raise Conflict("This test has no questions yet.")
-    seed = secrets.randbits(31)
-    chosen = select_questions(pool, seed, subset_size=test.subset_size, shuffle=test.shuffle)
-    attempt = Attempt(
-        test_id=test.id,
-        user_id=user.id,
-        purpose=AttemptPurpose.PREVIEW if mode == TakeMode.PREVIEW else AttemptPurpose.QUALIFY,
-        status=AttemptStatus.IN_PROGRESS,
-        seed=seed,
-        question_ids=chosen,
-        started_at=now,
-        deadline_at=now + timedelta(seconds=test.time_limit_seconds)
-        if test.time_limit_seconds
-        else None,
-    )
-    _insert_attempt(db, attempt)
+    purpose = AttemptPurpose.PREVIEW if mode == TakeMode.PREVIEW else AttemptPurpose.QUALIFY
+    attempt = _insert_attempt(db, _new_attempt(test, user, purpose, pool, test.subset_size, now))
     emit(
         db,
         Action.TEST_ATTEMPT_STARTED,
@@ -226,21 +239,9 @@ def start_refresher(db: Session, user: User, test_id: int, now: datetime | None 
         )
     existing = set(question_ids_of(db, test))
     wanted = list(dict.fromkeys(q for r in pending for q in r.question_ids if q in existing))
-    seed = secrets.randbits(31)
-    chosen = select_questions(wanted, seed, subset_size=None, shuffle=test.shuffle)
-    attempt = Attempt(
-        test_id=test.id,
-        user_id=user.id,
-        purpose=AttemptPurpose.REFRESHER,
-        status=AttemptStatus.IN_PROGRESS,
-        seed=seed,
-        question_ids=chosen,
-        started_at=now,
-        deadline_at=now + timedelta(seconds=test.time_limit_seconds)
-        if test.time_limit_seconds
-        else None,
+    return _insert_attempt(
+        db, _new_attempt(test, user, AttemptPurpose.REFRESHER, wanted, None, now)
     )
-    return _insert_attempt(db, attempt)
 
 
 def attempt_for_taker(

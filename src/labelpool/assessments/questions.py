@@ -71,6 +71,13 @@ class CheckedQuestion:
     explanation: str
     guideline_section: str | None
 
+    def apply_to(self, question: TestQuestion) -> None:
+        question.data = self.data
+        question.control = self.control
+        question.gold = self.gold
+        question.explanation = self.explanation
+        question.guideline_section = self.guideline_section
+
 
 def _check_question(
     db: Session,
@@ -146,15 +153,8 @@ def add_question(
         )
         or 0
     ) + 1
-    question = TestQuestion(
-        test_id=test.id,
-        position=position,
-        data=checked.data,
-        control=checked.control,
-        gold=checked.gold,
-        explanation=checked.explanation,
-        guideline_section=checked.guideline_section,
-    )
+    question = TestQuestion(test_id=test.id, position=position)
+    checked.apply_to(question)
     db.add(question)
     test.updated_at = utcnow()
     db.flush()
@@ -240,11 +240,7 @@ def update_question(
         explanation=explanation,
         guideline_section=guideline_section,
     )
-    question.data = checked.data
-    question.control = checked.control
-    question.gold = checked.gold
-    question.explanation = checked.explanation
-    question.guideline_section = checked.guideline_section
+    checked.apply_to(question)
     test.updated_at = utcnow()
     emit(
         db,
