@@ -253,35 +253,28 @@ def change_status(
     return project
 
 
-def status_history(db: Session, project: Project) -> list[AuditEvent]:
+def _events(db: Session, project: Project, actions: tuple[str, ...]) -> list[AuditEvent]:
+    """The project's audit events with one of `actions`, oldest first."""
     return list(
         db.scalars(
             select(AuditEvent)
             .where(
                 AuditEvent.target_type == "project",
                 AuditEvent.target_id == project.id,
-                AuditEvent.action.in_(("project.created", "project.status_changed")),
+                AuditEvent.action.in_(actions),
             )
             .order_by(AuditEvent.id)
         )
     )
+
+
+def status_history(db: Session, project: Project) -> list[AuditEvent]:
+    return _events(db, project, ("project.created", "project.status_changed"))
 
 
 def history(db: Session, project: Project) -> list[AuditEvent]:
     """Creation, status changes and settings changes, oldest first (the project's page)."""
-    return list(
-        db.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.target_type == "project",
-                AuditEvent.target_id == project.id,
-                AuditEvent.action.in_(
-                    ("project.created", "project.status_changed", "project.updated")
-                ),
-            )
-            .order_by(AuditEvent.id)
-        )
-    )
+    return _events(db, project, ("project.created", "project.status_changed", "project.updated"))
 
 
 def list_projects(db: Session, user: User) -> list[Project]:

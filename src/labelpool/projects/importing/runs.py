@@ -41,7 +41,8 @@ import re
 import shutil
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -469,22 +470,18 @@ def _write(
 
     def submit(rows: list[CheckedRow]) -> None:
         nonlocal gold
-        with transaction(sessions) as db:
-            begin_write(db)
-            _own(db, claim)
+        with _owned(sessions, claim) as db:
             kept = drop_refused(db, project, media_fields, rows, tally.refuse)
             ItemWriter(db.connection(), project.id, claim.run_id, now).write(kept)
             imported = tally.imported + len(kept)
             added_gold = gold + sum(1 for row in kept if row.gold is not None)
-            db.execute(
-                update(ImportRun)
-                .where(ImportRun.id == claim.run_id)
-                .values(
-                    written_through=rows[-1].row,
-                    rows_imported=imported,
-                    gold_imported=added_gold,
-                    bytes_read=reading.bytes,
-                )
+            _set_run(
+                db,
+                claim,
+                written_through=rows[-1].row,
+                rows_imported=imported,
+                gold_imported=added_gold,
+                bytes_read=reading.bytes,
             )
         tally.imported, gold = imported, added_gold
         if not keep_alive():
@@ -515,11 +512,8 @@ def _import_media(
     """A zip or folder of media: stored and imported in one transaction, as `import_file`."""
     from labelpool.projects.media_import import media_records_for
 
-    with transaction(sessions) as db:
-        begin_write(db)
-        _own(db, claim)
-        run = db.get_one(ImportRun, claim.run_id)
-        project = db.get_one(Project, claim.project_id)
+    with _owned(sessions, claim) as db:
+        run, project = _run_and_project(db, claim)
         actor = db.get(User, run.created_by) if run.created_by else None
         media = media_records_for(db, settings, storage, project, actor)
         import_into(db, actor, project, run, claim.path, media_records=media)
@@ -531,56 +525,57 @@ def _import_media(
 # --- Writing the run --------------------------------------------------------------------------
 
 
-def _own(db: Session, claim: _Claim) -> None:
-    """Lock the run for this transaction; Superseded unless this attempt still runs it."""
-    found = db.execute(
-        select(ImportRun.attempts, ImportRun.status)
-        .where(ImportRun.id == claim.run_id)
-        .with_for_update()
-    ).one_or_none()
-    if found is None or found.attempts != claim.attempt or found.status != ImportStatus.RUNNING:
-        raise Superseded
+@contextmanager
+def _owned(sessions: sessionmaker[Session], claim: _Claim) -> Iterator[Session]:
+    """A write transaction holding the run's lock; Superseded unless this attempt still runs
+    it."""
+    with transaction(sessions) as db:
+        begin_write(db)
+        found = db.execute(
+            select(ImportRun.attempts, ImportRun.status)
+            .where(ImportRun.id == claim.run_id)
+            .with_for_update()
+        ).one_or_none()
+        if found is None or found.attempts != claim.attempt or found.status != ImportStatus.RUNNING:
+            raise Superseded
+        yield db
+
+
+def _run_and_project(db: Session, claim: _Claim) -> tuple[ImportRun, Project]:
+    return db.get_one(ImportRun, claim.run_id), db.get_one(Project, claim.project_id)
+
+
+def _set_run(db: Session, claim: _Claim, **values: Any) -> None:
+    """Update the run's row (in the caller's transaction)."""
+    db.execute(update(ImportRun).where(ImportRun.id == claim.run_id).values(**values))
 
 
 def _save_progress(
     sessions: sessionmaker[Session], claim: _Claim, tally: Tally, bytes_read: int
 ) -> None:
-    with transaction(sessions) as db:
-        begin_write(db)
-        _own(db, claim)
-        db.execute(
-            update(ImportRun)
-            .where(ImportRun.id == claim.run_id)
-            .values(rows_read=tally.read, rows_invalid=tally.invalid, bytes_read=bytes_read)
-        )
+    with _owned(sessions, claim) as db:
+        _set_run(db, claim, rows_read=tally.read, rows_invalid=tally.invalid, bytes_read=bytes_read)
 
 
 def _start_writing(sessions: sessionmaker[Session], claim: _Claim, tally: Tally) -> None:
     """Checking passed: keep its counts and problems, and start writing from the top."""
-    with transaction(sessions) as db:
-        begin_write(db)
-        _own(db, claim)
-        db.execute(
-            update(ImportRun)
-            .where(ImportRun.id == claim.run_id)
-            .values(
-                stage=ImportStage.WRITING,
-                rows_read=tally.read,
-                rows_invalid=tally.invalid,
-                errors=[e.as_dict() for e in tally.errors],
-                bytes_read=0,
-            )
+    with _owned(sessions, claim) as db:
+        _set_run(
+            db,
+            claim,
+            stage=ImportStage.WRITING,
+            rows_read=tally.read,
+            rows_invalid=tally.invalid,
+            errors=[e.as_dict() for e in tally.errors],
+            bytes_read=0,
         )
 
 
 def _succeed(
     sessions: sessionmaker[Session], settings: Settings, claim: _Claim, written: Tally
 ) -> ImportRun:
-    with transaction(sessions) as db:
-        begin_write(db)
-        _own(db, claim)
-        run = db.get_one(ImportRun, claim.run_id)
-        project = db.get_one(Project, claim.project_id)
+    with _owned(sessions, claim) as db:
+        run, project = _run_and_project(db, claim)
         run.status = ImportStatus.SUCCEEDED
         run.stage = None
         run.rows_imported = written.imported
@@ -612,11 +607,8 @@ def _fail_owned(
     errors: list[Any],
     checked: Tally | None = None,
 ) -> ImportRun:
-    with transaction(sessions) as db:
-        begin_write(db)
-        _own(db, claim)
-        run = db.get_one(ImportRun, claim.run_id)
-        project = db.get_one(Project, claim.project_id)
+    with _owned(sessions, claim) as db:
+        run, project = _run_and_project(db, claim)
         if checked is not None:
             run.rows_read, run.rows_invalid = checked.read, checked.invalid
         _fail_in(db, project, run, message, errors)
@@ -648,12 +640,8 @@ def _fail_in(
 def _note(sessions: sessionmaker[Session], claim: _Claim, message: str) -> None:
     """Say on the run why it stopped (best effort: the database may be what failed)."""
     try:
-        with transaction(sessions) as db:
-            begin_write(db)
-            _own(db, claim)
-            db.execute(
-                update(ImportRun).where(ImportRun.id == claim.run_id).values(message=message)
-            )
+        with _owned(sessions, claim) as db:
+            _set_run(db, claim, message=message)
     except Exception:  # the original error is what gets reported
         pass
 
