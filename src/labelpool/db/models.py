@@ -10,6 +10,7 @@ from labelpool.jobs import models as jobs_models
 from labelpool.media import models as media_models
 from labelpool.notifications import models as notifications_models
 from labelpool.projects import models as projects_models
+from labelpool.work import models as work_models
 
 __all__ = [
     "Base",
@@ -22,4 +23,5 @@ __all__ = [
     "media_models",
     "notifications_models",
     "projects_models",
+    "work_models",
 ]

@@ -61,6 +61,17 @@ class Project(CreatedAtMixin, Base):
     )
     overlap: Mapped[int] = mapped_column(Integer, default=3)
     lease_seconds: Mapped[int] = mapped_column(Integer, default=600)
+    # Work settings (see `labelpool.work`): how long a lease may be extended to, the share of
+    # claims that are gold items (percent), how much one contributor may hold and answer, how
+    # many distinct reports take an item out of the pool, and the fair-share threshold (hold
+    # back the busiest when open items fall below this many per active contributor).
+    max_lease_seconds: Mapped[int] = mapped_column(Integer, default=3600, server_default="3600")
+    gold_rate: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    max_live_per_contributor: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    max_responses_per_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    report_threshold: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    fair_share_factor: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     item_count: Mapped[int] = mapped_column(BigInteger, default=0)
     gold_count: Mapped[int] = mapped_column(BigInteger, default=0)
     created_by: Mapped[int | None] = mapped_column(
@@ -141,6 +152,14 @@ class Item(CreatedAtMixin, Base):
         # Items are ordered by id within a project: import order.
         Index("ix_items_project_id_id", "project_id", "id"),
         # Only rows that carry the requester's own id pay for this index.
+        # The open pool: what a claim walks, in id order (filled and withdrawn items drop out).
+        Index(
+            "ix_items_project_id_id_open",
+            "project_id",
+            "id",
+            sqlite_where=text("filled = 0 AND withdrawn = 0"),
+            postgresql_where=text("NOT filled AND NOT withdrawn"),
+        ),
         Index(
             "uq_items_project_id_external_id",
             "project_id",
@@ -161,6 +180,11 @@ class Item(CreatedAtMixin, Base):
     # per row on every bulk insert (a third of PostgreSQL's COPY time), and import runs are
     # only ever deleted together with their project, whose items go with them.
     import_run_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The work pool (see `labelpool.work.claims`): live plus submitted assignments, whether that
+    # reaches the project's overlap, and whether reports (or the requester) took it out.
+    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    filled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Prediction(CreatedAtMixin, Base):

@@ -1,0 +1,1 @@
+"""Work: project requirements, eligibility, claims (assignments with leases) and responses."""
