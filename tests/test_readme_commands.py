@@ -2,7 +2,7 @@
 
 The blocks after the quick start are one shell session: `source .venv/bin/activate`, the
 command line tour, then the curl examples against `labelpool serve` (on a free port instead
-of 8000, the only change made to the text).
+of 8000, the only change made to the text), whose in-process job runner imports the upload.
 """
 
 from __future__ import annotations
@@ -98,5 +98,6 @@ def test_every_readme_command_runs_as_written(
     assert result.returncode == 0, result.stderr[-3000:]
     assert '"status":"ok"' in result.stdout  # the health check answered
     assert '"email":"admin@demo.labelpool.dev"' in result.stdout  # the token worked
-    assert '"rows_imported":2' in result.stdout  # the curl import
+    # the curl import, polled until the server's job runner finished it
+    assert '"status":"succeeded"' in result.stdout and '"rows_imported":2' in result.stdout
     assert (workdir / "results.csv").read_text().startswith("task,")

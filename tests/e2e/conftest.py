@@ -34,12 +34,14 @@ def live_server(
     fresh_database_url: Callable[[str], str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
-    """`labelpool db upgrade`, `labelpool demo` and `labelpool serve`, as a user runs them."""
+    """`labelpool db upgrade`, `labelpool demo` and `labelpool serve` (with its job runner), as a
+    user runs them."""
     data_dir = tmp_path_factory.mktemp("e2e-data")
     env = {
         **os.environ,
         "LABELPOOL_DATA_DIR": str(data_dir),
         "LABELPOOL_DATABASE_URL": fresh_database_url(request.param),
+        "LABELPOOL_JOBS_IN_PROCESS": "true",  # the server runs jobs (imports), as by default
     }
     cli = [sys.executable, "-m", "labelpool.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)

@@ -1,4 +1,5 @@
-"""In a real browser: a requester browses demo projects, creates one, imports data, activates."""
+"""In a real browser: a requester browses demo projects, creates one, imports data (following
+the import run's page while the server's job runner imports it), activates."""
 
 from __future__ import annotations
 
@@ -35,7 +36,22 @@ def _upload(page: Any, name: str, data: bytes, *, skip_invalid: bool = False) ->
     if skip_invalid:
         page.check("input[name=skip_invalid]")
     page.get_by_role("button", name="Import", exact=True).click()
-    page.wait_for_load_state()
+    page.wait_for_url("**/imports/*")  # the run's page: its progress while the worker imports
+
+
+# The run's own row in "Past imports", once the page shows the finished run: either rendered
+# finished, or reloaded by the progress card (HX-Refresh) when the run ended.
+FINISHED_RUN = """() => {
+  const link = document.querySelector(`.table a[href="${location.pathname}"]`);
+  const status = link && link.closest("tr").querySelector(".badge").textContent.trim();
+  const done = document.querySelector("#import-progress:not([hx-get])");
+  return done && ["Succeeded", "Failed"].includes(status) ? status : null;
+}"""
+
+
+def _finished_run(page: Any) -> str:
+    """Follow the run's page until the import has run; its status (Succeeded or Failed)."""
+    return str(page.wait_for_function(FINISHED_RUN, timeout=60_000).json_value())
 
 
 def test_requester_browses_creates_imports_and_activates(
@@ -90,6 +106,7 @@ def test_requester_browses_creates_imports_and_activates(
         {"id": "h3"},
     ]
     _upload(page, "hotel-bad.jsonl", _jsonl(bad))
+    assert _finished_run(page) == "Failed"
     assert page.locator(".error-table tbody tr").count() == 2
     assert "nothing was imported" in page.content()
     page.screenshot(path=screenshots / "project-import-errors.png", full_page=True)
@@ -104,7 +121,11 @@ def test_requester_browses_creates_imports_and_activates(
         {"id": "h3", "text": "Fine for one night."},
     ]
     _upload(page, "hotel.jsonl", _jsonl(good))
-    assert "Imported 3 items" in page.content()
+    assert _finished_run(page) == "Succeeded"
+    assert "Imported 3 items" in page.locator("#import-progress").inner_text()
+    page.screenshot(path=screenshots / "project-import-done.png", full_page=True)
+    page.locator("#import-progress").get_by_role("link", name="See the items").click()
+    page.wait_for_url(project_url)
     assert page.locator(".item-card").count() == 3
     assert "The lift was broken for three days." in page.content()
 

@@ -1,5 +1,6 @@
-"""Uploads are spooled to labelpool's own temp folder and what a killed process leaves there is
-removed at start-up, never the media (issue 18: a kill -9 mid-upload left files forever)."""
+"""What a killed process leaves in labelpool's temp folders is removed at start-up, never the
+media (issue 18: a kill -9 mid-upload left files forever), and a queued import's stored upload
+goes once its run has run (issue 20.2)."""
 
 from __future__ import annotations
 
@@ -16,22 +17,28 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import User
 from labelpool.app import create_app
 from labelpool.config import Settings
-from labelpool.media.storage import hold_lock
+from labelpool.media.storage import hold_lock, storage_from_settings
 from labelpool.projects.importing.runs import upload_folder
 from labelpool.projects.models import Project
-from labelpool.projects.uploads import _upload_folder, clean_stale_uploads, uploads_dir
+from labelpool.projects.uploads import clean_stale_uploads, uploads_dir
 from tests.factories import api_token
 from tests.projects.conftest import RunJobs
 
-KILLED_MID_UPLOAD = """
+KILLED_MID_WRITE = """
 import os, signal, sys
 from labelpool.config import Settings
-from labelpool.projects.uploads import _upload_folder
+from labelpool.media.storage import storage_from_settings
 
-with _upload_folder(Settings(data_dir=sys.argv[1])) as folder:
-    (folder / "big.jsonl").write_bytes(b'{"text": "half a file"}\\n' * 1000)
-    print(folder, flush=True)
-    os.kill(os.getpid(), signal.SIGKILL)
+class HalfAPicture:
+    sent = False
+
+    def read(self, size=-1):
+        if self.sent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        self.sent = True
+        return b"half a picture" * 1000
+
+storage_from_settings(Settings(data_dir=sys.argv[1])).save("org1/ab/cut.png", HalfAPicture())
 """
 
 
@@ -44,16 +51,18 @@ def _age(path: Path, seconds: float = 3600) -> Path:
     return path
 
 
-def test_an_upload_cut_off_by_kill_9_is_removed_at_start_up(settings: Settings) -> None:
+def test_a_media_write_cut_off_by_kill_9_is_removed_at_start_up(settings: Settings) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", KILLED_MID_UPLOAD, str(settings.data_dir)],
+        [sys.executable, "-c", KILLED_MID_WRITE, str(settings.data_dir)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == -9, done.stderr
-    leftover = Path(done.stdout.strip())
-    assert leftover.parent == uploads_dir(settings) and (leftover / "big.jsonl").is_file()
+    media = settings.resolved_data_dir / "media"
+    [leftover] = list((media / ".tmp").iterdir())
+    assert leftover.name.startswith("upload-") and leftover.stat().st_size > 0
+    assert not (media / "org1" / "ab" / "cut.png").exists()
 
     app = create_app(settings)  # the start-up hook
     app.state.engine.dispose()
@@ -104,12 +113,28 @@ def test_an_import_leaves_nothing_behind(
     assert (stored / "rows.jsonl").read_bytes() == b'{"text": "fine"}\n'
     assert run_jobs().failed == 0
     assert not stored.exists(), "the upload goes once its import has run"
-    assert list(uploads_dir(settings).iterdir()) == []
+    assert not any(uploads_dir(settings).glob("*")), "nothing is spooled to the old folder"
 
 
-def test_an_upload_in_progress_is_locked(settings: Settings) -> None:
-    with _upload_folder(settings) as folder:
-        _age(folder)
-        assert clean_stale_uploads(settings) == 0
-        assert folder.exists()
-    assert not folder.exists()
+def test_a_media_write_in_progress_is_locked(settings: Settings) -> None:
+    storage = storage_from_settings(settings)
+    seen: list[tuple[int, list[Path]]] = []
+
+    class Picture:
+        chunks = [b"part one", b"part two"]
+
+        def read(self, size: int = -1, /) -> bytes:
+            if not self.chunks:
+                return b""
+            if len(self.chunks) == 1:  # mid-write: the temp file exists and is held
+                temp = list((settings.resolved_data_dir / "media" / ".tmp").iterdir())
+                for entry in temp:
+                    _age(entry)
+                seen.append((clean_stale_uploads(settings), temp))
+            return self.chunks.pop(0)
+
+    assert storage.save("org1/ab/whole.png", Picture()) == len(b"part onepart two")
+    [(removed, temp)] = seen
+    assert removed == 0 and len(temp) == 1, "held by this process while it writes"
+    assert not temp[0].exists(), "moved into place once written"
+    assert storage.exists("org1/ab/whole.png")

@@ -27,7 +27,13 @@ from labelpool.contributors import service as contributors
 from labelpool.contributors.enums import CheckName, ContributorState
 from labelpool.contributors.models import ContributorProfile
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.projects.models import Item, Project
+from labelpool.db.engine import make_session_factory
+from labelpool.jobs.builtin import load_handlers
+from labelpool.jobs.context import JobContext
+from labelpool.jobs.models import JobStatus, OutboxJob
+from labelpool.jobs.runner import run_due
+from labelpool.projects.jobs import RUN_IMPORT
+from labelpool.projects.models import ImportRun, ImportStatus, Item, Project
 from tests.assessments.builders import make_project, make_test, org_with_requester
 from tests.contributors.helpers import complete_input
 from tests.factories import PASSWORD, api_token, make_active_contributor, make_user
@@ -151,7 +157,10 @@ def test_admins_change_many_account_states_at_once(server_url: str, db: Session)
     assert set(states) == {ContributorState.SUSPENDED}
 
 
-def test_many_imports_into_one_project_at_once(server_url: str, db: Session) -> None:
+def test_many_imports_into_one_project_at_once(
+    server_url: str, db: Session, engine: Engine, settings: Settings
+) -> None:
+    """Uploads at once are each queued (202); runners importing them at once store every row."""
     organization, requester = org_with_requester(db)
     project = make_project(db, requester, organization)
     headers = api_token(db, requester)
@@ -166,9 +175,47 @@ def test_many_imports_into_one_project_at_once(server_url: str, db: Session) -> 
 
     responses = together(server_url, [(headers, upload(n)) for n in range(CLIENTS)])
     assert_no_server_errors(responses)
-    assert {r.status_code for r in responses} == {201}
+    assert {r.status_code for r in responses} == {202}
+    assert {r.json()["status"] for r in responses} == {"queued"}
+    run_ids = {r.json()["id"] for r in responses}
+    assert len(run_ids) == CLIENTS
+
+    _drain_at_once(engine, settings, runners=4)
+    db.rollback()  # end the read snapshot taken while arranging
+    statuses = db.execute(
+        select(ImportRun.id, ImportRun.status, ImportRun.rows_imported).where(
+            ImportRun.project_id == project.id
+        )
+    ).all()
+    assert {run_id for run_id, _, _ in statuses} == run_ids
+    assert {(status, rows) for _, status, rows in statuses} == {(ImportStatus.SUCCEEDED, rows_each)}
     count = db.scalar(select(func.count()).select_from(Item).where(Item.project_id == project.id))
     assert count == CLIENTS * rows_each
+    data = db.scalars(select(Item.data).where(Item.project_id == project.id)).all()
+    assert len({d["text"] for d in data}) == CLIENTS * rows_each, "every row once"
+    jobs = db.scalars(select(OutboxJob.status).where(OutboxJob.handler == RUN_IMPORT)).all()
+    assert jobs == [JobStatus.DONE] * CLIENTS
+
+
+def _drain_at_once(engine: Engine, settings: Settings, runners: int) -> None:
+    """Several runners (as `labelpool worker` processes would) take one job at a time until
+    none is due, all started together."""
+    load_handlers()
+    factory = make_session_factory(engine)
+    context = JobContext(settings)
+    barrier = threading.Barrier(runners)
+
+    def drain() -> None:
+        barrier.wait()
+        while True:
+            report = run_due(factory, context, limit=1, periodic={})
+            assert report.failed == 0
+            if not report.busy:
+                return
+
+    with ThreadPoolExecutor(runners) as pool:
+        for future in [pool.submit(drain) for _ in range(runners)]:
+            future.result()
 
 
 def test_many_projects_created_at_once(server_url: str, db: Session) -> None:
