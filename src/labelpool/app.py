@@ -19,6 +19,8 @@ from labelpool.config import Settings, get_settings
 from labelpool.contributors.api import router as contributors_api
 from labelpool.contributors.pages import router as contributors_pages
 from labelpool.db.engine import make_engine, make_session_factory
+from labelpool.eligibility.api import router as eligibility_api
+from labelpool.eligibility.pages import router as eligibility_pages
 from labelpool.guidelines.api import router as guidelines_api
 from labelpool.guidelines.pages import router as guidelines_pages
 from labelpool.media.api import router as media_router
@@ -49,6 +51,7 @@ API_ROUTERS = (
     contributors_api,
     guidelines_api,
     assessments_api,
+    eligibility_api,
 )
 PAGE_ROUTERS = (
     docs_page,
@@ -58,6 +61,7 @@ PAGE_ROUTERS = (
     contributors_pages,
     guidelines_pages,
     assessments_pages,
+    eligibility_pages,
 )
 UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/imports|/projects/\d+/import")
 # What a person is told when a page upload is over the limit ({limit} is filled in).

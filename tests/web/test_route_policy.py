@@ -135,6 +135,11 @@ TABLE: dict[str, str] = {
     # Nobody in the world owes a refresher: the route starts the caller's own, 404 without.
     "POST /api/v1/tests/{test_id}/refresher": ".......",
     "GET /api/v1/me/projects/{project_id}/claim-check": CONTRIBUTORS,
+    # --- API: eligibility (A's active project) ---------------------------------------------------
+    "GET /api/v1/projects/{project_id}/requirements": STAFF,
+    "PUT /api/v1/projects/{project_id}/requirements": MANAGERS,
+    "GET /api/v1/projects/{project_id}/eligibility": CONTRIBUTORS,  # one's own explainer
+    "GET /api/v1/me/work": CONTRIBUTORS,
     "GET /api/v1/me/qualifications": LOGGED_IN,
     "GET /api/v1/me/skills": LOGGED_IN,
     "GET /api/v1/users/{user_id}/skills": ADMIN,
@@ -205,6 +210,9 @@ TABLE: dict[str, str] = {
     "POST /tests/{test_id}/manage/questions/{question_id}": MANAGERS,
     "POST /tests/{test_id}/manage/questions/{question_id}/delete": MANAGERS,
     "POST /tests/{test_id}/manage/status": MANAGERS,
+    # --- pages: eligibility --------------------------------------------------------------------
+    "GET /work": CONTRIBUTORS,
+    "POST /projects/{project_id}/requirements": MANAGERS,
 }
 
 # Rows whose allowed call changes what the next allowed caller needs: the world is put back
@@ -252,6 +260,7 @@ BODIES: dict[str, Body] = {
         }
     },
     "PATCH /api/v1/projects/{project_id}": _json({}),
+    "PUT /api/v1/projects/{project_id}/requirements": _json({}),  # no rules: nothing changes
     "POST /api/v1/projects/{project_id}/status": _json({"status": "active"}),  # already: 409
     "POST /api/v1/projects/{project_id}/imports": _file("items.unknown"),  # unknown format: 422
     "POST /api/v1/projects/{project_id}/items/{item_id}/predictions": _json({"answers": {}}),

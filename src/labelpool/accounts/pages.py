@@ -16,7 +16,7 @@ from labelpool.accounts.models import User
 from labelpool.accounts.roles import Role, Scope
 from labelpool.config import Settings
 from labelpool.contributors.enums import ContributorState
-from labelpool.contributors.queries import users_with_states
+from labelpool.contributors.queries import is_active, users_with_states
 from labelpool.errors import InvalidInput, LabelpoolError, NotAuthenticated, RateLimited
 from labelpool.web.deps import (
     SESSION_COOKIE,
@@ -112,7 +112,8 @@ def login(
         return render(
             request, "auth/login.html", {**context, "form_error": exc.message}, status_code=401
         )
-    logged_in = _log_in(request, db, settings, user, next)
+    landing = "/work" if user.role == Role.CONTRIBUTOR and is_active(db, user.id) else ""
+    logged_in = _log_in(request, db, settings, user, next or landing)
     if signup_service.first_log_in(db, user):
         set_flash(request, logged_in, "success", f"Welcome to labelpool, {user.display_name}!")
     return logged_in

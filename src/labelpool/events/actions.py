@@ -28,6 +28,7 @@ class Action(StrEnum):
     PROJECT_CREATED = "project.created"
     PROJECT_UPDATED = "project.updated"
     PROJECT_STATUS_CHANGED = "project.status_changed"
+    PROJECT_REQUIREMENTS_CHANGED = "project.requirements_changed"
     IMPORT_QUEUED = "import.queued"
     IMPORT_RUNNING = "import.running"
     IMPORT_SUCCEEDED = "import.succeeded"

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
 from labelpool.config import Settings
+from labelpool.eligibility.presenters import requirements_editor
 from labelpool.errors import InvalidInput, LabelpoolError
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import GuidelinesVersion
@@ -373,6 +374,7 @@ def project_context(
         context["settings_locked"] = service.settings_problem(project)
         found = _current_guidelines(db, project)
         context["guidelines"] = found[0] if found else None
+        context["requirements_editor"] = requirements_editor(db, project)
     return context
 
 

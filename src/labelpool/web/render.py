@@ -30,6 +30,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 NAV_BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CONTRIBUTOR: [
         ("Dashboard", "/"),
+        ("Work", "/work"),
         ("My application", "/profile"),
         ("Account review", "/review"),
         ("Tests", "/tests"),

@@ -1,0 +1,1 @@
+"""Who may work on a project: requirements, the eligibility explainer, the work list."""
