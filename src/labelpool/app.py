@@ -41,6 +41,7 @@ from labelpool.web.middleware import (
 )
 from labelpool.web.render import STATIC_DIR
 from labelpool.web.routes import route_table
+from labelpool.work.api import router as work_api
 
 API_PREFIX = "/api/v1"
 # JSON API routers (mounted under API_PREFIX) and page/media routers, in matching order.
@@ -51,6 +52,7 @@ API_ROUTERS = (
     contributors_api,
     guidelines_api,
     assessments_api,
+    work_api,
     eligibility_api,
 )
 PAGE_ROUTERS = (

@@ -33,6 +33,7 @@ from labelpool.media.storage import MediaStorage
 from labelpool.projects import service as projects
 from labelpool.projects.importing.service import import_file
 from labelpool.projects.models import ProjectStatus
+from labelpool.work import claims
 from tests.assessments.builders import make_guidelines, make_project, make_test
 from tests.contributors.helpers import PNG, complete_input
 from tests.factories import make_active_contributor, make_organization, make_user
@@ -143,6 +144,7 @@ def build_world(db: Session, storage: MediaStorage, folder: Path) -> World:
     test = make_test(db, requester, org_a, questions=1)
     test_question = assessments.list_questions(db, test)[0]
     attempt = assessments.start_attempt(db, contributor, test)
+    assignment = claims.claim(db, contributor, project.id).assignment  # the contributor's lease
     _, token = accounts.create_api_token(db, requester, "the requester's", Scope.READ)
     db.commit()
 
@@ -176,6 +178,7 @@ def build_world(db: Session, storage: MediaStorage, folder: Path) -> World:
             "test_question_id": test_question.id,
             "question_number": 1,
             "attempt_id": attempt.id,
+            "assignment_id": assignment.id,
             "applicant_id": applicant.id,
             "contributor_id": contributor.id,
             "document_id": document_id,

@@ -143,6 +143,13 @@ TABLE: dict[str, str] = {
     "GET /api/v1/me/qualifications": LOGGED_IN,
     "GET /api/v1/me/skills": LOGGED_IN,
     "GET /api/v1/users/{user_id}/skills": ADMIN,
+    # --- API: work (A's active project; the assignment is the active contributor's lease) ------
+    "POST /api/v1/projects/{project_id}/assignments": ACTIVE,  # the applicant: not_eligible
+    "POST /api/v1/assignments/{assignment_id}/extend": TAKER,
+    "POST /api/v1/assignments/{assignment_id}/response": TAKER,  # no Idempotency-Key: 422
+    "POST /api/v1/assignments/{assignment_id}/skip": TAKER,
+    "POST /api/v1/assignments/{assignment_id}/report": TAKER,
+    "GET /api/v1/me/assignments": CONTRIBUTORS,
     "PUT /api/v1/users/{user_id}/skills/{skill_key}": ADMIN,
     # --- pages: docs, media, accounts ----------------------------------------------------------
     "GET /docs": ANYONE,
@@ -297,6 +304,9 @@ BODIES: dict[str, Body] = {
     "POST /api/v1/tests/{test_id}/questions": _json(QUESTION),  # published: 409
     "PUT /api/v1/tests/{test_id}/questions/{question_id}": _json(QUESTION),  # attempted: 409
     "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": _json({"answer": "negative"}),
+    "POST /api/v1/assignments/{assignment_id}/response": _json({"answers": {}}),
+    "POST /api/v1/assignments/{assignment_id}/skip": _json({"reason": "route policy"}),
+    "POST /api/v1/assignments/{assignment_id}/report": _json({"reason": "unclear"}),
     "POST /login": lambda w: {"data": {"email": w.spare_email, "password": PASSWORD}},
     "POST /projects/new": _form(
         lambda w: {

@@ -45,3 +45,12 @@ class Action(StrEnum):
     TEST_ATTEMPT_STARTED = "test.attempt_started"
     TEST_ATTEMPT_GRADED = "test.attempt_graded"
     SKILL_SET = "skill.set"
+
+    ASSIGNMENT_CLAIMED = "assignment.claimed"
+    ASSIGNMENT_EXTENDED = "assignment.extended"
+    ASSIGNMENT_SKIPPED = "assignment.skipped"
+    ASSIGNMENT_EXPIRED = "assignment.expired"
+    ASSIGNMENT_RELEASED = "assignment.released"
+    RESPONSE_SUBMITTED = "response.submitted"
+    ITEM_REPORTED = "item.reported"
+    ITEM_WITHDRAWN = "item.withdrawn"

@@ -28,5 +28,6 @@ def load_handlers() -> None:
     from labelpool.assessments import jobs as assessments_jobs
     from labelpool.contributors import jobs as contributors_jobs
     from labelpool.projects import jobs as projects_jobs
+    from labelpool.work import jobs as work_jobs
 
-    _ = (assessments_jobs, contributors_jobs, projects_jobs)
+    _ = (assessments_jobs, contributors_jobs, projects_jobs, work_jobs)

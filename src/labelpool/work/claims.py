@@ -1,0 +1,348 @@
+"""Claiming an item (issue 21, point 4): one short transaction, index-backed.
+
+1. the project row is read `FOR SHARE` (PostgreSQL): claims run side by side, but a status
+   change waits for them, so a refusal's reason (paused, cancelled) is true when decided;
+2. the caller's work cursor is locked (created on the first claim): two claims of one
+   contributor queue instead of racing, so the second sees the first's lease and resumes it;
+3. this project's lapsed leases are expired (their places freed);
+4. the first open item after the cursor that the caller never had is taken
+   (`ix_items_project_id_id_open`, `NOT EXISTS` on the `(item_id, user_id)` unique index,
+   `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's writers are serialised by the request's
+   `BEGIN IMMEDIATE`); if there is none after the cursor, once from the start (leases that
+   expired behind it). Gold items are drawn at the project's gold rate, from the start of the
+   project (they are few), and leave the cursor where it is.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from labelpool.accounts.actor import actor_of
+from labelpool.accounts.models import User
+from labelpool.contributors.queries import is_active
+from labelpool.db.types import utcnow
+from labelpool.errors import Conflict, NotFound, PermissionDenied
+from labelpool.events import Action, emit
+from labelpool.policy.rules import authorize
+from labelpool.policy.work import WorkPolicy
+from labelpool.projects.models import Item, Project, ProjectStatus
+from labelpool.work import pool
+from labelpool.work.models import Assignment, AssignmentStatus, WorkCursor
+
+LIVE = AssignmentStatus.LIVE
+
+
+class NoWork(Conflict):
+    """409 `no_work`: `details` says why (`reason`) and, when known, when to come back."""
+
+    code = "no_work"
+
+    def __init__(self, message: str, reason: str, retry_after: datetime | None = None) -> None:
+        details: dict[str, Any] = {"reason": reason}
+        if retry_after is not None:
+            details["retry_after"] = retry_after.isoformat()
+        super().__init__(message, details=details)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Claimed:
+    project: Project
+    assignment: Assignment
+    item: Item
+    resumed: bool  # the caller already held it (200, not 201)
+
+
+def _unmet_rules(db: Session, user: User, project: Project) -> list[Any]:
+    """The project's requirements the user does not meet (the eligibility package's answer).
+
+    Hook: `labelpool.eligibility.service.unmet_rules` is written separately; until it can be
+    imported, every active contributor is eligible.
+    """
+    try:
+        from labelpool.eligibility import service as eligibility  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return []
+    unmet: list[Any] = eligibility.unmet_rules(db, user, project)
+    return unmet
+
+
+def _describe(rule: Any) -> Any:
+    """An unmet rule as JSON for the error's details."""
+    if isinstance(rule, dict | str | int | float) or rule is None:
+        return rule
+    if hasattr(rule, "model_dump"):
+        return rule.model_dump(mode="json")
+    if hasattr(rule, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(rule)
+    return str(rule)
+
+
+def _project_for_claim(db: Session, project_id: int) -> Project:
+    project = db.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"No project with id {project_id}.")
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(Project.id).where(Project.id == project_id).with_for_update(read=True))
+        db.refresh(project, attribute_names=["status"])
+    return project
+
+
+def _check_eligible(db: Session, user: User, project: Project) -> None:
+    if not is_active(db, user.id):
+        raise PermissionDenied(
+            "Your contributor account is not active yet: work opens once your application is "
+            "approved.",
+            code="not_eligible",
+            details=[{"rule": "account_active", "met": False}],
+        )
+    if unmet := _unmet_rules(db, user, project):
+        raise PermissionDenied(
+            "You do not meet this project's requirements yet.",
+            code="not_eligible",
+            details=[_describe(rule) for rule in unmet],
+        )
+
+
+def _check_open(project: Project) -> None:
+    if project.status == ProjectStatus.PAUSED:
+        raise NoWork("The project is paused: no new work until it resumes.", "paused")
+    if project.status == ProjectStatus.CANCELLED:
+        raise NoWork("The project was cancelled: it has no more work.", "cancelled")
+    if project.status == ProjectStatus.COMPLETED:
+        raise NoWork("The project is completed: every item has its answers.", "all_done")
+
+
+def _locked_cursor(db: Session, user: User, project: Project) -> WorkCursor:
+    """The caller's cursor on the project, created if new, its row locked until commit."""
+    values = {"project_id": project.id, "user_id": user.id, "after_item_id": 0}
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.execute(pg_insert(WorkCursor).values(values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        db.execute(sqlite_insert(WorkCursor).values(values).on_conflict_do_nothing())
+    else:  # pragma: no cover - the two supported databases are above
+        db.execute(insert(WorkCursor).values(values))
+    cursor = db.scalars(
+        select(WorkCursor)
+        .where(WorkCursor.project_id == project.id, WorkCursor.user_id == user.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    return cursor
+
+
+def _live_of(db: Session, user: User, project: Project, now: datetime) -> Assignment | None:
+    return db.scalars(
+        select(Assignment)
+        .where(
+            Assignment.user_id == user.id,
+            Assignment.project_id == project.id,
+            Assignment.status == LIVE,
+            Assignment.expires_at >= now,
+        )
+        .order_by(Assignment.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def _candidate(
+    db: Session,
+    user: User,
+    project: Project,
+    *,
+    gold: bool,
+    after: int,
+    through: int | None = None,
+) -> Item | None:
+    """The first open item with id > after (and <= through) the user never had."""
+    mine = exists().where(Assignment.item_id == Item.id, Assignment.user_id == user.id)
+    statement = (
+        select(Item)
+        .where(
+            Item.project_id == project.id,
+            Item.filled.is_(False),
+            Item.withdrawn.is_(False),
+            Item.is_gold.is_(gold),
+            Item.id > after,
+            ~mine,
+        )
+        .order_by(Item.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    if through is not None:
+        statement = statement.where(Item.id <= through)
+    if db.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    return db.scalars(statement).first()
+
+
+def _pick(db: Session, user: User, project: Project, cursor: WorkCursor) -> Item | None:
+    want_gold = project.gold_count > 0 and random.random() * 100 < project.gold_rate
+    order: tuple[bool, ...] = (True, False) if want_gold else (False, True)
+    if project.gold_count == 0:
+        order = (False,)
+    for gold in order:
+        if gold:
+            item = _candidate(db, user, project, gold=True, after=0)
+        else:
+            item = _candidate(db, user, project, gold=False, after=cursor.after_item_id)
+            if item is None and cursor.after_item_id > 0:
+                item = _candidate(
+                    db, user, project, gold=False, after=0, through=cursor.after_item_id
+                )
+        if item is not None:
+            return item
+    return None
+
+
+def _no_work(db: Session, user: User, project: Project) -> NoWork:
+    """Why there is nothing for the caller: others hold the last leases, or all is done."""
+    other = aliased(Assignment)
+    mine = exists().where(other.item_id == Assignment.item_id, other.user_id == user.id)
+    earliest = db.scalar(
+        select(func.min(Assignment.expires_at)).where(
+            Assignment.project_id == project.id, Assignment.status == LIVE, ~mine
+        )
+    )
+    if earliest is not None:
+        return NoWork(
+            "Others hold leases on the last items; the earliest ends at "
+            f"{earliest.isoformat(timespec='seconds')}.",
+            "leases_held",
+            retry_after=earliest,
+        )
+    return NoWork("You have done every item of this project open to you.", "all_done")
+
+
+def claim(db: Session, user: User, project_id: int, *, now: datetime | None = None) -> Claimed:
+    """Lease the caller an item of the project, or resume the one they hold."""
+    now = now or utcnow()
+    project = _project_for_claim(db, project_id)
+    authorize(actor_of(db, user), WorkPolicy.claim(project))
+    _check_eligible(db, user, project)
+    _check_open(project)
+    cursor = _locked_cursor(db, user, project)
+    pool.expire_lapsed(db, project, now)
+    held = _live_of(db, user, project, now)
+    if held is not None:
+        return Claimed(project, held, _item(db, held), resumed=True)
+    item = _pick(db, user, project, cursor)
+    if item is None:
+        raise _no_work(db, user, project)
+    assignment = Assignment(
+        project_id=project.id,
+        item_id=item.id,
+        user_id=user.id,
+        status=LIVE,
+        is_gold=item.is_gold,
+        expires_at=now + timedelta(seconds=project.lease_seconds),
+    )
+    try:
+        with db.begin_nested():
+            db.add(assignment)
+    except IntegrityError:
+        # Only reachable when the cursor lock did not serialise two claims of the caller.
+        held = _live_of(db, user, project, now)
+        if held is not None:
+            return Claimed(project, held, _item(db, held), resumed=True)
+        raise Conflict(
+            "Another claim of yours took this item at the same moment; claim again.",
+            code="claim_race",
+        ) from None
+    pool.take(db, item.id, project.overlap)
+    if not item.is_gold:
+        cursor.after_item_id = max(cursor.after_item_id, item.id)
+    emit(
+        db,
+        Action.ASSIGNMENT_CLAIMED,
+        "assignment",
+        assignment.id,
+        actor_id=user.id,
+        organization_id=project.organization_id,
+        details={"project_id": project.id, "item_id": item.id},
+    )
+    return Claimed(project, assignment, item, resumed=False)
+
+
+def _item(db: Session, assignment: Assignment) -> Item:
+    item = db.get(Item, assignment.item_id)
+    assert item is not None  # the foreign key cascades
+    return item
+
+
+def own_assignment(
+    db: Session, user: User, assignment_id: int, *, lock: bool = False
+) -> Assignment:
+    """The caller's assignment (NotFound for anyone else's, said as for a missing id); `lock`
+    holds its row until commit (PostgreSQL) so two answers to it queue."""
+    statement = select(Assignment).where(Assignment.id == assignment_id)
+    if lock and db.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    found = db.scalars(statement.execution_options(populate_existing=True)).first()
+    if found is None:
+        raise NotFound(f"No assignment with id {assignment_id}.")
+    authorize(actor_of(db, user), WorkPolicy.own(found))
+    return found
+
+
+def extend(
+    db: Session,
+    user: User,
+    assignment_id: int,
+    seconds: int | None = None,
+    *,
+    now: datetime | None = None,
+) -> Assignment:
+    """Push a live lease's end out by `seconds` (default the project's lease), never past
+    `max_lease_seconds` after the claim."""
+    now = now or utcnow()
+    assignment = own_assignment(db, user, assignment_id, lock=True)
+    project = db.get(Project, assignment.project_id)
+    assert project is not None
+    if assignment.status != LIVE or assignment.expires_at < now:
+        raise Conflict(
+            "This lease has ended; claim again to get work.",
+            code="lease_expired"
+            if assignment.status in (LIVE, AssignmentStatus.EXPIRED)
+            else "assignment_closed",
+        )
+    if project.status == ProjectStatus.CANCELLED:
+        raise Conflict("The project was cancelled; its leases end.", code="project_cancelled")
+    limit = assignment.created_at + timedelta(seconds=project.max_lease_seconds)
+    wanted = now + timedelta(seconds=seconds or project.lease_seconds)
+    new_end = min(wanted, limit)
+    if new_end > assignment.expires_at:
+        assignment.expires_at = new_end
+        emit(
+            db,
+            Action.ASSIGNMENT_EXTENDED,
+            "assignment",
+            assignment.id,
+            actor_id=user.id,
+            organization_id=project.organization_id,
+            details={"project_id": project.id, "expires_at": new_end.isoformat()},
+        )
+    return assignment
+
+
+def release_live(db: Session, project: Project, *, now: datetime | None = None) -> int:
+    """End every live lease of the project (it was cancelled): their items are freed."""
+    ended = pool.end_live(
+        db, project, AssignmentStatus.RELEASED, now or utcnow(), lapsed_only=False
+    )
+    return len(ended)
