@@ -41,7 +41,7 @@ def test_work_page_screenshot(client: TestClient, db: Session) -> None:
         db,
         requester,
         projects[2],
-        Requirements(languages=[{"language": "de", "minimum": "fluent"}], min_weekly_hours=30),  # type: ignore[list-item]
+        Requirements(languages=[{"language": "de", "minimum": "fluent"}], min_weekly_hours=30),
     )
     contributor = make_active_contributor(db)
     db.commit()
