@@ -1,0 +1,510 @@
+"""Bringing a workforce over: contributors created from a CSV (`labelpool contributors import`).
+
+One row per contributor, with the columns `email`, `name`, `country` (ISO 3166-1 alpha-2),
+`languages` (`en:native;fr:fluent`), `skills` (`grammar:80;audio:60`, levels 0-100; may be
+empty), `devices` (`laptop:windows;phone`, a kind with an optional operating system, `other`
+when none is given), `weekly_hours` (1-80) and `time_zone` (IANA, e.g. `Europe/Berlin`).
+Optional: `primary_domain` (default `general`) and `experience` (default: a sentence saying the
+account was imported), which a complete profile needs and a workforce export rarely has.
+
+`parse_row` checks one row and needs no database; `check_file` checks every row of a file,
+the e-mails against each other and against the database; `create_contributors` then writes
+them all in the caller's transaction through the contributor services (profile, application,
+skills, and with an activation reason the admin's decisions). A file with any bad row is
+refused before anything is written.
+
+Accounts get no usable password (`UNUSABLE_PASSWORD_HASH`): nobody can log in as an imported
+contributor until an admin resets the password (`POST /users/{id}/password-reset`). This also
+keeps an import of thousands fast, where Argon2 at production cost takes ~0.25 s a row.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import secrets
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import User
+from labelpool.accounts.roles import Role
+from labelpool.accounts.service import normalise_email
+from labelpool.contributors.application import submit_application, update_profile
+from labelpool.contributors.checks import _set, ensure_checks
+from labelpool.contributors.enums import (
+    DOMAINS,
+    OS_BY_DEVICE,
+    CheckStatus,
+    ContributorState,
+    DeviceKind,
+    OperatingSystem,
+    Proficiency,
+)
+from labelpool.contributors.profiles import ProfileInput
+from labelpool.contributors.reference import COUNTRIES, LANGUAGES
+from labelpool.contributors.review import MIN_EXPERIENCE_CHARS, ProfileFacts, evaluate_rules
+from labelpool.contributors.settings import ReviewSettings
+from labelpool.contributors.state_changes import change_state
+from labelpool.db.types import utcnow
+from labelpool.errors import InvalidInput, LabelpoolError
+from labelpool.events import Action, emit
+
+REQUIRED_COLUMNS = ("email", "name", "country", "languages", "devices", "weekly_hours", "time_zone")
+OPTIONAL_COLUMNS = ("skills", "primary_domain", "experience")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+DEFAULT_DOMAIN = "general"
+DEFAULT_EXPERIENCE = "Brought over from an existing workforce by an administrator's import."
+#: Same rule as skill keys set anywhere else (`assessments.authoring.KEY_PATTERN`).
+SKILL_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+MAX_HOURS = 80
+#: Not an Argon2 hash, so `verify_password` refuses every password: log-in needs a reset.
+UNUSABLE_PASSWORD_PREFIX = "!unusable:"
+_LOOKUP_CHUNK = 500
+_PROFICIENCIES = frozenset(p.value for p in Proficiency)
+_DEVICE_KINDS = frozenset(k.value for k in DeviceKind)
+
+
+def unusable_password_hash() -> str:
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(16)
+
+
+@dataclass(frozen=True)
+class ContributorRow:
+    """One checked row: what the services are given."""
+
+    line: int
+    email: str
+    name: str
+    profile: ProfileInput
+    skills: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.problem}"
+
+
+@dataclass
+class CheckedFile:
+    """Every row of a file, checked: `rows` are the good ones, `problems` what is wrong."""
+
+    rows: list[ContributorRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class BadRow(ValueError):
+    """A row that cannot be imported; `problems` says everything wrong with it."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+class ImportRefused(InvalidInput):
+    """The file has bad rows (`problems`); nothing was written."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        super().__init__(
+            f"{len(problems)} problem(s) in the file; nothing was imported.",
+            details={"problems": [str(p) for p in problems]},
+        )
+        self.problems = list(problems)
+
+
+class SkillSetter(Protocol):
+    """`assessments.qualifications.set_skill_level`, handed in by the caller: skills belong to
+    a feature above contributors, which this module may not import."""
+
+    def __call__(
+        self, db: Session, admin: User, user_id: int, skill_key: str, level: int, reason: str = ""
+    ) -> object: ...
+
+
+# --- one row, no database -----------------------------------------------------------------
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _pairs(text: str) -> list[tuple[str, str | None]]:
+    """`a:b;c` -> [("a", "b"), ("c", None)], lower-cased."""
+    found: list[tuple[str, str | None]] = []
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, sep, value = part.partition(":")
+        found.append((name.strip().lower(), value.strip().lower() if sep else None))
+    return found
+
+
+def _repeated(names: Iterable[str]) -> list[str]:
+    return sorted(name for name, count in Counter(names).items() if count > 1)
+
+
+def _languages(text: str, problems: list[str]) -> list[tuple[str, Proficiency]]:
+    choices = ", ".join(p.value for p in Proficiency)
+    languages: list[tuple[str, Proficiency]] = []
+    pairs = _pairs(text)
+    if not pairs:
+        problems.append("languages is empty; give at least one, e.g. 'en:native'")
+    for code, level in pairs:
+        if code not in LANGUAGES:
+            problems.append(f"language '{code}' is not an ISO 639-1 language code (e.g. en, de)")
+        elif level is None or level not in _PROFICIENCIES:
+            said = f"'{level}'" if level else "no proficiency"
+            problems.append(f"language '{code}' has {said}; use one of {choices}")
+        else:
+            languages.append((code, Proficiency(level)))
+    if repeated := _repeated(code for code, _ in pairs):
+        problems.append(f"each language once; repeated: {', '.join(repeated)}")
+    return languages
+
+
+def _skills(text: str, problems: list[str]) -> list[tuple[str, int]]:
+    skills: list[tuple[str, int]] = []
+    pairs = _pairs(text)
+    for key, level in pairs:
+        if not SKILL_KEY_PATTERN.match(key):
+            problems.append(
+                f"skill '{key}' is not a skill key: lower-case letters, digits, '_', '-' or "
+                "'.', starting with a letter (at most 64 characters)"
+            )
+        elif level is None or not level.isdigit() or not 0 <= int(level) <= 100:
+            said = f"level '{level}'" if level else "no level"
+            problems.append(f"skill '{key}' has {said}; use a whole number from 0 to 100")
+        else:
+            skills.append((key, int(level)))
+    if repeated := _repeated(key for key, _ in pairs):
+        problems.append(f"each skill once; repeated: {', '.join(repeated)}")
+    return skills
+
+
+def _devices(text: str, problems: list[str]) -> list[tuple[DeviceKind, OperatingSystem]]:
+    kinds = ", ".join(k.value for k in DeviceKind)
+    devices: list[tuple[DeviceKind, OperatingSystem]] = []
+    pairs = _pairs(text)
+    if not pairs:
+        problems.append(f"devices is empty; give at least one of {kinds}")
+    for kind_name, os_name in pairs:
+        if kind_name not in _DEVICE_KINDS:
+            problems.append(f"device '{kind_name}' is not a device kind; use one of {kinds}")
+            continue
+        kind = DeviceKind(kind_name)
+        allowed = OS_BY_DEVICE[kind]
+        os_value = os_name or OperatingSystem.OTHER.value
+        if os_value not in {o.value for o in allowed}:
+            problems.append(
+                f"a {kind.value} does not run '{os_value}'; use one of "
+                + ", ".join(o.value for o in allowed)
+            )
+            continue
+        devices.append((kind, OperatingSystem(os_value)))
+    if repeated := _repeated(f"{k.value}:{o.value}" for k, o in devices):
+        problems.append(f"each device once; repeated: {', '.join(repeated)}")
+    return devices
+
+
+def parse_row(values: Mapping[str, str | None], line: int) -> ContributorRow:
+    """Check one row (column name -> text) and build what the services take.
+
+    Raises `BadRow` naming every problem of the row. Needs no database: an e-mail already in
+    use is found by `check_file`.
+    """
+    problems: list[str] = []
+
+    def text(column: str) -> str:
+        return (values.get(column) or "").strip()
+
+    for column in REQUIRED_COLUMNS:
+        if not text(column):
+            problems.append(f"{column} is empty")
+    email = ""
+    if raw_email := text("email"):
+        try:
+            email = normalise_email(raw_email)
+        except InvalidInput:
+            problems.append(f"e-mail '{raw_email}' is not an e-mail address")
+    name = text("name")
+    if len(name) > 200:
+        problems.append(f"name is {len(name)} characters long; at most 200")
+    country = text("country").upper()
+    if country and country not in COUNTRIES:
+        problems.append(f"country '{text('country')}' is not an ISO country code (e.g. DE, BR)")
+    languages = _languages(text("languages"), problems) if text("languages") else []
+    skills = _skills(text("skills"), problems)
+    devices = _devices(text("devices"), problems) if text("devices") else []
+    hours: int | None = None
+    if raw_hours := text("weekly_hours"):
+        if not raw_hours.isdigit():
+            problems.append(f"weekly hours '{raw_hours}' is not a whole number")
+        elif not 1 <= int(raw_hours) <= MAX_HOURS:
+            problems.append(f"weekly hours {int(raw_hours)} is not from 1 to {MAX_HOURS}")
+        else:
+            hours = int(raw_hours)
+    time_zone = text("time_zone")
+    if time_zone and time_zone not in _time_zones():
+        problems.append(f"time zone '{time_zone}' is not an IANA time zone (e.g. Europe/Berlin)")
+    domain = text("primary_domain") or DEFAULT_DOMAIN
+    if domain not in DOMAINS:
+        problems.append(f"primary domain '{domain}' is not one of {', '.join(DOMAINS)}")
+    experience = text("experience") or DEFAULT_EXPERIENCE
+    if len(experience) < MIN_EXPERIENCE_CHARS:
+        problems.append(
+            f"experience is {len(experience)} characters long; at least {MIN_EXPERIENCE_CHARS}"
+        )
+    elif len(experience) > 5000:
+        problems.append(f"experience is {len(experience)} characters long; at most 5000")
+    if problems:
+        raise BadRow(problems)
+    return ContributorRow(
+        line=line,
+        email=email,
+        name=name,
+        profile=ProfileInput(
+            country=country,
+            languages=tuple(languages),
+            primary_domain=domain,
+            experience=experience,
+            devices=tuple(devices),
+            weekly_hours=hours,
+            time_zone=time_zone,
+        ),
+        skills=tuple(skills),
+    )
+
+
+def activation_problem(row: ContributorRow, settings: ReviewSettings) -> str | None:
+    """Why the review rules would not pass this contributor (so they cannot be activated)."""
+    data = row.profile
+    facts = ProfileFacts(
+        country=data.country,
+        languages=tuple(data.languages),
+        primary_domain=data.primary_domain,
+        secondary_skills=tuple(data.secondary_skills),
+        experience=data.experience,
+        devices=tuple(data.devices),
+        headphones=data.headphones,
+        microphone=data.microphone,
+        weekly_hours=data.weekly_hours,
+        time_zone=data.time_zone,
+    )
+    failed = [
+        f"{name.label.lower()}: {decision.reason}"
+        for name, decision in evaluate_rules(facts, settings).items()
+        if decision.status != CheckStatus.PASSED
+    ]
+    return f"cannot be activated ({'; '.join(failed)})" if failed else None
+
+
+# --- the whole file -------------------------------------------------------------------------
+
+
+def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str | None]] | RowProblem]:
+    """The file's records as (first line number, column -> text), or a problem with a record.
+
+    The header is line 1; a quoted value may span lines, so a record is named by the line it
+    starts on. Blank lines are skipped.
+    """
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        yield RowProblem(1, "the file is empty; the first line names the columns")
+        return
+    columns = [c.strip().lower() for c in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    unknown = [c for c in columns if c not in COLUMNS]
+    if missing or unknown or len(set(columns)) != len(columns):
+        said = []
+        if missing:
+            said.append("missing column(s) " + ", ".join(missing))
+        if unknown:
+            said.append("unknown column(s) " + ", ".join(f"'{c}'" for c in unknown))
+        if len(set(columns)) != len(columns):
+            said.append("a column is named twice")
+        yield RowProblem(1, "; ".join(said) + f"; the columns are {', '.join(COLUMNS)}")
+        return
+    start = reader.line_num + 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if not any(value.strip() for value in record):
+            continue
+        if len(record) > len(columns):
+            yield RowProblem(
+                line, f"{len(record)} values but the header names {len(columns)} columns"
+            )
+            continue
+        yield line, dict(zip(columns, record, strict=False))
+
+
+def _taken(db: Session, emails: Sequence[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(emails), _LOOKUP_CHUNK):
+        chunk = emails[start : start + _LOOKUP_CHUNK]
+        taken.update(db.scalars(select(User.email).where(User.email.in_(chunk))))
+    return taken
+
+
+def check_file(
+    db: Session,
+    lines: Iterable[str],
+    settings: ReviewSettings,
+    *,
+    activate: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> CheckedFile:
+    """Check every row: each alone (`parse_row`), the e-mails against each other and against
+    existing accounts, and with `activate` the review rules each contributor must pass."""
+    checked = CheckedFile()
+    first_line: dict[str, int] = {}
+    for n, item in enumerate(read_rows(lines), start=1):
+        if progress is not None and n % 100 == 0:
+            progress(n)
+        if isinstance(item, RowProblem):
+            checked.problems.append(item)
+            continue
+        line, values = item
+        try:
+            row = parse_row(values, line)
+        except BadRow as bad:
+            checked.problems.extend(RowProblem(line, p) for p in bad.problems)
+            continue
+        if row.email in first_line:
+            checked.problems.append(
+                RowProblem(line, f"e-mail {row.email} is also on line {first_line[row.email]}")
+            )
+            continue
+        first_line[row.email] = line
+        if activate and (problem := activation_problem(row, settings)):
+            checked.problems.append(RowProblem(line, problem))
+            continue
+        checked.rows.append(row)
+    for email in sorted(_taken(db, list(first_line)), key=first_line.__getitem__):
+        checked.problems.append(
+            RowProblem(first_line[email], f"an account with {email} already exists")
+        )
+    checked.problems.sort(key=lambda p: p.line)
+    if checked.problems:
+        checked.rows = []
+    return checked
+
+
+def check_path(
+    db: Session,
+    path: Path,
+    settings: ReviewSettings,
+    *,
+    activate: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> CheckedFile:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as lines:
+            return check_file(db, lines, settings, activate=activate, progress=progress)
+    except UnicodeDecodeError as exc:
+        return CheckedFile(problems=[RowProblem(1, f"the file is not UTF-8 text ({exc.reason})")])
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _new_account(db: Session, admin: User, row: ContributorRow, now: datetime) -> User:
+    """`accounts.service.create_user` without hashing a password (see the module docstring);
+    the e-mail and name were checked by `parse_row`, their uniqueness by `check_file`."""
+    user = User(
+        email=row.email,
+        display_name=row.name,
+        password_hash=unusable_password_hash(),
+        role=Role.CONTRIBUTOR,
+        password_changed_at=now,
+    )
+    db.add(user)
+    db.flush()
+    emit(
+        db,
+        Action.USER_CREATED,
+        "user",
+        user.id,
+        actor_id=admin.id,
+        details={"role": Role.CONTRIBUTOR.value, "imported": True},
+    )
+    return user
+
+
+def _pass_open_checks(db: Session, admin: User, user_id: int, reason: str, now: datetime) -> None:
+    """The admin passes every check still open, as `decisions.decide_check` records it, but
+    without letting the system activate the account on the last one: the activation is the
+    admin's own decision (`change_state`), with the reason."""
+    for check in ensure_checks(db, user_id).values():
+        if check.status == CheckStatus.PASSED:
+            continue
+        _set(check, CheckStatus.PASSED, reason, admin.id, now)
+        emit(
+            db,
+            Action.CONTRIBUTOR_CHECK_DECIDED,
+            "user",
+            user_id,
+            actor_id=admin.id,
+            reason=reason,
+            details={"check": check.name.value, "status": CheckStatus.PASSED.value},
+        )
+    db.flush()
+
+
+def create_contributors(
+    db: Session,
+    admin: User,
+    rows: Sequence[ContributorRow],
+    settings: ReviewSettings,
+    *,
+    set_skill: SkillSetter,
+    activate_reason: str | None = None,
+    skill_reason: str = "Imported.",
+    progress: Callable[[int], None] | None = None,
+) -> list[User]:
+    """Create the checked contributors in the caller's transaction: account, profile,
+    submitted application, skills; with `activate_reason`, the admin passes the open checks
+    and activates each account with that reason.
+
+    A service refusing a row raises `ImportRefused` naming its line; the caller's transaction
+    must then roll back (nothing is half-created).
+    """
+    reason = (activate_reason or "").strip()
+    if activate_reason is not None and not reason:
+        raise InvalidInput("Give a reason for the activation.", details={"field": "reason"})
+    now = utcnow()
+    created: list[User] = []
+    for n, row in enumerate(rows, start=1):
+        try:
+            user = _new_account(db, admin, row, now)
+            update_profile(db, user, row.profile, settings, now=now)
+            profile = submit_application(db, user, settings, now=now)
+            for key, level in row.skills:
+                set_skill(db, admin, user.id, key, level, skill_reason)
+            if reason and profile.state != ContributorState.ACTIVE:
+                _pass_open_checks(db, admin, user.id, reason, now)
+                change_state(db, admin, user.id, ContributorState.ACTIVE, reason, now=now)
+        except LabelpoolError as exc:
+            raise ImportRefused([RowProblem(row.line, exc.message)]) from exc
+        created.append(user)
+        if progress is not None:
+            progress(n)
+    return created
