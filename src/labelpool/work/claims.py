@@ -210,8 +210,27 @@ def _pick(db: Session, user: User, project: Project, cursor: WorkCursor) -> Item
     return None
 
 
-def _no_work(db: Session, user: User, project: Project) -> NoWork:
-    """Why there is nothing for the caller: others hold the last leases, or all is done."""
+def _no_work(db: Session, user: User, project: Project, now: datetime) -> NoWork:
+    """Why there is nothing for the caller: others hold the last leases, or all is done.
+
+    On PostgreSQL the pick passes over items other transactions hold at this moment (`SKIP
+    LOCKED`: a claim being made, a skip, an expiry); if an open item the caller never had is
+    left, the answer is "come back in a moment", never `all_done` (issue 21.10)."""
+    left = select(Item.id).where(
+        Item.project_id == project.id,
+        Item.filled.is_(False),
+        Item.withdrawn.is_(False),
+        ~exists().where(Assignment.item_id == Item.id, Assignment.user_id == user.id),
+    )
+    if project.gold_count == 0:
+        left = left.where(Item.is_gold.is_(False))  # as `_pick` looks
+    open_to_caller = db.scalar(left.limit(1))
+    if open_to_caller is not None:
+        return NoWork(
+            "Others are taking the last items at this moment; claim again in a second.",
+            "leases_held",
+            retry_after=now + timedelta(seconds=1),
+        )
     other = aliased(Assignment)
     mine = exists().where(other.item_id == Assignment.item_id, other.user_id == user.id)
     earliest = db.scalar(
@@ -243,7 +262,7 @@ def claim(db: Session, user: User, project_id: int, *, now: datetime | None = No
         return Claimed(project, held, _item(db, held), resumed=True)
     item = _pick(db, user, project, cursor)
     if item is None:
-        raise _no_work(db, user, project)
+        raise _no_work(db, user, project, now)
     assignment = Assignment(
         project_id=project.id,
         item_id=item.id,
