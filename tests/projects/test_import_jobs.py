@@ -21,7 +21,7 @@ from labelpool.db.engine import make_session_factory
 from labelpool.jobs.models import JobStatus, OutboxJob
 from labelpool.media.storage import storage_from_settings
 from labelpool.projects import service
-from labelpool.projects.importing import runs
+from labelpool.projects.importing import run_state, runs
 from labelpool.projects.importing import service as importing
 from labelpool.projects.importing.writer import ItemWriter
 from labelpool.projects.models import (
@@ -95,7 +95,7 @@ def test_an_upload_is_202_with_its_run_then_the_job_imports_it(
         0.0,
         len(body),
     )
-    stored = runs.upload_folder(settings, queued["id"]) / "rows.jsonl"
+    stored = run_state.upload_folder(settings, queued["id"]) / "rows.jsonl"
     assert stored.read_bytes() == body
     assert client.get(location, headers=headers).json()["status"] == "queued"
     assert _item_ids(db, project) == []
@@ -170,7 +170,7 @@ def test_a_failed_file_reports_its_errors_and_keeps_nothing(
     assert [(e["row"], e["field"]) for e in run["errors"]] == [(2, "text"), (3, "text")]
     assert (run["rows_read"], run["rows_invalid"], run["rows_imported"]) == (3, 2, 0)
     assert _item_ids(db, project) == []
-    assert not runs.upload_folder(settings, run["id"]).exists()
+    assert not run_state.upload_folder(settings, run["id"]).exists()
 
     skipped = _post(client, headers, project, body, skip_invalid="true").json()
     run_jobs()
@@ -195,8 +195,8 @@ def test_refusals_that_need_no_reading_stay_immediate(
     assert closed.status_code == 422 and "cancelled" in closed.text
     db.rollback()
     assert db.scalar(select(func.count()).select_from(ImportRun)) == 0
-    assert not (settings.resolved_data_dir / runs.IMPORTS_DIR).exists() or not any(
-        (settings.resolved_data_dir / runs.IMPORTS_DIR).iterdir()
+    assert not (settings.resolved_data_dir / run_state.IMPORTS_DIR).exists() or not any(
+        (settings.resolved_data_dir / run_state.IMPORTS_DIR).iterdir()
     )
 
 
@@ -373,14 +373,14 @@ def test_ids_taken_by_another_import_meanwhile_fail_the_run_whole(
     run_id = runs.new_run(db, project, source, fmt=None, skip_invalid=False).id
     db.commit()
     factory = make_session_factory(engine)
-    real_start = runs._start_writing
+    real_start = run_state.start_writing
 
     def another_import_lands(sessions: Any, claim: Any, tally: Any) -> None:
         real_start(sessions, claim, tally)
         with factory() as other, other.begin():
             other.add(Item(project_id=project.id, external_id="r3", data={"text": "theirs"}))
 
-    monkeypatch.setattr(runs, "_start_writing", another_import_lands)
+    monkeypatch.setattr(run_state, "start_writing", another_import_lands)
     storage = storage_from_settings(settings)
     run = runs.run_import(factory, settings, storage, run_id, path=source)
     assert run is not None and run.status == ImportStatus.FAILED
@@ -393,8 +393,8 @@ def test_stale_uploads_are_pruned_but_not_those_of_unfinished_runs(
 ) -> None:
     live = runs.queue_upload(db, settings, requester, project, io.BytesIO(b"{}"), "a.jsonl")
     db.commit()
-    orphan = runs.upload_folder(settings, live.id + 100)
+    orphan = run_state.upload_folder(settings, live.id + 100)
     orphan.mkdir(parents=True)
     (orphan / "b.jsonl").write_bytes(b"{}")
     assert runs.prune_uploads(db, settings, timedelta(0)) == 1
-    assert not orphan.exists() and runs.upload_folder(settings, live.id).exists()
+    assert not orphan.exists() and run_state.upload_folder(settings, live.id).exists()

@@ -18,7 +18,7 @@ from labelpool.accounts.models import User
 from labelpool.app import create_app
 from labelpool.config import Settings
 from labelpool.media.storage import hold_lock, storage_from_settings
-from labelpool.projects.importing.runs import upload_folder
+from labelpool.projects.importing.run_state import upload_folder
 from labelpool.projects.models import Project
 from labelpool.projects.uploads import clean_stale_uploads, uploads_dir
 from tests.factories import api_token

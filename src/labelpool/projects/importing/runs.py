@@ -41,14 +41,13 @@ import re
 import shutil
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.accounts.models import User
@@ -58,8 +57,9 @@ from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput
 from labelpool.events import Action, emit
 from labelpool.media.storage import MediaStorage
-from labelpool.projects.importing import readers
-from labelpool.projects.importing.rows import CheckedRow, RowError
+from labelpool.projects.importing import readers, run_state
+from labelpool.projects.importing.rows import CheckedRow
+from labelpool.projects.importing.run_state import IMPORTS_DIR, Superseded, upload_folder
 from labelpool.projects.importing.service import (
     NO_ITEMS,
     Tally,
@@ -70,23 +70,18 @@ from labelpool.projects.importing.service import (
     media_field_names,
     project_fields,
     read_and_check,
-    record_finished,
     records,
     refusal_message,
     row_checker,
-    success_message,
 )
 from labelpool.projects.importing.writer import ItemWriter
 from labelpool.projects.models import (
     ImportRun,
     ImportStage,
     ImportStatus,
-    Item,
-    Prediction,
     Project,
 )
 
-IMPORTS_DIR = "imports"
 MAX_ATTEMPTS = 3  # fewer than the job's own max_attempts, so the last try can clean up
 MEDIA_FORMATS = ("zip", "folder")
 PROGRESS_EVERY_SECONDS = 0.5  # while checking, how often the run's progress is saved
@@ -96,17 +91,8 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 StageProgress = Callable[[ImportStage, int], None]
 
 
-class Superseded(Exception):
-    """The run is no longer this attempt's (finished, or taken over by a newer attempt)."""
-
-
 def _yes() -> bool:
     return True
-
-
-def upload_folder(settings: Settings, run_id: int) -> Path:
-    """Where a queued run's upload is kept until the run finishes."""
-    return settings.resolved_data_dir / IMPORTS_DIR / str(run_id)
 
 
 def safe_file_name(filename: str | None) -> str:
@@ -195,23 +181,6 @@ def new_run(
     return run
 
 
-@dataclass
-class _Claim:
-    """What one attempt knows of its run (read when it claimed it)."""
-
-    run_id: int
-    attempt: int
-    project_id: int
-    fmt: str
-    skip_invalid: bool
-    path: Path
-    stage: ImportStage
-    rows_read: int
-    written_through: int
-    rows_imported: int
-    gold_imported: int
-
-
 def run_import(
     sessions: sessionmaker[Session],
     settings: Settings,
@@ -230,7 +199,7 @@ def run_import(
     unless this was the last attempt, which fails the run and deletes what it wrote.
     """
     claimed = _claim(sessions, settings, run_id, path, max_attempts)
-    if not isinstance(claimed, _Claim):
+    if not isinstance(claimed, run_state.Claim):
         return claimed
     try:
         if claimed.fmt in MEDIA_FORMATS:
@@ -245,7 +214,9 @@ def run_import(
         if claimed.attempt >= max_attempts:
             message = f"The import stopped with an error ({problem}); nothing was kept."
             return fail_import(sessions, settings, run_id, message)
-        _note(sessions, claimed, f"Interrupted by an error ({problem}); it will be retried.")
+        run_state.note(
+            sessions, claimed, f"Interrupted by an error ({problem}); it will be retried."
+        )
         raise
 
 
@@ -265,8 +236,8 @@ def fail_import(
         if run.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
             return run
         project = db.get_one(Project, run.project_id)
-        _fail_in(db, project, run, message, errors or [])
-    _remove_upload(settings, run)
+        run_state.fail_in(db, project, run, message, errors or [])
+    run_state.remove_upload(settings, run)
     return run
 
 
@@ -305,7 +276,7 @@ def _claim(
     run_id: int,
     path: Path | None,
     max_attempts: int,
-) -> _Claim | ImportRun | None:
+) -> run_state.Claim | ImportRun | None:
     """Start an attempt; a finished run (or one failed here) is returned as it is."""
     with transaction(sessions) as db:
         begin_write(db)
@@ -324,13 +295,13 @@ def _claim(
                 if run.stage != ImportStage.WRITING:
                     run.stage = ImportStage.CHECKING
                     run.rows_read = run.rows_invalid = run.bytes_read = 0
-                return _Claim(
+                return run_state.Claim(
                     run_id=run.id,
                     attempt=run.attempts,
                     project_id=run.project_id,
                     fmt=run.format,
                     skip_invalid=run.skip_invalid,
-                    path=path or _upload_path(settings, run),
+                    path=path or run_state.upload_path(settings, run),
                     stage=run.stage,
                     rows_read=run.rows_read,
                     written_through=run.written_through,
@@ -338,7 +309,7 @@ def _claim(
                     gold_imported=run.gold_imported,
                 )
     if finished is not None:
-        _remove_upload(settings, finished)
+        run_state.remove_upload(settings, finished)
     return finished
 
 
@@ -357,11 +328,11 @@ def _refusal(
         )
     elif project.status.value in ("completed", "cancelled"):
         message = f"The project is {project.status.value}; items cannot be added."
-    elif not (path or _upload_path(settings, run)).exists():
+    elif not (path or run_state.upload_path(settings, run)).exists():
         message = "The uploaded file is gone; upload it again."
     else:
         return None
-    _fail_in(db, project, run, message, [])
+    run_state.fail_in(db, project, run, message, [])
     return run
 
 
@@ -372,7 +343,7 @@ def plural_times(count: int) -> str:
 def _import_rows(
     sessions: sessionmaker[Session],
     settings: Settings,
-    claim: _Claim,
+    claim: run_state.Claim,
     progress: StageProgress | None,
     keep_alive: Callable[[], bool],
 ) -> ImportRun | None:
@@ -382,14 +353,14 @@ def _import_rows(
         checked, problem = _check(sessions, project, claim, progress, keep_alive)
         if problem is not None:
             message, errors = problem
-            return _fail_owned(sessions, settings, claim, message, errors, checked)
-        _start_writing(sessions, claim, checked)
+            return run_state.fail_owned(sessions, settings, claim, message, errors, checked)
+        run_state.start_writing(sessions, claim, checked)
         claim.rows_read = checked.read
     written = _write(sessions, project, claim, progress, keep_alive)
     if written.invalid and not claim.skip_invalid:  # refused by rows another import just added
         message = refusal_message(Tally(read=claim.rows_read, invalid=written.invalid))
-        return _fail_owned(sessions, settings, claim, message, written.errors)
-    return _succeed(sessions, settings, claim, written)
+        return run_state.fail_owned(sessions, settings, claim, message, written.errors)
+    return run_state.succeed(sessions, settings, claim, written)
 
 
 @dataclass
@@ -403,7 +374,7 @@ class _Reading:
 def _check(
     sessions: sessionmaker[Session],
     project: Project,
-    claim: _Claim,
+    claim: run_state.Claim,
     progress: StageProgress | None,
     keep_alive: Callable[[], bool],
 ) -> tuple[Tally, tuple[str, list[Any]] | None]:
@@ -426,7 +397,7 @@ def _check(
         now = time.monotonic()
         if now - reading.saved_at >= PROGRESS_EVERY_SECONDS:
             reading.saved_at = now
-            _save_progress(sessions, claim, tally, reading.bytes)
+            run_state.save_progress(sessions, claim, tally, reading.bytes)
 
     with sessions() as look:
 
@@ -450,7 +421,7 @@ def _check(
 def _write(
     sessions: sessionmaker[Session],
     project: Project,
-    claim: _Claim,
+    claim: run_state.Claim,
     progress: StageProgress | None,
     keep_alive: Callable[[], bool],
 ) -> Tally:
@@ -470,12 +441,12 @@ def _write(
 
     def submit(rows: list[CheckedRow]) -> None:
         nonlocal gold
-        with _owned(sessions, claim) as db:
+        with run_state.owned(sessions, claim) as db:
             kept = drop_refused(db, project, media_fields, rows, tally.refuse)
             ItemWriter(db.connection(), project.id, claim.run_id, now).write(kept)
             imported = tally.imported + len(kept)
             added_gold = gold + sum(1 for row in kept if row.gold is not None)
-            _set_run(
+            run_state.set_run(
                 db,
                 claim,
                 written_through=rows[-1].row,
@@ -507,149 +478,19 @@ def _write(
 
 
 def _import_media(
-    sessions: sessionmaker[Session], settings: Settings, storage: MediaStorage, claim: _Claim
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    storage: MediaStorage,
+    claim: run_state.Claim,
 ) -> ImportRun:
     """A zip or folder of media: stored and imported in one transaction, as `import_file`."""
     from labelpool.projects.media_import import media_records_for
 
-    with _owned(sessions, claim) as db:
-        run, project = _run_and_project(db, claim)
+    with run_state.owned(sessions, claim) as db:
+        run, project = run_state.run_and_project(db, claim)
         actor = db.get(User, run.created_by) if run.created_by else None
         media = media_records_for(db, settings, storage, project, actor)
         import_into(db, actor, project, run, claim.path, media_records=media)
         run.stage = None
-    _remove_upload(settings, run)
+    run_state.remove_upload(settings, run)
     return run
-
-
-# --- Writing the run --------------------------------------------------------------------------
-
-
-@contextmanager
-def _owned(sessions: sessionmaker[Session], claim: _Claim) -> Iterator[Session]:
-    """A write transaction holding the run's lock; Superseded unless this attempt still runs
-    it."""
-    with transaction(sessions) as db:
-        begin_write(db)
-        found = db.execute(
-            select(ImportRun.attempts, ImportRun.status)
-            .where(ImportRun.id == claim.run_id)
-            .with_for_update()
-        ).one_or_none()
-        if found is None or found.attempts != claim.attempt or found.status != ImportStatus.RUNNING:
-            raise Superseded
-        yield db
-
-
-def _run_and_project(db: Session, claim: _Claim) -> tuple[ImportRun, Project]:
-    return db.get_one(ImportRun, claim.run_id), db.get_one(Project, claim.project_id)
-
-
-def _set_run(db: Session, claim: _Claim, **values: Any) -> None:
-    """Update the run's row (in the caller's transaction)."""
-    db.execute(update(ImportRun).where(ImportRun.id == claim.run_id).values(**values))
-
-
-def _save_progress(
-    sessions: sessionmaker[Session], claim: _Claim, tally: Tally, bytes_read: int
-) -> None:
-    with _owned(sessions, claim) as db:
-        _set_run(db, claim, rows_read=tally.read, rows_invalid=tally.invalid, bytes_read=bytes_read)
-
-
-def _start_writing(sessions: sessionmaker[Session], claim: _Claim, tally: Tally) -> None:
-    """Checking passed: keep its counts and problems, and start writing from the top."""
-    with _owned(sessions, claim) as db:
-        _set_run(
-            db,
-            claim,
-            stage=ImportStage.WRITING,
-            rows_read=tally.read,
-            rows_invalid=tally.invalid,
-            errors=[e.as_dict() for e in tally.errors],
-            bytes_read=0,
-        )
-
-
-def _succeed(
-    sessions: sessionmaker[Session], settings: Settings, claim: _Claim, written: Tally
-) -> ImportRun:
-    with _owned(sessions, claim) as db:
-        run, project = _run_and_project(db, claim)
-        run.status = ImportStatus.SUCCEEDED
-        run.stage = None
-        run.rows_imported = written.imported
-        run.gold_imported = written.gold
-        run.rows_invalid = run.rows_read - written.imported  # each row read is one or the other
-        run.bytes_read = run.bytes_total or run.bytes_read
-        run.message = success_message(
-            Tally(read=run.rows_read, invalid=run.rows_invalid, imported=written.imported)
-        )
-        run.finished_at = utcnow()
-        db.execute(
-            update(Project)
-            .where(Project.id == project.id)
-            .values(
-                item_count=Project.item_count + written.imported,
-                gold_count=Project.gold_count + written.gold,
-            )
-        )
-        record_finished(db, project, run, run.created_by)
-    _remove_upload(settings, run)
-    return run
-
-
-def _fail_owned(
-    sessions: sessionmaker[Session],
-    settings: Settings,
-    claim: _Claim,
-    message: str,
-    errors: list[Any],
-    checked: Tally | None = None,
-) -> ImportRun:
-    with _owned(sessions, claim) as db:
-        run, project = _run_and_project(db, claim)
-        if checked is not None:
-            run.rows_read, run.rows_invalid = checked.read, checked.invalid
-        _fail_in(db, project, run, message, errors)
-    _remove_upload(settings, run)
-    return run
-
-
-def _fail_in(
-    db: Session, project: Project, run: ImportRun, message: str, errors: list[Any]
-) -> None:
-    """Mark the run failed and delete what it wrote, in the caller's transaction."""
-    if run.written_through or run.rows_imported:
-        written = select(Item.id).where(
-            Item.project_id == run.project_id, Item.import_run_id == run.id
-        )
-        db.execute(delete(Prediction).where(Prediction.item_id.in_(written)))
-        db.execute(
-            delete(Item).where(Item.project_id == run.project_id, Item.import_run_id == run.id)
-        )
-    run.status = ImportStatus.FAILED
-    run.stage = None
-    run.rows_imported = run.gold_imported = run.written_through = 0
-    run.message = message
-    run.errors = [e.as_dict() if isinstance(e, RowError) else e for e in errors]
-    run.finished_at = utcnow()
-    record_finished(db, project, run, run.created_by)
-
-
-def _note(sessions: sessionmaker[Session], claim: _Claim, message: str) -> None:
-    """Say on the run why it stopped (best effort: the database may be what failed)."""
-    try:
-        with _owned(sessions, claim) as db:
-            _set_run(db, claim, message=message)
-    except Exception:  # the original error is what gets reported
-        pass
-
-
-def _upload_path(settings: Settings, run: ImportRun) -> Path:
-    return upload_folder(settings, run.id) / (run.upload_name or "upload")
-
-
-def _remove_upload(settings: Settings, run: ImportRun) -> None:
-    if run.upload_name is not None:
-        shutil.rmtree(upload_folder(settings, run.id), ignore_errors=True)
