@@ -62,6 +62,18 @@ def test_authenticate_accepts_the_right_password_only(db: Session) -> None:
         service.authenticate(db, "nobody@example.org", PASSWORD, ip_address="1.1.1.1")
 
 
+def test_an_account_made_without_a_password_logs_in_only_after_a_reset(db: Session) -> None:
+    admin = make_user(db, role=Role.ADMIN)
+    user = service.create_user(
+        db, email="imported@example.org", password=None, display_name="Imported", actor=admin
+    )
+    for n, guess in enumerate(("", user.password_hash)):
+        with pytest.raises(NotAuthenticated):
+            service.authenticate(db, "imported@example.org", guess, ip_address=f"1.1.1.{n}")
+    service.reset_password(db, admin, user, PASSWORD)
+    assert service.authenticate(db, "imported@example.org", PASSWORD, ip_address="1.1.2.1") == user
+
+
 def test_inactive_users_cannot_log_in(db: Session) -> None:
     user = make_user(db, email="ana@example.org")
     user.is_active = False

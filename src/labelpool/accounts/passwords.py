@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -11,6 +13,14 @@ _hasher = PasswordHasher()
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+UNUSABLE_PASSWORD_PREFIX = "!unusable:"
+
+
+def unusable_password_hash() -> str:
+    """A stored hash no password verifies: the account logs in only after a password reset."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(16)
 
 
 def verify_password(password_hash: str, password: str) -> bool:

@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +30,7 @@ from labelpool.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
+    unusable_password_hash,
     verify_password,
 )
 from labelpool.accounts.roles import Role, Scope
@@ -87,17 +89,20 @@ def create_user(
     db: Session,
     *,
     email: str,
-    password: str,
+    password: str | None,
     display_name: str,
     role: Role = Role.CONTRIBUTOR,
     actor: User | None = None,
+    details: dict[str, Any] | None = None,
 ) -> User:
-    """Create an account. Raises Conflict if the e-mail is taken, InvalidInput if a field is bad."""
+    """Create an account. Raises Conflict if the e-mail is taken, InvalidInput if a field is bad.
+
+    `password` None: no password works until one is reset (imported accounts; no hashing)."""
     email = normalise_email(email)
     display_name = display_name.strip()
     if not display_name:
         raise InvalidInput("Name must not be empty.", details={"field": "display_name"})
-    if problem := password_problem(password):
+    if password is not None and (problem := password_problem(password)):
         raise InvalidInput(problem, details={"field": "password"})
     if get_user_by_email(db, email) is not None:
         raise Conflict(
@@ -107,7 +112,7 @@ def create_user(
     user = User(
         email=email,
         display_name=display_name[:200],
-        password_hash=hash_password(password),
+        password_hash=unusable_password_hash() if password is None else hash_password(password),
         role=role,
         password_changed_at=utcnow(),
     )
@@ -119,7 +124,7 @@ def create_user(
         "user",
         user.id,
         actor_id=actor.id if actor else user.id,
-        details={"role": role.value},
+        details={"role": role.value, **(details or {})},
     )
     return user
 
@@ -374,7 +379,7 @@ def revoke_api_token(db: Session, user: User, token_id: int) -> ApiToken:
 def reset_password(db: Session, actor: User, user: User, new_password: str | None = None) -> str:
     """An admin sets a new password (generated if not given); the user's sessions end."""
     password = new_password or secrets.token_urlsafe(12)
-    if problem := password_problem(password):
+    if password is not None and (problem := password_problem(password)):
         raise InvalidInput(problem, details={"field": "password"})
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()

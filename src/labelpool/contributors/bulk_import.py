@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import re
-import secrets
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,8 +34,8 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
-from labelpool.accounts.roles import Role
 from labelpool.accounts.service import normalise_email
 from labelpool.contributors.application import submit_application, update_profile
 from labelpool.contributors.checks import _set, ensure_checks
@@ -67,14 +66,9 @@ DEFAULT_EXPERIENCE = "Brought over from an existing workforce by an administrato
 SKILL_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 MAX_HOURS = 80
 #: Not an Argon2 hash, so `verify_password` refuses every password: log-in needs a reset.
-UNUSABLE_PASSWORD_PREFIX = "!unusable:"
 _LOOKUP_CHUNK = 500
 _PROFICIENCIES = frozenset(p.value for p in Proficiency)
 _DEVICE_KINDS = frozenset(k.value for k in DeviceKind)
-
-
-def unusable_password_hash() -> str:
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(16)
 
 
 @dataclass(frozen=True)
@@ -426,27 +420,16 @@ def check_path(
 # --- writing --------------------------------------------------------------------------------
 
 
-def _new_account(db: Session, admin: User, row: ContributorRow, now: datetime) -> User:
-    """`accounts.service.create_user` without hashing a password (see the module docstring);
-    the e-mail and name were checked by `parse_row`, their uniqueness by `check_file`."""
-    user = User(
-        email=row.email,
-        display_name=row.name,
-        password_hash=unusable_password_hash(),
-        role=Role.CONTRIBUTOR,
-        password_changed_at=now,
-    )
-    db.add(user)
-    db.flush()
-    emit(
+def _new_account(db: Session, admin: User, row: ContributorRow) -> User:
+    """An account that logs in only after a password reset (no hashing per row)."""
+    return accounts.create_user(
         db,
-        Action.USER_CREATED,
-        "user",
-        user.id,
-        actor_id=admin.id,
-        details={"role": Role.CONTRIBUTOR.value, "imported": True},
+        email=row.email,
+        password=None,
+        display_name=row.name,
+        actor=admin,
+        details={"imported": True},
     )
-    return user
 
 
 def _pass_open_checks(db: Session, admin: User, user_id: int, reason: str, now: datetime) -> None:
@@ -494,7 +477,7 @@ def create_contributors(
     created: list[User] = []
     for n, row in enumerate(rows, start=1):
         try:
-            user = _new_account(db, admin, row, now)
+            user = _new_account(db, admin, row)
             update_profile(db, user, row.profile, settings, now=now)
             profile = submit_application(db, user, settings, now=now)
             for key, level in row.skills:
