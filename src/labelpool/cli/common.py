@@ -1,4 +1,5 @@
-"""What every command shares: one-line failures, the command's settings, a unit of work."""
+"""What every command shares: one-line failures, the command's settings, a unit of work, the
+progress bar."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
     from sqlalchemy.orm import Session
 
     from labelpool.config import Settings
@@ -61,3 +64,24 @@ def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
         raise fail(f"database error: {reason}.{hint}") from None
     finally:
         engine.dispose()
+
+
+def progress_bar(console: Console, *, in_bytes: bool = False) -> Progress:
+    """The long commands' transient progress bar: the task's description, the bar, how far
+    (done of total, or bytes with `in_bytes`) and the time left."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )

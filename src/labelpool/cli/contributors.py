@@ -7,7 +7,7 @@ from typing import Annotated, cast
 
 import typer
 
-from labelpool.cli.common import fail, load_settings, unit_of_work
+from labelpool.cli.common import fail, load_settings, progress_bar, unit_of_work
 from labelpool.text import plural
 
 contributors_app = typer.Typer(help="Contributor accounts.", no_args_is_help=True)
@@ -58,7 +58,6 @@ def contributors_import(
     have no usable password until an admin resets it. Acts as the first admin account.
     """
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from labelpool.accounts.models import User
     from labelpool.assessments.qualifications import set_skill_level
@@ -78,14 +77,7 @@ def contributors_import(
     with unit_of_work(settings) as db:
         begin_write(db)  # the e-mail checks and the writes see one state of the database
         admin = cast(User, _system_admin(db))
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
+        with progress_bar(console) as bar:
             task = bar.add_task(f"checking {file.name}", total=lines)
             checked = check_path(
                 db,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from labelpool.cli.common import fail, load_settings, unit_of_work
+from labelpool.cli.common import fail, load_settings, progress_bar, unit_of_work
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -172,7 +172,6 @@ def import_command(
     checked first, then items are stored batch by batch; a failure (or Ctrl-C) keeps none.
     """
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     from labelpool.db.engine import make_engine, make_session_factory
     from labelpool.media.storage import storage_from_settings
@@ -192,14 +191,7 @@ def import_command(
         run_id = new_run(db, project, file, fmt=format, skip_invalid=skip_invalid).id
     engine = make_engine(settings.sqlalchemy_url)
     sessions = make_session_factory(engine)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with progress_bar(console, in_bytes=True) as bar:
         task = bar.add_task(f"checking {file.name}", total=total)
 
         def progress(stage: ImportStage, done: int) -> None:
