@@ -69,6 +69,15 @@ def _run(db: Session, run_id: int) -> ImportRun:
     return run
 
 
+def _queued_file(db: Session, project: Project, tmp_path: Path, count: int) -> tuple[Path, int]:
+    """A file of `count` rows and its queued import run (committed): the file and the run's id."""
+    source = tmp_path / "rows.jsonl"
+    source.write_bytes(_rows(count))
+    run_id = runs.new_run(db, project, source, fmt=None, skip_invalid=False).id
+    db.commit()
+    return source, run_id
+
+
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of two rows, so a file of ten is five transactions."""
@@ -124,10 +133,7 @@ def test_progress_is_committed_batch_by_batch(
     small_batches: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    source = tmp_path / "rows.jsonl"
-    source.write_bytes(_rows(5))
-    run_id = runs.new_run(db, project, source, fmt=None, skip_invalid=False).id
-    db.commit()
+    source, run_id = _queued_file(db, project, tmp_path, 5)
     factory = make_session_factory(engine)
     seen: list[tuple[str, str | None, int, int]] = []
     real_write = ItemWriter.write
@@ -342,10 +348,7 @@ def test_an_attempt_that_lost_its_lease_stops_and_the_next_one_finishes(
     tmp_path: Path,
     small_batches: None,
 ) -> None:
-    source = tmp_path / "rows.jsonl"
-    source.write_bytes(_rows(6))
-    run_id = runs.new_run(db, project, source, fmt=None, skip_invalid=False).id
-    db.commit()
+    source, run_id = _queued_file(db, project, tmp_path, 6)
     factory = make_session_factory(engine)
     storage = storage_from_settings(settings)
     taken_over = runs.run_import(
@@ -368,10 +371,7 @@ def test_ids_taken_by_another_import_meanwhile_fail_the_run_whole(
     small_batches: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    source = tmp_path / "rows.jsonl"
-    source.write_bytes(_rows(4))
-    run_id = runs.new_run(db, project, source, fmt=None, skip_invalid=False).id
-    db.commit()
+    source, run_id = _queued_file(db, project, tmp_path, 4)
     factory = make_session_factory(engine)
     real_start = run_state.start_writing
 
