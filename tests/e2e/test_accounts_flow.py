@@ -59,7 +59,7 @@ def test_log_in_navigate_by_role_reset_a_password_and_log_out(
     assert "You have been logged out." in page.content()
 
     _log_in(page, live_server, CONTRIBUTOR.email, temporary)
-    page.wait_for_url(f"{live_server}/")
+    page.wait_for_url(f"{live_server}/work")  # an active contributor lands on their work
     assert page.get_by_role("link", name="Users").count() == 0
     response = page.goto(f"{live_server}/admin/users")
     assert response.status == 403

@@ -33,7 +33,8 @@ def _log_in(page: Any, url: str, name: str) -> None:
     page.fill("input[name=email]", login.email)
     page.fill("input[name=password]", login.password)
     page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    # Active contributors land on their work, everyone else on the dashboard.
+    page.wait_for_url(re.compile(rf"^{re.escape(url)}/(work)?$"))
 
 
 def _flash(page: Any) -> str:
