@@ -16,8 +16,11 @@ from labelpool.accounts import service as accounts
 from labelpool.accounts.models import Organization, User
 from labelpool.accounts.roles import Role
 from labelpool.config import Settings
+from labelpool.contributors.enums import Proficiency
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.demo import samples
+from labelpool.eligibility.rules import LanguageRule, Requirements
+from labelpool.eligibility.service import save_requirements
 from labelpool.media.service import store_media_bytes
 from labelpool.media.storage import MediaStorage, storage_from_settings
 from labelpool.projects import service as projects
@@ -87,7 +90,7 @@ def seed_demo(db: Session, settings: Settings | None = None) -> list[DemoLogin]:
 def _profile(
     country: str, languages: list[tuple[str, str]], domain: str, zone: str, hours: int
 ) -> Any:
-    from labelpool.contributors.enums import DeviceKind, OperatingSystem, Proficiency
+    from labelpool.contributors.enums import DeviceKind, OperatingSystem
     from labelpool.contributors.service import ProfileInput
 
     return ProfileInput(
@@ -321,7 +324,24 @@ class DemoProjects:
         self.project(
             "Chatbot A/B comparison", "side-by-side-comparison", lambda _: samples.COMPARISONS
         )
-        self.project("Support chat quality", "conversation-rating", lambda _: samples.CONVERSATIONS)
+        support = self.project(
+            "Support chat quality", "conversation-rating", lambda _: samples.CONVERSATIONS
+        )
+        podcast = self.db.scalar(
+            select(Project).where(
+                Project.organization_id == self.organization.id,
+                Project.name == "Podcast audio: segments",
+            )
+        )
+        # Two projects the demo contributors do not yet qualify for, so /work shows why.
+        self.require(
+            support, Requirements(languages=[LanguageRule(language="de", minimum="fluent")])
+        )
+        if podcast is not None:
+            self.require(podcast, Requirements(min_weekly_hours=30))
+
+    def require(self, project: Project, requirements: Requirements) -> None:
+        save_requirements(self.db, self.requester, project, requirements)
 
     def project(self, name: str, template: str, records: Records) -> Project:
         existing = self.db.scalar(
