@@ -13,13 +13,13 @@ from labelpool.accounts.models import User
 from labelpool.errors import LabelpoolError
 from labelpool.guidelines import service
 from labelpool.guidelines.models import Guidelines
-from labelpool.guidelines.presenters import outline_view
+from labelpool.guidelines.presenters import outline_view, version_summary
 from labelpool.policy import OrganizationPolicy, actor_of, authorize
 from labelpool.projects import service as projects
 from labelpool.text import one_line_ending
 from labelpool.web.deps import CurrentUser, DbSession, csrf_protect
 from labelpool.web.forms import back_with_error, form_failure
-from labelpool.web.render import FormStr, redirect, render, when
+from labelpool.web.render import FormStr, redirect, render
 from labelpool.web.schemas import MAX_ID, ResourceId
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -100,14 +100,7 @@ def _detail(db: Session, user: User, guidelines: Guidelines) -> dict[str, Any]:
         if q.asked_by == user.id
     ]
     return {
-        "g": {
-            "id": guidelines.id,
-            "title": guidelines.title,
-            "version": version.number,
-            "published": when(version.created_at),
-            "note": version.note,
-            "material": version.material,
-        },
+        "g": version_summary(guidelines, version),
         "preamble": preamble,
         "sections": [
             {

@@ -5,8 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from labelpool.guidelines.models import Guidelines, GuidelinesVersion
 from labelpool.guidelines.sections import parse_sections
 from labelpool.web.markdown import markdown_html
+from labelpool.web.render import when
+
+
+def version_summary(guidelines: Guidelines, version: GuidelinesVersion) -> dict[str, Any]:
+    """The guidelines and one version as the pages head them: {id, title, version, published,
+    note, material, href}."""
+    return {
+        "id": guidelines.id,
+        "title": guidelines.title,
+        "version": version.number,
+        "published": when(version.created_at),
+        "note": version.note,
+        "material": version.material,
+        "href": f"/guidelines/{guidelines.id}",
+    }
 
 
 def outline_view(body: str) -> tuple[str, list[dict[str, Any]]]:

@@ -22,7 +22,7 @@ from labelpool.eligibility.presenters import requirements_editor
 from labelpool.errors import InvalidInput, LabelpoolError
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import GuidelinesVersion
-from labelpool.guidelines.presenters import outline_view
+from labelpool.guidelines.presenters import outline_view, version_summary
 from labelpool.policy import ProjectPolicy, actor_of, permits
 from labelpool.projects import service
 from labelpool.projects.item_presenters import control_summary, control_view, item_view, media_links
@@ -255,16 +255,7 @@ def _current_guidelines(
     if guidelines is None:
         return None
     version = guidelines_service.get_version(db, guidelines)
-    summary = {
-        "id": guidelines.id,
-        "title": guidelines.title,
-        "version": version.number,
-        "published": when(version.created_at),
-        "note": version.note,
-        "material": version.material,
-        "href": f"/guidelines/{guidelines.id}",
-    }
-    return summary, version
+    return version_summary(guidelines, version), version
 
 
 def _guidelines_view(db: Session, project: Project) -> dict[str, Any]:
