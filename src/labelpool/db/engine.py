@@ -73,10 +73,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A unit of work: commit on success, roll back on any error."""
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """A unit of work: commit on success, roll back on any error; `write` begins it as a
+    writer (`begin_write`)."""
     session = factory()
     try:
+        if write:
+            begin_write(session)
         yield session
         session.commit()
     except BaseException:

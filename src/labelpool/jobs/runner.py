@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from labelpool.db.engine import begin_write, transaction
+from labelpool.db.engine import transaction
 from labelpool.db.types import utcnow
 from labelpool.jobs.context import JobContext
 from labelpool.jobs.models import JobSchedule, JobStatus, OutboxJob
@@ -51,8 +51,7 @@ def schedule_due(
 ) -> list[str]:
     """Enqueue each periodic job that is due; one runner wins each turn, whoever it is."""
     started: list[str] = []
-    with transaction(factory) as db:
-        begin_write(db)
+    with transaction(factory, write=True) as db:
         schedules = {s.name: s for s in db.scalars(select(JobSchedule).with_for_update())}
         for job in periodic.values():
             schedule = schedules.get(job.name)
@@ -69,8 +68,7 @@ def schedule_due(
 
 def _claim(factory: sessionmaker[Session], now: datetime, limit: int) -> list[tuple[int, str]]:
     """Take up to `limit` due jobs under a fresh lease: (job id, lease)."""
-    with transaction(factory) as db:
-        begin_write(db)
+    with transaction(factory, write=True) as db:
         due = db.scalars(
             select(OutboxJob)
             .where(
@@ -103,8 +101,7 @@ def _run_one(factory: sessionmaker[Session], context: JobContext, job_id: int, l
     (it opens its own from `context.sessions`); its "done" is committed after it returns.
     """
     try:
-        with transaction(factory) as db:
-            begin_write(db)
+        with transaction(factory, write=True) as db:
             job = db.get(OutboxJob, job_id)
             if job is None or job.lease != lease:
                 return True  # another runner took it over after our lease ran out
@@ -118,8 +115,7 @@ def _run_one(factory: sessionmaker[Session], context: JobContext, job_id: int, l
                 _done(job)
                 return True
         own(payload, context.for_job(factory, _keep_alive(factory, job_id, lease)))
-        with transaction(factory) as db:
-            begin_write(db)
+        with transaction(factory, write=True) as db:
             job = db.get(OutboxJob, job_id)
             if job is not None and job.lease == lease:
                 _done(job)
@@ -149,8 +145,7 @@ def _keep_alive(factory: sessionmaker[Session], job_id: int, lease: str) -> Call
         now = utcnow()
         if now - extended < KEEP_ALIVE_EVERY:
             return True
-        with transaction(factory) as db:
-            begin_write(db)
+        with transaction(factory, write=True) as db:
             job = db.get(OutboxJob, job_id)
             if job is None or job.lease != lease:
                 return False
@@ -166,8 +161,7 @@ def _record_failure(
 ) -> None:
     now = utcnow()
     error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
-    with transaction(factory) as db:
-        begin_write(db)
+    with transaction(factory, write=True) as db:
         job = db.get(OutboxJob, job_id)
         if job is None or job.lease != lease:
             return

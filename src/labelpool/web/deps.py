@@ -16,7 +16,7 @@ from labelpool.accounts import service as accounts
 from labelpool.accounts.actor import Actor, actor_of, load_actor
 from labelpool.accounts.models import User
 from labelpool.config import Settings
-from labelpool.db.engine import begin_write, transaction
+from labelpool.db.engine import transaction
 from labelpool.errors import NotAuthenticated, PermissionDenied
 from labelpool.media.storage import MediaStorage
 from labelpool.policy import PlatformPolicy, Rule, authorize
@@ -53,17 +53,8 @@ def get_db(request: Request) -> Iterator[Session]:
     Requests that write start their transaction as writers (`begin_write`), so concurrent
     writers queue for SQLite's lock instead of failing with "database is locked".
     """
-    session: Session = request.app.state.session_factory()
-    try:
-        if request_writes(request):
-            begin_write(session)
+    with transaction(request.app.state.session_factory, write=request_writes(request)) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
@@ -125,8 +116,7 @@ def _touch_later(
 
 def _touch(factory: sessionmaker[Session], credential: accounts.Credential) -> None:
     try:
-        with transaction(factory) as db:
-            begin_write(db)
+        with transaction(factory, write=True) as db:
             accounts.touch_credential(db, credential)
     except OperationalError:  # busy: a last-used time can wait for the next request
         log.info("skipped recording the use of a %s: database busy", credential.kind.__name__)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.config import Settings
-from labelpool.db.engine import begin_write, transaction
+from labelpool.db.engine import transaction
 from labelpool.db.types import utcnow
 from labelpool.projects.importing.rows import RowError
 from labelpool.projects.importing.service import (
@@ -65,8 +65,7 @@ class Claim:
 def owned(sessions: sessionmaker[Session], claim: Claim) -> Iterator[Session]:
     """A write transaction holding the run's lock; Superseded unless this attempt still runs
     it."""
-    with transaction(sessions) as db:
-        begin_write(db)
+    with transaction(sessions, write=True) as db:
         found = db.execute(
             select(ImportRun.attempts, ImportRun.status)
             .where(ImportRun.id == claim.run_id)

@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from labelpool.accounts.models import User
 from labelpool.config import Settings
-from labelpool.db.engine import begin_write, transaction
+from labelpool.db.engine import transaction
 from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput
 from labelpool.events import Action, emit
@@ -228,8 +228,7 @@ def fail_import(
     errors: list[Any] | None = None,
 ) -> ImportRun | None:
     """Fail an unfinished run, deleting the items it wrote (a finished run is left alone)."""
-    with transaction(sessions) as db:
-        begin_write(db)
+    with transaction(sessions, write=True) as db:
         run = db.get(ImportRun, run_id, with_for_update=True)
         if run is None:
             return None
@@ -278,8 +277,7 @@ def _claim(
     max_attempts: int,
 ) -> run_state.Claim | ImportRun | None:
     """Start an attempt; a finished run (or one failed here) is returned as it is."""
-    with transaction(sessions) as db:
-        begin_write(db)
+    with transaction(sessions, write=True) as db:
         run = db.get(ImportRun, run_id, with_for_update=True)
         if run is None or run.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
             finished = run
