@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labelpool.accounts.roles import Role, Scope
@@ -36,6 +36,9 @@ class User(CreatedAtMixin, Base):
     role: Mapped[Role] = mapped_column(RoleColumn, default=Role.CONTRIBUTOR)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    notify_by_email: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
