@@ -54,3 +54,5 @@ class Action(StrEnum):
     RESPONSE_SUBMITTED = "response.submitted"
     ITEM_REPORTED = "item.reported"
     ITEM_WITHDRAWN = "item.withdrawn"
+    ITEM_RELEASED = "item.released"  # back into the pool; its reports so far are resolved
+    ITEM_REMOVED = "item.removed"  # out of the project for good (its responses are kept)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from labelpool.accounts.actor import Actor
 from labelpool.accounts.roles import Scope
-from labelpool.policy.rules import Rule, Verdict
+from labelpool.policy.rules import Rule, Verdict, manage_owned, view_owned
 from labelpool.projects.models import Project, ProjectStatus
 from labelpool.work.models import Assignment
 
@@ -60,3 +60,22 @@ class WorkPolicy:
             lambda actor: actor.is_contributor,
             "Listing assignments needs the role contributor.",
         )
+
+    @staticmethod
+    def view_reports(project: Project) -> Rule:
+        """The project's reported items: its staff (and admins); to others it does not exist."""
+        return view_owned("work.view_reports", project.organization_id, _hidden(project))
+
+    @staticmethod
+    def resolve_reports(project: Project) -> Rule:
+        """Fix and release, or remove, a reported item: the project's requesters and admins."""
+        return manage_owned(
+            "work.resolve_reports",
+            project.organization_id,
+            _hidden(project),
+            "Only the organization's requesters and admins can release or remove reported items.",
+        )
+
+
+def _hidden(project: Project) -> str:
+    return f"No project with id {project.id}."

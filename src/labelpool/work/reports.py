@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
@@ -14,6 +14,7 @@ from labelpool.events import Action, emit
 from labelpool.projects.models import Item, Project
 from labelpool.work.claims import own_assignment
 from labelpool.work.models import AssignmentStatus, ItemReport, ReportReason
+from labelpool.work.reported import open_report_count
 from labelpool.work.submissions import close_skipped
 
 
@@ -53,14 +54,8 @@ def report(
     )
     db.add(found)
     db.flush()
-    count = (
-        db.scalar(
-            select(func.count())
-            .select_from(ItemReport)
-            .where(ItemReport.item_id == assignment.item_id)
-        )
-        or 0
-    )
+    # Only reports since the item's latest release count: that release resolved the others.
+    count = open_report_count(db, assignment.item_id)
     withdrawn = False
     if count >= project.report_threshold:
         result = db.execute(
