@@ -26,6 +26,8 @@ from labelpool.guidelines.pages import router as guidelines_pages
 from labelpool.media.api import router as media_router
 from labelpool.media.settings import MediaSettings
 from labelpool.media.storage import storage_from_settings
+from labelpool.notifications.api import router as notifications_api
+from labelpool.notifications.pages import router as notifications_pages
 from labelpool.projects.api import router as projects_api
 from labelpool.projects.pages import router as projects_pages
 from labelpool.projects.uploads import clean_stale_uploads
@@ -42,6 +44,10 @@ from labelpool.web.middleware import (
 from labelpool.web.render import STATIC_DIR
 from labelpool.web.routes import route_table
 from labelpool.work.api import router as work_api
+from labelpool.work.drafts_api import router as work_drafts_api
+from labelpool.work.labeling_pages import router as labeling_pages
+from labelpool.work.pages import router as work_pages
+from labelpool.work.reports_api import router as reports_api
 
 API_PREFIX = "/api/v1"
 # JSON API routers (mounted under API_PREFIX) and page/media routers, in matching order.
@@ -53,7 +59,10 @@ API_ROUTERS = (
     guidelines_api,
     assessments_api,
     work_api,
+    work_drafts_api,
+    reports_api,
     eligibility_api,
+    notifications_api,
 )
 PAGE_ROUTERS = (
     docs_page,
@@ -64,6 +73,9 @@ PAGE_ROUTERS = (
     guidelines_pages,
     assessments_pages,
     eligibility_pages,
+    labeling_pages,
+    work_pages,
+    notifications_pages,
 )
 UPLOAD_PATHS = re.compile(r"/api/v1/projects/\d+/imports|/projects/\d+/import")
 # What a person is told when a page upload is over the limit ({limit} is filled in).

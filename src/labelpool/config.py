@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from labelpool.contributors.settings import ReviewSettings
 from labelpool.media.settings import MediaSettings
+from labelpool.notifications.settings import MailSettings
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -77,6 +78,10 @@ class Settings(BaseSettings):
     review: ReviewSettings = Field(
         default_factory=ReviewSettings,
         description="Account-review rules (`LABELPOOL_REVIEW_BLOCKED_COUNTRIES`, ...).",
+    )
+    mail: MailSettings = Field(
+        default_factory=MailSettings,
+        description="E-mailing notifications (`LABELPOOL_SMTP_HOST`, ...); off without a host.",
     )
 
     @field_validator("trusted_proxies")

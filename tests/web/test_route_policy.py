@@ -139,6 +139,7 @@ TABLE: dict[str, str] = {
     "GET /api/v1/projects/{project_id}/requirements": STAFF,
     "PUT /api/v1/projects/{project_id}/requirements": MANAGERS,
     "GET /api/v1/projects/{project_id}/eligibility": CONTRIBUTORS,  # one's own explainer
+    "GET /api/v1/projects/{project_id}/funnel": STAFF,  # the funnel and forecast
     "GET /api/v1/me/work": CONTRIBUTORS,
     "GET /api/v1/me/qualifications": LOGGED_IN,
     "GET /api/v1/me/skills": LOGGED_IN,
@@ -150,7 +151,17 @@ TABLE: dict[str, str] = {
     "POST /api/v1/assignments/{assignment_id}/skip": TAKER,
     "POST /api/v1/assignments/{assignment_id}/report": TAKER,
     "GET /api/v1/me/assignments": CONTRIBUTORS,
+    "GET /api/v1/assignments/{assignment_id}/draft": TAKER,  # one's own draft
+    "PUT /api/v1/assignments/{assignment_id}/draft": TAKER,
+    # Reported items of A's project (the world's item has no reports: a release is 409).
+    "GET /api/v1/projects/{project_id}/reports": STAFF,
+    "POST /api/v1/projects/{project_id}/items/{item_id}/release": MANAGERS,
+    "POST /api/v1/projects/{project_id}/items/{item_id}/remove": MANAGERS,
     "PUT /api/v1/users/{user_id}/skills/{skill_key}": ADMIN,
+    # --- API: notifications (one's own only) -------------------------------------------------
+    "GET /api/v1/me/notifications": LOGGED_IN,
+    "POST /api/v1/me/notifications/read": LOGGED_IN,
+    "PUT /api/v1/me/notification-settings": LOGGED_IN,
     # --- pages: docs, media, accounts ----------------------------------------------------------
     "GET /docs": ANYONE,
     "GET /media/{media_id}": SIGNED,
@@ -217,9 +228,17 @@ TABLE: dict[str, str] = {
     "POST /tests/{test_id}/manage/questions/{question_id}": MANAGERS,
     "POST /tests/{test_id}/manage/questions/{question_id}/delete": MANAGERS,
     "POST /tests/{test_id}/manage/status": MANAGERS,
+    # --- pages: notifications ------------------------------------------------------------------
+    "GET /notifications": LOGGED_IN,
+    "POST /notifications/read": LOGGED_IN,
+    "POST /notifications/email": LOGGED_IN,
     # --- pages: eligibility --------------------------------------------------------------------
     "GET /work": CONTRIBUTORS,
+    "GET /projects/{project_id}/work": CONTRIBUTORS,  # the labeling page (applicant: not_eligible)
     "POST /projects/{project_id}/requirements": MANAGERS,
+    # --- pages: reported items (not reported: back to the tab with the reason) ---------------
+    "POST /projects/{project_id}/items/{item_id}/release": MANAGERS,
+    "POST /projects/{project_id}/items/{item_id}/remove": MANAGERS,
 }
 
 # Rows whose allowed call changes what the next allowed caller needs: the world is put back
@@ -229,6 +248,8 @@ FRESH = {
     "DELETE /api/v1/guidelines/{guidelines_id}/examples/{example_id}",
     "DELETE /api/v1/tests/{test_id}/questions/{question_id}",
     "POST /tests/{test_id}/manage/questions/{question_id}/delete",
+    "POST /api/v1/projects/{project_id}/items/{item_id}/remove",
+    "POST /projects/{project_id}/items/{item_id}/remove",
 }
 
 # Rows that are wrong in the code today, not in the table: the policy must change (none now).
@@ -267,6 +288,8 @@ BODIES: dict[str, Body] = {
         }
     },
     "PATCH /api/v1/projects/{project_id}": _json({}),
+    "POST /api/v1/me/notifications/read": _json({"all": True}),
+    "PUT /api/v1/me/notification-settings": _json({"email": True}),
     "PUT /api/v1/projects/{project_id}/requirements": _json({}),  # no rules: nothing changes
     "POST /api/v1/projects/{project_id}/status": _json({"status": "active"}),  # already: 409
     "POST /api/v1/projects/{project_id}/imports": _file("items.unknown"),  # unknown format: 422
@@ -307,6 +330,7 @@ BODIES: dict[str, Body] = {
     "POST /api/v1/assignments/{assignment_id}/response": _json({"answers": {}}),
     "POST /api/v1/assignments/{assignment_id}/skip": _json({"reason": "route policy"}),
     "POST /api/v1/assignments/{assignment_id}/report": _json({"reason": "unclear"}),
+    "PUT /api/v1/assignments/{assignment_id}/draft": _json({"answers": {}}),
     "POST /login": lambda w: {"data": {"email": w.spare_email, "password": PASSWORD}},
     "POST /projects/new": _form(
         lambda w: {

@@ -10,6 +10,7 @@ from labelpool.jobs import models as jobs_models
 from labelpool.media import models as media_models
 from labelpool.notifications import models as notifications_models
 from labelpool.projects import models as projects_models
+from labelpool.work import draft_models as work_draft_models
 from labelpool.work import models as work_models
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "media_models",
     "notifications_models",
     "projects_models",
+    "work_draft_models",
     "work_models",
 ]

@@ -7,15 +7,17 @@ from dataclasses import asdict
 
 from fastapi import APIRouter
 
-from labelpool.eligibility import service
+from labelpool.eligibility import funnel, service
 from labelpool.eligibility.rules import Requirements, RuleResult
 from labelpool.eligibility.schemas import (
     EligibilityOut,
+    FunnelOut,
     RequirementsIn,
     RequirementsOut,
     RuleResultOut,
     WorkOut,
     WorkProjectOut,
+    funnel_out,
 )
 from labelpool.policy.eligibility import EligibilityPolicy
 from labelpool.web.deps import CurrentUser, DbSession
@@ -57,6 +59,14 @@ def eligibility(project_id: ResourceId, user: CurrentUser, db: DbSession) -> Eli
         eligible=all(r.met for r in results),
         rules=[_rule(r) for r in results],
     )
+
+
+@router.get("/projects/{project_id}/funnel", response_model=FunnelOut)
+def project_funnel(project_id: ResourceId, user: CurrentUser, db: DbSession) -> FunnelOut:
+    """How many active contributors meet each rule alone and cumulatively, how many meet all,
+    the rule that removes the most, and the capacity forecast against the deadline (staff)."""
+    project = service.require_project(db, user, project_id, EligibilityPolicy.see_funnel)
+    return funnel_out(funnel.project_funnel(db, user, project))
 
 
 def _work_project(entry: service.WorkProject) -> WorkProjectOut:

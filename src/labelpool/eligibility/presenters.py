@@ -3,6 +3,7 @@ project's settings (what the form shows, and reading what it posts)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from labelpool.assessments.models import AssessmentTest, TestStatus
 from labelpool.contributors.enums import DeviceKind, Proficiency
 from labelpool.eligibility import service
+from labelpool.eligibility.funnel import MEASURED, FunnelReport, day_text, funnel_of
 from labelpool.eligibility.rules import Requirements, RuleResult, when_text
 from labelpool.errors import InvalidInput
 from labelpool.projects.models import Project
@@ -214,6 +216,7 @@ def work_view(overview: service.WorkOverview) -> dict[str, Any]:
             "reason": entry.reason,
             "reason_text": entry.reason_text,
             "come_back_at": when_text(entry.come_back_at) if entry.come_back_at else None,
+            "come_back_at_iso": entry.come_back_at.isoformat() if entry.come_back_at else None,
             "last_work_at": _ago(entry.last_work_at),
             "unmet": [_rule_view(r) for r in entry.unmet],
         }
@@ -224,3 +227,94 @@ def work_view(overview: service.WorkOverview) -> dict[str, Any]:
         "not_yet": [card(p) for p in overview.not_yet],
         "contributor_active": overview.contributor_active,
     }
+
+
+# --- the Workforce tab: funnel and forecast --------------------------------------------------
+
+
+def _seconds_text(seconds: float) -> str:
+    """'42 s', '2 min 5 s', '1 h 10 min'."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def _rate(value: float) -> str:
+    """A per-day figure: '1,240', '12.5', '0.4'."""
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def workforce_view(report: FunnelReport) -> dict[str, Any]:
+    """The funnel with its bars (shares of the active contributors), the rule removing the
+    most, and the forecast, ready for `projects/_workforce.html`."""
+    funnel, outlook = report.funnel, report.forecast
+    worst = funnel.removes_most.key if funnel.removes_most else None
+    steps = [
+        {
+            "key": step.key,
+            "label": step.label,
+            "alone": step.alone,
+            "cumulative": step.cumulative,
+            "failing": step.failing,
+            "removed": step.removed,
+            "only_blocker": step.only_blocker,
+            "alone_pct": _percent(step.alone, funnel.active),
+            "cumulative_pct": _percent(step.cumulative, funnel.active),
+            "worst": step.key == worst,
+        }
+        for step in funnel.steps
+    ]
+    days = outlook.days_to_finish
+    if days is None:
+        finish_in = None
+    elif days < 1:
+        finish_in = "within a day" if outlook.remaining_answers else "done"
+    else:
+        finish_in = f"in {plural(math.ceil(days), 'day')}"
+    return {
+        "active": funnel.active,
+        "eligible": funnel.eligible,
+        "eligible_pct": _percent(funnel.eligible, funnel.active),
+        "steps": steps,
+        "removes_most": next((s for s in steps if s["worst"]), None),
+        "forecast": {
+            "eligible": outlook.eligible,
+            "weekly_hours": outlook.weekly_hours,
+            "without_hours": outlook.without_hours,
+            "hours_per_day": _rate(outlook.hours_per_day),
+            "pace": _seconds_text(outlook.pace.seconds),
+            "pace_measured": outlook.pace.source == MEASURED,
+            "pace_basis": outlook.pace.basis,
+            "pace_responses": outlook.pace.responses,
+            "remaining_items": outlook.remaining_items,
+            "remaining_answers": outlook.remaining_answers,
+            "answers_per_day": _rate(outlook.answers_per_day),
+            "items_per_day": _rate(outlook.items_per_day),
+            "finish": day_text(outlook.finish_at) if outlook.finish_at else None,
+            "finish_in": finish_in,
+            "done": outlook.remaining_answers == 0,
+            "deadline": day_text(outlook.deadline) if outlook.deadline else None,
+            "on_track": outlook.deadline is not None and not outlook.flagged,
+            "flagged": outlook.flagged,
+            "message": outlook.message,
+            "more_contributors": outlook.more_contributors,
+            "starving": outlook.starving_rule.label if outlook.starving_rule else None,
+        },
+        "computed_at": when_text(report.computed_at),
+    }
+
+
+def funnel_view(db: Session, project: Project) -> dict[str, Any]:
+    """The project page's Workforce tab (the caller checked `EligibilityPolicy.see_funnel`)."""
+    return workforce_view(funnel_of(db, project))

@@ -27,7 +27,11 @@ def load_handlers() -> None:
     """Import every module that registers jobs (the runner calls this before its first turn)."""
     from labelpool.assessments import jobs as assessments_jobs
     from labelpool.contributors import jobs as contributors_jobs
+    from labelpool.eligibility import notices as eligibility_notices
+    from labelpool.notifications import jobs as notifications_jobs
+    from labelpool.notifications import subscriptions as notifications_subscriptions
     from labelpool.projects import jobs as projects_jobs
     from labelpool.work import jobs as work_jobs
 
     _ = (assessments_jobs, contributors_jobs, projects_jobs, work_jobs)
+    _ = (eligibility_notices, notifications_jobs, notifications_subscriptions)

@@ -50,6 +50,29 @@ class EligibilityPolicy:
         )
 
     @staticmethod
+    def see_funnel(project: Project) -> Rule:
+        """The funnel and capacity forecast: the organization's staff and platform admins. A
+        contributor may know a project open to the crowd exists (403); to everyone else it
+        does not (404)."""
+
+        def decide(actor: Actor) -> Verdict:
+            if actor.views(project.organization_id):
+                return Verdict.ALLOW
+            if actor.is_contributor and project.status in OPEN_TO_THE_CROWD:
+                return Verdict.FORBID
+            return Verdict.HIDE
+
+        return Rule(
+            "funnel.view",
+            Scope.READ,
+            decide,
+            forbidden="A project's funnel and capacity forecast are for its organization's "
+            "staff (requesters, reviewers, admins); your own eligibility is at "
+            f"/api/v1/projects/{project.id}/eligibility.",
+            hidden=_hidden(project),
+        )
+
+    @staticmethod
     def list_work() -> Rule:
         return Rule.when(
             "work.list",

@@ -176,6 +176,7 @@ def update_settings(
     instructions: FormStr = "",
     overlap: FormStr = "",
     lease_minutes: FormStr = "",
+    deadline: FormStr = "",
 ) -> Response:
     project = service.require_manager(db, user, project_id)
     form = {
@@ -184,6 +185,7 @@ def update_settings(
         "instructions": instructions,
         "overlap": overlap,
         "lease_minutes": lease_minutes,
+        "deadline": deadline,
     }
     try:
         service.update_project(db, user, project, settings_changes(form))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -18,12 +19,13 @@ from sqlalchemy.orm import Session
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
 from labelpool.config import Settings
-from labelpool.eligibility.presenters import requirements_editor
+from labelpool.eligibility.presenters import funnel_view, requirements_editor
 from labelpool.errors import InvalidInput, LabelpoolError
 from labelpool.guidelines import service as guidelines_service
 from labelpool.guidelines.models import GuidelinesVersion
 from labelpool.guidelines.presenters import outline_view, version_summary
 from labelpool.policy import ProjectPolicy, actor_of, permits
+from labelpool.policy.eligibility import EligibilityPolicy
 from labelpool.projects import service
 from labelpool.projects.item_presenters import control_summary, control_view, item_view, media_links
 from labelpool.projects.lifecycle import ALLOWED
@@ -31,9 +33,11 @@ from labelpool.projects.models import ImportRun, Project, ProjectStatus
 from labelpool.projects.templates import TaskFamily, get_template, list_templates
 from labelpool.web.render import render, when
 from labelpool.web.schemas import AfterId
+from labelpool.work.presenters import reports_view
+from labelpool.work.reported import withdrawn_count
 
 ITEMS_PER_PAGE = 20
-TABS = ("items", "import", "guidelines", "schema", "history", "settings")
+TABS = ("items", "import", "guidelines", "schema", "history", "reports", "workforce", "settings")
 IMPORT_ACCEPT = ".jsonl,.ndjson,.json,.csv,.tsv,.parquet,.txt,.zip"
 
 FAMILY_TITLES = {
@@ -188,6 +192,7 @@ SETTING_NAMES = {
     "guidelines": "guidelines",  # a setting until the guidelines became versioned (0010)
     "overlap": "overlap",
     "lease_seconds": "lease time",
+    "deadline": "deadline",
     "data_fields": "data fields",
     "label_schema": "label schema",
 }
@@ -304,6 +309,7 @@ def project_context(
     controls_list = list((project.label_schema or {}).get("controls", []))
     controls = {str(c.get("name")): c for c in controls_list}
     can_manage = permits(actor_of(db, user), ProjectPolicy.manage(project))
+    can_see_funnel = permits(actor_of(db, user), EligibilityPolicy.see_funnel(project))
     allowed = ALLOWED[project.status]
     transitions = [
         {
@@ -333,6 +339,8 @@ def project_context(
             ("guidelines", "Guidelines", None),
             ("schema", "Schema", len(controls_list)),
             ("history", "History", None),
+            ("reports", "Reported", withdrawn_count(db, project)),
+            *([("workforce", "Workforce", None)] if can_see_funnel else []),
             *([("settings", "Settings", None)] if can_manage else []),
         ],
         "import_accept": IMPORT_ACCEPT,
@@ -360,6 +368,10 @@ def project_context(
         context["fields"] = list(project.data_fields)
     elif tab == "history":
         context["history"] = _history(db, project)
+    elif tab == "reports":
+        context["reports"] = reports_view(db, settings, project, can_manage=can_manage, after=after)
+    elif tab == "workforce" and can_see_funnel:
+        context["workforce"] = funnel_view(db, project)
     elif tab == "settings" and can_manage:
         context["settings_form"] = _settings_form(project)
         context["settings_locked"] = service.settings_problem(project)
@@ -377,6 +389,7 @@ def _settings_form(project: Project) -> dict[str, str]:
         "instructions": project.instructions,
         "overlap": str(project.overlap),
         "lease_minutes": _minutes(project.lease_seconds),
+        "deadline": _local(project.deadline) if project.deadline else "",
     }
 
 
@@ -401,7 +414,29 @@ def settings_changes(form: Mapping[str, str]) -> dict[str, Any]:
         if scale == 1 and not number.is_integer():
             raise InvalidInput(f"{words} must be a whole number.", details={"field": field})
         changes[field] = round(number * scale)
+    if "deadline" in form:
+        changes["deadline"] = _deadline(form["deadline"])
     return changes
+
+
+def _local(value: datetime) -> str:
+    """A UTC moment as a `datetime-local` value (seconds only when there are some)."""
+    return f"{value:%Y-%m-%dT%H:%M:%S}" if value.second else f"{value:%Y-%m-%dT%H:%M}"
+
+
+def _deadline(raw: str) -> datetime | None:
+    """The form's deadline (a UTC date and time, as `datetime-local` posts it); blank: none."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            "Write the deadline as a date and time, e.g. 2027-01-15 18:00 (UTC).",
+            details={"field": "deadline"},
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def render_project(

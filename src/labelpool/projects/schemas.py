@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AwareDatetime, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from labelpool.projects.models import ImportStage, ImportStatus, ProjectStatus
@@ -67,7 +67,7 @@ class ProjectCreate(InputModel):
 class ProjectUpdate(InputModel):
     """A PATCH: fields left out keep their value; none of them can be null."""
 
-    clearable: ClassVar[frozenset[str]] = frozenset()
+    clearable: ClassVar[frozenset[str]] = frozenset({"deadline"})
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=20_000)
     instructions: str | None = Field(default=None, max_length=20_000)
@@ -75,6 +75,9 @@ class ProjectUpdate(InputModel):
     label_schema: dict[str, Any] | None = None
     overlap: int | None = Field(default=None, ge=1, le=100)
     lease_seconds: int | None = Field(default=None, ge=30, le=86_400)
+    deadline: AwareDatetime | None = Field(
+        default=None, description="When the work should be done (null clears it)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -97,6 +100,7 @@ class ProjectOut(OutputModel):
     status: ProjectStatus
     overlap: int
     lease_seconds: int
+    deadline: datetime | None
     item_count: int
     gold_count: int
     instructions: str

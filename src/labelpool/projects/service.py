@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.models import Organization, User
 from labelpool.audit.models import AuditEvent
 from labelpool.controls.fields import DataField
+from labelpool.db.types import utcnow
 from labelpool.errors import Conflict, InvalidInput, NotFound
 from labelpool.events import Action, emit
 from labelpool.guidelines import service as guidelines_service
@@ -29,6 +31,7 @@ EDITABLE_ANY_TIME = (
     "instructions",
     "overlap",
     "lease_seconds",
+    "deadline",
 )
 EDITABLE_WHILE_EMPTY = ("data_fields", "label_schema")
 
@@ -66,6 +69,23 @@ def _check_numbers(overlap: int, lease_seconds: int) -> None:
         raise InvalidInput(
             "Lease time must be from 30 seconds to 24 hours.", details={"field": "lease_seconds"}
         )
+
+
+def _check_deadline(value: Any) -> datetime | None:
+    """A deadline is a time-zone-aware moment in the future (stored in UTC), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput(
+            "The deadline must be a date and time with its time zone, e.g. 2027-01-15T18:00:00Z.",
+            details={"field": "deadline"},
+        )
+    if value <= utcnow():
+        raise InvalidInput(
+            "The deadline must be in the future; clear it instead if there is none.",
+            details={"field": "deadline"},
+        )
+    return value.astimezone(UTC)
 
 
 def _check_name(name: str) -> str:
@@ -215,6 +235,8 @@ def update_project(
     )
     if "name" in changes:
         _check_name(str(changes["name"]))
+    if "deadline" in changes:
+        changes["deadline"] = _check_deadline(changes["deadline"])
     _check_texts(changes)
     for key, value in changes.items():
         setattr(project, key, value)

@@ -1,0 +1,76 @@
+"""Drafts (issue 22, point 5): the answers so far on an assignment, saved by the labeling page
+every few seconds, so a reload, a crash or another device loses nothing.
+
+Only the assignment's holder reads or writes its draft (anyone else is told there is no such
+assignment). A draft is kept while the assignment can still be answered (live, or expired: a
+late answer may still count); once it is submitted, skipped or released, saving is refused
+(`assignment_closed`) and reading says so too. The draft goes with its assignment (cascade).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from labelpool.accounts.models import User
+from labelpool.db.types import utcnow
+from labelpool.errors import Conflict
+from labelpool.work.claims import own_assignment
+from labelpool.work.draft_models import AssignmentDraft
+from labelpool.work.models import Assignment, AssignmentStatus, Response
+
+OPEN = (AssignmentStatus.LIVE, AssignmentStatus.EXPIRED)
+
+
+def _open_assignment(db: Session, user: User, assignment_id: int) -> Assignment:
+    """The caller's assignment if it can still be answered; Conflict once it is closed."""
+    assignment = own_assignment(db, user, assignment_id)
+    answered = db.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
+    if assignment.status not in OPEN or answered is not None:
+        state = "submitted" if answered is not None else assignment.status.value
+        raise Conflict(
+            f"This assignment was {state}; its draft is closed. Claim again to get work.",
+            code="assignment_closed",
+            details={"status": state},
+        )
+    return assignment
+
+
+def get_draft(db: Session, user: User, assignment_id: int) -> AssignmentDraft | None:
+    """The caller's draft of an open assignment (None when nothing was saved yet)."""
+    assignment = _open_assignment(db, user, assignment_id)
+    return db.get(AssignmentDraft, assignment.id)
+
+
+def save_draft(
+    db: Session,
+    user: User,
+    assignment_id: int,
+    answers: dict[str, Any],
+    *,
+    now: datetime | None = None,
+) -> AssignmentDraft:
+    """Store the caller's answers so far (the last save wins); returns the stored draft."""
+    now = now or utcnow()
+    assignment = _open_assignment(db, user, assignment_id)
+    values = {"assignment_id": assignment.id, "answers": answers, "saved_at": now}
+    dialect = db.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(AssignmentDraft).values(values)
+    db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[AssignmentDraft.assignment_id],
+            set_={"answers": statement.excluded.answers, "saved_at": statement.excluded.saved_at},
+        )
+    )
+    draft = db.scalars(
+        select(AssignmentDraft)
+        .where(AssignmentDraft.assignment_id == assignment.id)
+        .execution_options(populate_existing=True)
+    ).one()
+    return draft
