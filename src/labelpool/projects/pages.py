@@ -177,6 +177,12 @@ def update_settings(
     overlap: FormStr = "",
     lease_minutes: FormStr = "",
     deadline: FormStr = "",
+    max_lease_minutes: FormStr = "",
+    gold_rate: FormStr = "",
+    max_live_per_contributor: FormStr = "",
+    max_responses_per_day: FormStr = "",
+    report_threshold: FormStr = "",
+    fair_share_factor: FormStr = "",
 ) -> Response:
     project = service.require_manager(db, user, project_id)
     form = {
@@ -186,6 +192,12 @@ def update_settings(
         "overlap": overlap,
         "lease_minutes": lease_minutes,
         "deadline": deadline,
+        "max_lease_minutes": max_lease_minutes,
+        "gold_rate": gold_rate,
+        "max_live_per_contributor": max_live_per_contributor,
+        "max_responses_per_day": max_responses_per_day,
+        "report_threshold": report_threshold,
+        "fair_share_factor": fair_share_factor,
     }
     try:
         service.update_project(db, user, project, settings_changes(form))

@@ -193,6 +193,12 @@ SETTING_NAMES = {
     "overlap": "overlap",
     "lease_seconds": "lease time",
     "deadline": "deadline",
+    "max_lease_seconds": "longest lease",
+    "gold_rate": "gold rate",
+    "max_live_per_contributor": "tasks held at once",
+    "max_responses_per_day": "answers a day",
+    "report_threshold": "reports to take an item out",
+    "fair_share_factor": "fair-share factor",
     "data_fields": "data fields",
     "label_schema": "label schema",
 }
@@ -390,6 +396,12 @@ def _settings_form(project: Project) -> dict[str, str]:
         "overlap": str(project.overlap),
         "lease_minutes": _minutes(project.lease_seconds),
         "deadline": _local(project.deadline) if project.deadline else "",
+        "max_lease_minutes": _minutes(project.max_lease_seconds),
+        "gold_rate": str(project.gold_rate),
+        "max_live_per_contributor": str(project.max_live_per_contributor),
+        "max_responses_per_day": str(project.max_responses_per_day or ""),
+        "report_threshold": str(project.report_threshold),
+        "fair_share_factor": str(project.fair_share_factor),
     }
 
 
@@ -397,14 +409,29 @@ def _minutes(seconds: int) -> str:
     return f"{seconds / 60:g}"
 
 
+# The form's numbers: (form key, setting, scale, what it is called, blank means).
+_NUMBERS: tuple[tuple[str, str, int, str, str], ...] = (
+    ("overlap", "overlap", 1, "Overlap", "error"),
+    ("lease_minutes", "lease_seconds", 60, "Lease time", "error"),
+    ("max_lease_minutes", "max_lease_seconds", 60, "The longest lease", "keep"),
+    ("gold_rate", "gold_rate", 1, "The gold rate", "keep"),
+    ("max_live_per_contributor", "max_live_per_contributor", 1, "Tasks held at once", "keep"),
+    ("max_responses_per_day", "max_responses_per_day", 1, "Answers a day", "none"),
+    ("report_threshold", "report_threshold", 1, "Reports to take an item out", "keep"),
+    ("fair_share_factor", "fair_share_factor", 1, "The fair-share factor", "keep"),
+)
+
+
 def settings_changes(form: Mapping[str, str]) -> dict[str, Any]:
-    """The form as `update_project` changes; numbers checked here, the rest by the service."""
+    """The form as `update_project` changes; numbers checked here, the rest by the service.
+    A blank work setting keeps its value (a blank daily limit means none)."""
     changes: dict[str, Any] = {key: form[key] for key in ("name", "description", "instructions")}
-    for key, field, scale, words in (
-        ("overlap", "overlap", 1, "Overlap"),
-        ("lease_minutes", "lease_seconds", 60, "Lease time"),
-    ):
-        raw = form[key].strip()
+    for key, field, scale, words, blank in _NUMBERS:
+        raw = form.get(key, "").strip()
+        if not raw and blank != "error":
+            if blank == "none":
+                changes[field] = None
+            continue
         try:
             number = float(raw)
         except ValueError:

@@ -67,7 +67,7 @@ class ProjectCreate(InputModel):
 class ProjectUpdate(InputModel):
     """A PATCH: fields left out keep their value; none of them can be null."""
 
-    clearable: ClassVar[frozenset[str]] = frozenset({"deadline"})
+    clearable: ClassVar[frozenset[str]] = frozenset({"deadline", "max_responses_per_day"})
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=20_000)
     instructions: str | None = Field(default=None, max_length=20_000)
@@ -77,6 +77,28 @@ class ProjectUpdate(InputModel):
     lease_seconds: int | None = Field(default=None, ge=30, le=86_400)
     deadline: AwareDatetime | None = Field(
         default=None, description="When the work should be done (null clears it)."
+    )
+    max_lease_seconds: int | None = Field(
+        default=None, ge=30, le=7 * 86_400, description="The longest a lease may be extended to."
+    )
+    gold_rate: int | None = Field(
+        default=None, ge=0, le=100, description="Percent of claims that draw a gold item."
+    )
+    max_live_per_contributor: int | None = Field(
+        default=None, ge=1, le=100, description="Tasks one contributor may hold at once."
+    )
+    max_responses_per_day: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Answers per contributor a day (null: any)."
+    )
+    report_threshold: int | None = Field(
+        default=None, ge=1, le=1000, description="Distinct reports that take an item out."
+    )
+    fair_share_factor: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="Hold back the busiest when open items fall below this many per active "
+        "contributor (0: never).",
     )
 
     @model_validator(mode="before")
@@ -101,6 +123,12 @@ class ProjectOut(OutputModel):
     overlap: int
     lease_seconds: int
     deadline: datetime | None
+    max_lease_seconds: int
+    gold_rate: int
+    max_live_per_contributor: int
+    max_responses_per_day: int | None
+    report_threshold: int
+    fair_share_factor: int
     item_count: int
     gold_count: int
     instructions: str

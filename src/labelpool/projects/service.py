@@ -25,6 +25,16 @@ from labelpool.projects.lifecycle import transition_problem
 from labelpool.projects.models import Item, Prediction, Project, ProjectStatus
 from labelpool.projects.templates import get_template
 
+# How claims behave (see `labelpool.work`): each a whole number within (low, high, what it is).
+WORK_SETTINGS: dict[str, tuple[int, int, str]] = {
+    "max_lease_seconds": (30, 7 * 86_400, "The longest lease must be from 30 seconds to 7 days"),
+    "gold_rate": (0, 100, "The gold rate must be from 0 to 100 percent"),
+    "max_live_per_contributor": (1, 100, "Tasks held at once must be from 1 to 100"),
+    "max_responses_per_day": (1, 1_000_000, "Answers a day must be from 1 to 1,000,000"),
+    "report_threshold": (1, 1000, "Reports that take an item out must be from 1 to 1,000"),
+    "fair_share_factor": (0, 1000, "The fair-share factor must be from 0 to 1,000"),
+}
+DEFAULT_MAX_LEASE_SECONDS = 3600
 EDITABLE_ANY_TIME = (
     "name",
     "description",
@@ -32,6 +42,7 @@ EDITABLE_ANY_TIME = (
     "overlap",
     "lease_seconds",
     "deadline",
+    *WORK_SETTINGS,
 )
 EDITABLE_WHILE_EMPTY = ("data_fields", "label_schema")
 
@@ -68,6 +79,27 @@ def _check_numbers(overlap: int, lease_seconds: int) -> None:
     if not 30 <= lease_seconds <= 24 * 3600:
         raise InvalidInput(
             "Lease time must be from 30 seconds to 24 hours.", details={"field": "lease_seconds"}
+        )
+
+
+def _check_work_settings(project: Project, changes: dict[str, Any]) -> None:
+    """Each work setting within its bounds (`max_responses_per_day` may be None: no limit), and
+    the longest lease no shorter than the lease (a longer lease alone raises it along)."""
+    lease_alone = "lease_seconds" in changes and "max_lease_seconds" not in changes
+    if lease_alone and project.max_lease_seconds < changes["lease_seconds"]:
+        changes["max_lease_seconds"] = changes["lease_seconds"]
+    for key, (low, high, words) in WORK_SETTINGS.items():
+        if key not in changes or (changes[key] is None and key == "max_responses_per_day"):
+            continue
+        value = changes[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidInput(f"{words}.", details={"field": key})
+    lease = changes.get("lease_seconds", project.lease_seconds)
+    longest = changes.get("max_lease_seconds", project.max_lease_seconds)
+    if ({"lease_seconds", "max_lease_seconds"} & set(changes)) and longest < lease:
+        raise InvalidInput(
+            "The longest lease (with extensions) must be at least the lease time: raise it too.",
+            details={"field": "max_lease_seconds"},
         )
 
 
@@ -177,6 +209,7 @@ def create_project(
         label_schema=dict(label_schema),
         overlap=overlap,
         lease_seconds=lease_seconds,
+        max_lease_seconds=max(DEFAULT_MAX_LEASE_SECONDS, lease_seconds),
         created_by=actor.id,
     )
     db.add(project)
@@ -235,6 +268,7 @@ def update_project(
     )
     if "name" in changes:
         _check_name(str(changes["name"]))
+    _check_work_settings(project, changes)
     if "deadline" in changes:
         changes["deadline"] = _check_deadline(changes["deadline"])
     _check_texts(changes)
