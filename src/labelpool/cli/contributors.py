@@ -49,20 +49,41 @@ def contributors_import(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row, create nothing.")
     ] = False,
+    invite: Annotated[
+        bool,
+        typer.Option(
+            "--invite",
+            help="Also write the created accounts to an invites CSV for a mail merge "
+            "(e-mail, name, id, the admin's password-reset path, a note).",
+        ),
+    ] = False,
+    invites: Annotated[
+        Path | None,
+        typer.Option(
+            "--invites",
+            help="Where --invite writes (default: FILE's name with -invites.csv, beside it).",
+        ),
+    ] = None,
 ) -> None:
     """Create contributors from a CSV file, e.g. a workforce brought over from another tool.
 
     Languages are `en:native;fr:fluent`, skills `grammar:80;audio:60` (0-100), devices
     `laptop:windows;phone` (the operating system is optional). Every row is checked first; a
     file with any bad row creates nothing, and each problem is reported by line. Accounts
-    have no usable password until an admin resets it. Acts as the first admin account.
+    have no usable password until an admin resets it (`POST /api/v1/users/{id}/password-reset`
+    or Reset password on /admin/users); `--invite` lists them, with that path, in a CSV for a
+    mail merge. Acts as the first admin account.
     """
     from rich.console import Console
 
     from labelpool.accounts.models import User
-    from labelpool.assessments.qualifications import set_skill_level
     from labelpool.cli.projects import _system_admin
-    from labelpool.contributors.bulk_import import ImportRefused, check_path, create_contributors
+    from labelpool.contributors.bulk_import import (
+        ImportRefused,
+        check_path,
+        create_contributors,
+        write_invites,
+    )
     from labelpool.db.engine import begin_write
 
     if not file.is_file():
@@ -70,6 +91,15 @@ def contributors_import(
     reason = reason.strip()
     if activate and not reason:
         raise fail('--activate needs --reason "..." (contributors see it in their history)')
+    if invites is not None and not invite:
+        raise fail("--invites names the file --invite writes; add --invite")
+    invites_path = invites or file.with_name(f"{file.stem}-invites.csv")
+    if invite and not dry_run:
+        if invites_path.exists():
+            raise fail(f"{invites_path} already exists; move it or give --invites PATH")
+        if not invites_path.parent.is_dir():
+            raise fail(f"{invites_path.parent} is not a folder (for --invites)")
+    created: list[User] = []
     console = Console(stderr=True)
     with file.open("rb") as raw:
         lines = max(sum(1 for _ in raw) - 1, 0)
@@ -90,12 +120,11 @@ def contributors_import(
             if not problems and not dry_run:
                 bar.update(task, description="creating", completed=0, total=len(checked.rows))
                 try:
-                    create_contributors(
+                    created = create_contributors(
                         db,
                         admin,
                         checked.rows,
                         settings.review,
-                        set_skill=set_skill_level,
                         activate_reason=reason if activate else None,
                         skill_reason=reason or f"Imported from {file.name}.",
                         progress=lambda n: bar.update(task, completed=n),
@@ -112,5 +141,11 @@ def contributors_import(
     state = "active" if activate else "under review"
     if dry_run:
         typer.echo(f"{count} checked, nothing created (--dry-run); they would be {state}")
-    else:
-        typer.echo(f"created {count} ({state})")
+        return
+    if invite:
+        written = write_invites(invites_path, created, active=activate)
+        typer.echo(
+            f"wrote {plural(written, 'invite')} to {invites_path} (no passwords: an admin "
+            "resets each account's password and sends it)"
+        )
+    typer.echo(f"created {count} ({state})")

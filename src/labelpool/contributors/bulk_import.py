@@ -1,114 +1,106 @@
 """Bringing a workforce over: contributors created from a CSV (`labelpool contributors import`).
 
-One row per contributor, with the columns `email`, `name`, `country` (ISO 3166-1 alpha-2),
-`languages` (`en:native;fr:fluent`), `skills` (`grammar:80;audio:60`, levels 0-100; may be
-empty), `devices` (`laptop:windows;phone`, a kind with an optional operating system, `other`
-when none is given), `weekly_hours` (1-80) and `time_zone` (IANA, e.g. `Europe/Berlin`).
-Optional: `primary_domain` (default `general`) and `experience` (default: a sentence saying the
-account was imported), which a complete profile needs and a workforce export rarely has.
+The columns and the checks of one row are in `bulk_import_rows` (no database). `check_file`
+checks every row of a file, the e-mails against each other and against the database;
+`create_contributors` then writes them all in the caller's transaction, batch by batch, with a
+handful of bulk statements a batch whatever its size: the same rows the contributor services
+write for one contributor who fills in the profile and submits it (account, profile, languages,
+devices, the review checks the rules decide, state history, skills, events), and with an
+activation reason the admin's decisions. A file with any bad row is refused before anything is
+written; a row the database still refuses (an e-mail taken since the check) refuses the whole
+import, by line.
 
-`parse_row` checks one row and needs no database; `check_file` checks every row of a file,
-the e-mails against each other and against the database; `create_contributors` then writes
-them all in the caller's transaction through the contributor services (profile, application,
-skills, and with an activation reason the admin's decisions). A file with any bad row is
-refused before anything is written.
-
-Accounts get no usable password (`UNUSABLE_PASSWORD_HASH`): nobody can log in as an imported
-contributor until an admin resets the password (`POST /users/{id}/password-reset`). This also
-keeps an import of thousands fast, where Argon2 at production cost takes ~0.25 s a row.
+Accounts get no usable password (`unusable_password_hash`): nobody can log in as an imported
+contributor until an admin resets the password (`POST /users/{id}/password-reset`, or Reset
+password on /admin/users). This also keeps an import of thousands fast, where Argon2 at
+production cost takes 0.05-0.4 s a row. `write_invites` lists the created accounts for the
+admin's mail merge, with that reset path.
 """
 
 from __future__ import annotations
 
 import csv
-import re
-import zoneinfo
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from labelpool.accounts import service as accounts
+from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
-from labelpool.accounts.service import normalise_email
-from labelpool.contributors.application import submit_application, update_profile
-from labelpool.contributors.checks import _set, ensure_checks
-from labelpool.contributors.enums import (
-    DOMAINS,
-    OS_BY_DEVICE,
-    CheckStatus,
-    ContributorState,
-    DeviceKind,
-    OperatingSystem,
-    Proficiency,
+from labelpool.accounts.passwords import unusable_password_hash
+from labelpool.accounts.roles import Role
+from labelpool.assessments.models import ContributorSkill
+from labelpool.contributors.bulk_import_rows import (
+    COLUMNS,
+    DEFAULT_DOMAIN,
+    DEFAULT_EXPERIENCE,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    BadRow,
+    CheckedFile,
+    ContributorRow,
+    RowProblem,
+    activation_problem,
+    parse_row,
+    read_rows,
 )
-from labelpool.contributors.profiles import ProfileInput
-from labelpool.contributors.reference import COUNTRIES, LANGUAGES
-from labelpool.contributors.review import MIN_EXPERIENCE_CHARS, ProfileFacts, evaluate_rules
+from labelpool.contributors.enums import CheckName, CheckStatus, ContributorState
+from labelpool.contributors.models import (
+    AccountStateChange,
+    ContributorDevice,
+    ContributorLanguage,
+    ContributorProfile,
+    VerificationCheck,
+)
+from labelpool.contributors.review import (
+    NOT_SUBMITTED,
+    ProfileFacts,
+    evaluate_rules,
+    identity_decision,
+    language_decision,
+    profile_completeness,
+)
 from labelpool.contributors.settings import ReviewSettings
-from labelpool.contributors.state_changes import change_state
+from labelpool.contributors.state_changes import REVIEW_LINK
 from labelpool.db.types import utcnow
 from labelpool.errors import InvalidInput, LabelpoolError
-from labelpool.events import Action, emit
+from labelpool.events import Action
+from labelpool.events.emit import Event, emit_many
+from labelpool.jobs.models import OutboxJob
+from labelpool.notifications.jobs import EMAIL_ATTEMPTS, SEND_EMAIL
+from labelpool.notifications.models import Notification
+from labelpool.policy.organizations import PlatformPolicy
+from labelpool.policy.rules import authorize
 
-REQUIRED_COLUMNS = ("email", "name", "country", "languages", "devices", "weekly_hours", "time_zone")
-OPTIONAL_COLUMNS = ("skills", "primary_domain", "experience")
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-DEFAULT_DOMAIN = "general"
-DEFAULT_EXPERIENCE = "Brought over from an existing workforce by an administrator's import."
-#: Same rule as skill keys set anywhere else (`assessments.authoring.KEY_PATTERN`).
-SKILL_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
-MAX_HOURS = 80
-#: Not an Argon2 hash, so `verify_password` refuses every password: log-in needs a reset.
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_DOMAIN",
+    "DEFAULT_EXPERIENCE",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "BadRow",
+    "CheckedFile",
+    "ContributorRow",
+    "ImportRefused",
+    "RowProblem",
+    "activation_problem",
+    "check_file",
+    "check_path",
+    "create_contributors",
+    "parse_row",
+    "read_rows",
+    "write_invites",
+]
+
+#: Rows written per batch: each batch is ~12 statements, whatever the number of rows.
+BATCH = 1000
 _LOOKUP_CHUNK = 500
-_PROFICIENCIES = frozenset(p.value for p in Proficiency)
-_DEVICE_KINDS = frozenset(k.value for k in DeviceKind)
-
-
-@dataclass(frozen=True)
-class ContributorRow:
-    """One checked row: what the services are given."""
-
-    line: int
-    email: str
-    name: str
-    profile: ProfileInput
-    skills: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    problem: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.problem}"
-
-
-@dataclass
-class CheckedFile:
-    """Every row of a file, checked: `rows` are the good ones, `problems` what is wrong."""
-
-    rows: list[ContributorRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-class BadRow(ValueError):
-    """A row that cannot be imported; `problems` says everything wrong with it."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = list(problems)
+INVITE_COLUMNS = ("email", "name", "user_id", "state", "password_reset", "note")
 
 
 class ImportRefused(InvalidInput):
@@ -123,231 +115,15 @@ class ImportRefused(InvalidInput):
 
 
 class SkillSetter(Protocol):
-    """`assessments.qualifications.set_skill_level`, handed in by the caller: skills belong to
-    a feature above contributors, which this module may not import."""
+    """`assessments.qualifications.set_skill_level`, for callers that want skills set through
+    that service one at a time (slower) instead of written in bulk here."""
 
     def __call__(
         self, db: Session, admin: User, user_id: int, skill_key: str, level: int, reason: str = ""
     ) -> object: ...
 
 
-# --- one row, no database -----------------------------------------------------------------
-
-
-@cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def _pairs(text: str) -> list[tuple[str, str | None]]:
-    """`a:b;c` -> [("a", "b"), ("c", None)], lower-cased."""
-    found: list[tuple[str, str | None]] = []
-    for part in text.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        name, sep, value = part.partition(":")
-        found.append((name.strip().lower(), value.strip().lower() if sep else None))
-    return found
-
-
-def _repeated(names: Iterable[str]) -> list[str]:
-    return sorted(name for name, count in Counter(names).items() if count > 1)
-
-
-def _languages(text: str, problems: list[str]) -> list[tuple[str, Proficiency]]:
-    choices = ", ".join(p.value for p in Proficiency)
-    languages: list[tuple[str, Proficiency]] = []
-    pairs = _pairs(text)
-    if not pairs:
-        problems.append("languages is empty; give at least one, e.g. 'en:native'")
-    for code, level in pairs:
-        if code not in LANGUAGES:
-            problems.append(f"language '{code}' is not an ISO 639-1 language code (e.g. en, de)")
-        elif level is None or level not in _PROFICIENCIES:
-            said = f"'{level}'" if level else "no proficiency"
-            problems.append(f"language '{code}' has {said}; use one of {choices}")
-        else:
-            languages.append((code, Proficiency(level)))
-    if repeated := _repeated(code for code, _ in pairs):
-        problems.append(f"each language once; repeated: {', '.join(repeated)}")
-    return languages
-
-
-def _skills(text: str, problems: list[str]) -> list[tuple[str, int]]:
-    skills: list[tuple[str, int]] = []
-    pairs = _pairs(text)
-    for key, level in pairs:
-        if not SKILL_KEY_PATTERN.match(key):
-            problems.append(
-                f"skill '{key}' is not a skill key: lower-case letters, digits, '_', '-' or "
-                "'.', starting with a letter (at most 64 characters)"
-            )
-        elif level is None or not level.isdigit() or not 0 <= int(level) <= 100:
-            said = f"level '{level}'" if level else "no level"
-            problems.append(f"skill '{key}' has {said}; use a whole number from 0 to 100")
-        else:
-            skills.append((key, int(level)))
-    if repeated := _repeated(key for key, _ in pairs):
-        problems.append(f"each skill once; repeated: {', '.join(repeated)}")
-    return skills
-
-
-def _devices(text: str, problems: list[str]) -> list[tuple[DeviceKind, OperatingSystem]]:
-    kinds = ", ".join(k.value for k in DeviceKind)
-    devices: list[tuple[DeviceKind, OperatingSystem]] = []
-    pairs = _pairs(text)
-    if not pairs:
-        problems.append(f"devices is empty; give at least one of {kinds}")
-    for kind_name, os_name in pairs:
-        if kind_name not in _DEVICE_KINDS:
-            problems.append(f"device '{kind_name}' is not a device kind; use one of {kinds}")
-            continue
-        kind = DeviceKind(kind_name)
-        allowed = OS_BY_DEVICE[kind]
-        os_value = os_name or OperatingSystem.OTHER.value
-        if os_value not in {o.value for o in allowed}:
-            problems.append(
-                f"a {kind.value} does not run '{os_value}'; use one of "
-                + ", ".join(o.value for o in allowed)
-            )
-            continue
-        devices.append((kind, OperatingSystem(os_value)))
-    if repeated := _repeated(f"{k.value}:{o.value}" for k, o in devices):
-        problems.append(f"each device once; repeated: {', '.join(repeated)}")
-    return devices
-
-
-def parse_row(values: Mapping[str, str | None], line: int) -> ContributorRow:
-    """Check one row (column name -> text) and build what the services take.
-
-    Raises `BadRow` naming every problem of the row. Needs no database: an e-mail already in
-    use is found by `check_file`.
-    """
-    problems: list[str] = []
-
-    def text(column: str) -> str:
-        return (values.get(column) or "").strip()
-
-    for column in REQUIRED_COLUMNS:
-        if not text(column):
-            problems.append(f"{column} is empty")
-    email = ""
-    if raw_email := text("email"):
-        try:
-            email = normalise_email(raw_email)
-        except InvalidInput:
-            problems.append(f"e-mail '{raw_email}' is not an e-mail address")
-    name = text("name")
-    if len(name) > 200:
-        problems.append(f"name is {len(name)} characters long; at most 200")
-    country = text("country").upper()
-    if country and country not in COUNTRIES:
-        problems.append(f"country '{text('country')}' is not an ISO country code (e.g. DE, BR)")
-    languages = _languages(text("languages"), problems) if text("languages") else []
-    skills = _skills(text("skills"), problems)
-    devices = _devices(text("devices"), problems) if text("devices") else []
-    hours: int | None = None
-    if raw_hours := text("weekly_hours"):
-        if not raw_hours.isdigit():
-            problems.append(f"weekly hours '{raw_hours}' is not a whole number")
-        elif not 1 <= int(raw_hours) <= MAX_HOURS:
-            problems.append(f"weekly hours {int(raw_hours)} is not from 1 to {MAX_HOURS}")
-        else:
-            hours = int(raw_hours)
-    time_zone = text("time_zone")
-    if time_zone and time_zone not in _time_zones():
-        problems.append(f"time zone '{time_zone}' is not an IANA time zone (e.g. Europe/Berlin)")
-    domain = text("primary_domain") or DEFAULT_DOMAIN
-    if domain not in DOMAINS:
-        problems.append(f"primary domain '{domain}' is not one of {', '.join(DOMAINS)}")
-    experience = text("experience") or DEFAULT_EXPERIENCE
-    if len(experience) < MIN_EXPERIENCE_CHARS:
-        problems.append(
-            f"experience is {len(experience)} characters long; at least {MIN_EXPERIENCE_CHARS}"
-        )
-    elif len(experience) > 5000:
-        problems.append(f"experience is {len(experience)} characters long; at most 5000")
-    if problems:
-        raise BadRow(problems)
-    return ContributorRow(
-        line=line,
-        email=email,
-        name=name,
-        profile=ProfileInput(
-            country=country,
-            languages=tuple(languages),
-            primary_domain=domain,
-            experience=experience,
-            devices=tuple(devices),
-            weekly_hours=hours,
-            time_zone=time_zone,
-        ),
-        skills=tuple(skills),
-    )
-
-
-def activation_problem(row: ContributorRow, settings: ReviewSettings) -> str | None:
-    """Why the review rules would not pass this contributor (so they cannot be activated)."""
-    data = row.profile
-    facts = ProfileFacts(
-        country=data.country,
-        languages=tuple(data.languages),
-        primary_domain=data.primary_domain,
-        secondary_skills=tuple(data.secondary_skills),
-        experience=data.experience,
-        devices=tuple(data.devices),
-        headphones=data.headphones,
-        microphone=data.microphone,
-        weekly_hours=data.weekly_hours,
-        time_zone=data.time_zone,
-    )
-    failed = [
-        f"{name.label.lower()}: {decision.reason}"
-        for name, decision in evaluate_rules(facts, settings).items()
-        if decision.status != CheckStatus.PASSED
-    ]
-    return f"cannot be activated ({'; '.join(failed)})" if failed else None
-
-
 # --- the whole file -------------------------------------------------------------------------
-
-
-def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str | None]] | RowProblem]:
-    """The file's records as (first line number, column -> text), or a problem with a record.
-
-    The header is line 1; a quoted value may span lines, so a record is named by the line it
-    starts on. Blank lines are skipped.
-    """
-    reader = csv.reader(lines)
-    header = next(reader, None)
-    if header is None:
-        yield RowProblem(1, "the file is empty; the first line names the columns")
-        return
-    columns = [c.strip().lower() for c in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    unknown = [c for c in columns if c not in COLUMNS]
-    if missing or unknown or len(set(columns)) != len(columns):
-        said = []
-        if missing:
-            said.append("missing column(s) " + ", ".join(missing))
-        if unknown:
-            said.append("unknown column(s) " + ", ".join(f"'{c}'" for c in unknown))
-        if len(set(columns)) != len(columns):
-            said.append("a column is named twice")
-        yield RowProblem(1, "; ".join(said) + f"; the columns are {', '.join(COLUMNS)}")
-        return
-    start = reader.line_num + 1
-    for record in reader:
-        line, start = start, reader.line_num + 1
-        if not any(value.strip() for value in record):
-            continue
-        if len(record) > len(columns):
-            yield RowProblem(
-                line, f"{len(record)} values but the header names {len(columns)} columns"
-            )
-            continue
-        yield line, dict(zip(columns, record, strict=False))
 
 
 def _taken(db: Session, emails: Sequence[str]) -> set[str]:
@@ -417,39 +193,359 @@ def check_path(
         return CheckedFile(problems=[RowProblem(1, f"the file is not UTF-8 text ({exc.reason})")])
 
 
-# --- writing --------------------------------------------------------------------------------
+# --- what one contributor gets (no database) ------------------------------------------------
 
 
-def _new_account(db: Session, admin: User, row: ContributorRow) -> User:
-    """An account that logs in only after a password reset (no hashing per row)."""
-    return accounts.create_user(
-        db,
-        email=row.email,
-        password=None,
-        display_name=row.name,
-        actor=admin,
-        details={"imported": True},
+def _facts(row: ContributorRow) -> ProfileFacts:
+    data = row.profile
+    return ProfileFacts(
+        country=data.country,
+        languages=tuple(data.languages),
+        primary_domain=data.primary_domain,
+        secondary_skills=tuple(data.secondary_skills),
+        experience=data.experience,
+        devices=tuple(data.devices),
+        headphones=data.headphones,
+        microphone=data.microphone,
+        weekly_hours=data.weekly_hours,
+        time_zone=data.time_zone,
     )
 
 
-def _pass_open_checks(db: Session, admin: User, user_id: int, reason: str, now: datetime) -> None:
-    """The admin passes every check still open, as `decisions.decide_check` records it, but
-    without letting the system activate the account on the last one: the activation is the
-    admin's own decision (`change_state`), with the reason."""
-    for check in ensure_checks(db, user_id).values():
-        if check.status == CheckStatus.PASSED:
-            continue
-        _set(check, CheckStatus.PASSED, reason, admin.id, now)
-        emit(
-            db,
-            Action.CONTRIBUTOR_CHECK_DECIDED,
-            "user",
-            user_id,
-            actor_id=admin.id,
-            reason=reason,
-            details={"check": check.name.value, "status": CheckStatus.PASSED.value},
+@dataclass
+class _Check:
+    """A review check as `checks.ensure_checks` creates it, then decided as `checks._set` does."""
+
+    name: CheckName
+    status: CheckStatus = CheckStatus.PENDING
+    reason: str = NOT_SUBMITTED.say()
+    decided_by_id: int | None = None
+    decided_at: datetime | None = None
+
+    def set(self, status: CheckStatus, reason: str, actor_id: int | None, now: datetime) -> bool:
+        changed = (self.status, self.reason, self.decided_by_id) != (status, reason, actor_id)
+        if changed:
+            self.status, self.reason, self.decided_by_id, self.decided_at = (
+                status,
+                reason,
+                actor_id,
+                now,
+            )
+        return changed
+
+
+def _rules_run(facts: ProfileFacts, settings: ReviewSettings, now: datetime) -> list[_Check]:
+    """The checks after `decisions.run_rules` on a new, submitted profile: the rules decide
+    profile, location and device; language is claimed (needs review); identity has no
+    document, so it stays open and the system never activates an imported account itself."""
+    checks = {name: _Check(name) for name in CheckName}
+    for name, decision in evaluate_rules(facts, settings).items():
+        checks[name].set(decision.status, decision.reason, None, now)
+    language = language_decision(facts)
+    checks[CheckName.LANGUAGE_VERIFIED].set(language.status, language.reason, None, now)
+    identity = identity_decision(False)
+    checks[CheckName.IDENTITY_VERIFIED].set(identity.status, identity.reason, None, now)
+    return [checks[name] for name in CheckName]
+
+
+@dataclass
+class _Plan:
+    """Every row a batch writes besides the users and profiles (which come first, for ids)."""
+
+    languages: list[dict[str, Any]]
+    devices: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
+    skills: list[dict[str, Any]]
+    events: list[Event]
+
+
+def _plan(
+    rows: Sequence[ContributorRow],
+    user_ids: Sequence[int],
+    profile_ids: Sequence[int],
+    admin_id: int,
+    settings: ReviewSettings,
+    now: datetime,
+    reason: str,
+    skill_reason: str | None,
+) -> _Plan:
+    """What `update_profile`, `submit_application`, the skills and (with `reason`) the admin's
+    check decisions and `change_state` to active write for each new contributor, in order.
+    `skill_reason` None: the skills are left to a `SkillSetter`."""
+    plan = _Plan([], [], [], [], [], [])
+    started = ContributorState.APPLIED
+    for row, user_id, profile_id in zip(rows, user_ids, profile_ids, strict=True):
+        facts = _facts(row)
+        if not profile_completeness(facts).complete:  # parse_row asks for every part
+            missing = " ".join(profile_completeness(facts).missing)
+            raise ImportRefused([RowProblem(row.line, f"the profile is incomplete: {missing}")])
+        events = plan.events
+        events.append(
+            Event(
+                Action.USER_CREATED,
+                "user",
+                user_id,
+                actor_id=admin_id,
+                details={"role": Role.CONTRIBUTOR.value, "imported": True},
+            )
         )
-    db.flush()
+        plan.languages.extend(
+            {"profile_id": profile_id, "language": code, "proficiency": level}
+            for code, level in row.profile.languages
+        )
+        plan.devices.extend(
+            {"profile_id": profile_id, "kind": kind, "os": os}
+            for kind, os in dict.fromkeys(row.profile.devices)
+        )
+        events.append(Event(Action.CONTRIBUTOR_PROFILE_UPDATED, "user", user_id, actor_id=user_id))
+        moves: list[tuple[ContributorState | None, ContributorState, int, str]] = [
+            (None, started, user_id, "Started the application."),
+            (started, ContributorState.UNDER_REVIEW, user_id, "Submitted the application."),
+        ]
+        checks = _rules_run(facts, settings, now)
+        if reason:
+            moves.append((ContributorState.UNDER_REVIEW, ContributorState.ACTIVE, admin_id, reason))
+        for before, after, actor, why in moves[1:2]:
+            events.append(_state_event(user_id, before, after, actor, why))
+        events.append(
+            Event(
+                Action.CONTRIBUTOR_RULES_RUN,
+                "user",
+                user_id,
+                details={c.name.value: c.status.value for c in checks},
+            )
+        )
+        if skill_reason is not None:
+            for key, level in row.skills:
+                plan.skills.append(
+                    {
+                        "user_id": user_id,
+                        "skill_key": key,
+                        "level": level,
+                        "source": "manual",
+                        "source_attempt_id": None,
+                        "updated_by": admin_id,
+                        "updated_at": now,
+                    }
+                )
+                events.append(
+                    Event(
+                        Action.SKILL_SET,
+                        "user",
+                        user_id,
+                        actor_id=admin_id,
+                        reason=skill_reason.strip()[:1000] or None,
+                        details={"skill": key, "from": None, "to": level},
+                    )
+                )
+        if reason:
+            for check in checks:
+                if check.status != CheckStatus.PASSED:
+                    check.set(CheckStatus.PASSED, reason, admin_id, now)
+                    events.append(
+                        Event(
+                            Action.CONTRIBUTOR_CHECK_DECIDED,
+                            "user",
+                            user_id,
+                            actor_id=admin_id,
+                            reason=reason,
+                            details={"check": check.name.value, "status": "passed"},
+                        )
+                    )
+            for before, after, actor, why in moves[2:]:
+                events.append(_state_event(user_id, before, after, actor, why))
+        plan.checks.extend(
+            {
+                "user_id": user_id,
+                "name": c.name,
+                "status": c.status,
+                "reason": c.reason,
+                "decided_by_id": c.decided_by_id,
+                "decided_at": c.decided_at,
+            }
+            for c in checks
+        )
+        plan.changes.extend(
+            {
+                "user_id": user_id,
+                "from_state": before,
+                "to_state": after,
+                "actor_id": actor,
+                "reason": why,
+                "details": {},
+                "created_at": now,
+            }
+            for before, after, actor, why in moves
+        )
+    return plan
+
+
+def _state_event(
+    user_id: int,
+    before: ContributorState | None,
+    after: ContributorState,
+    actor_id: int,
+    reason: str,
+) -> Event:
+    """The event `state_changes._move` emits."""
+    return Event(
+        Action.CONTRIBUTOR_STATE_CHANGED,
+        "user",
+        user_id,
+        actor_id=actor_id,
+        reason=reason,
+        details={"from": before.value if before else None, "to": after.value},
+    )
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _insert_users(db: Session, rows: Sequence[ContributorRow], now: datetime) -> list[int]:
+    """The accounts, as `accounts.create_user(password=None)` makes them; an e-mail taken
+    since the check refuses the import, naming its line."""
+    values = [
+        {
+            "email": row.email,
+            "display_name": row.name[:200],
+            "password_hash": unusable_password_hash(),
+            "role": Role.CONTRIBUTOR,
+            "password_changed_at": now,
+        }
+        for row in rows
+    ]
+    # Mapped back by e-mail (unique), so no reliance on RETURNING's order.
+    statement = insert(User).execution_options(render_nulls=True).returning(User.id, User.email)
+    try:
+        with db.begin_nested():
+            ids = {email: user_id for user_id, email in db.execute(statement, values)}
+            return [ids[row.email] for row in rows]
+    except IntegrityError:
+        taken = _taken(db, [row.email for row in rows])
+        if not taken:
+            raise
+        raise ImportRefused(
+            [
+                RowProblem(row.line, f"an account with {row.email} already exists")
+                for row in rows
+                if row.email in taken
+            ]
+        ) from None
+
+
+def _insert_profiles(
+    db: Session,
+    rows: Sequence[ContributorRow],
+    user_ids: Sequence[int],
+    state: ContributorState,
+    now: datetime,
+) -> list[int]:
+    values = [
+        {
+            "user_id": user_id,
+            "state": state,
+            "country": row.profile.country,
+            "primary_domain": row.profile.primary_domain,
+            "secondary_skills": list(row.profile.secondary_skills),
+            "experience": row.profile.experience,
+            "headphones": row.profile.headphones,
+            "microphone": row.profile.microphone,
+            "weekly_hours": row.profile.weekly_hours,
+            "time_zone": row.profile.time_zone,
+            "submitted_at": now,
+            "updated_at": now,
+        }
+        for row, user_id in zip(rows, user_ids, strict=True)
+    ]
+    statement = (
+        insert(ContributorProfile)
+        .execution_options(render_nulls=True)
+        .returning(ContributorProfile.id, ContributorProfile.user_id)
+    )
+    ids = {user_id: profile_id for profile_id, user_id in db.execute(statement, values)}
+    return [ids[user_id] for user_id in user_ids]
+
+
+def _notify_active(db: Session, user_ids: Sequence[int], reason: str) -> None:
+    """What `change_state` to active tells each contributor: `notifications.notify`'s rows
+    (the notification and its e-mail job), in two statements instead of two a row."""
+    values = [
+        {
+            "user_id": user_id,
+            "kind": "account.active",
+            "title": "Your account is active",
+            "body": reason,
+            "link": REVIEW_LINK,
+        }
+        for user_id in user_ids
+    ]
+    statement = (
+        insert(Notification)
+        .execution_options(render_nulls=True)
+        .returning(Notification.id, Notification.user_id)
+    )
+    ids = {user_id: note_id for note_id, user_id in db.execute(statement, values)}
+    now = utcnow()
+    jobs = [
+        {
+            "handler": SEND_EMAIL,
+            "payload": {"notification_id": ids[user_id]},
+            "run_after": now,
+            "max_attempts": EMAIL_ATTEMPTS,
+        }
+        for user_id in user_ids
+    ]
+    db.execute(insert(OutboxJob).execution_options(render_nulls=True), jobs)
+
+
+def _set_skills(
+    db: Session,
+    admin: User,
+    rows: Sequence[ContributorRow],
+    user_ids: Sequence[int],
+    set_skill: SkillSetter,
+    reason: str,
+) -> None:
+    for row, user_id in zip(rows, user_ids, strict=True):
+        try:
+            for key, level in row.skills:
+                set_skill(db, admin, user_id, key, level, reason)
+        except LabelpoolError as exc:
+            raise ImportRefused([RowProblem(row.line, exc.message)]) from exc
+
+
+def _write_batch(
+    db: Session,
+    admin: User,
+    rows: Sequence[ContributorRow],
+    settings: ReviewSettings,
+    *,
+    now: datetime,
+    reason: str,
+    skill_reason: str,
+    set_skill: SkillSetter | None,
+) -> list[int]:
+    user_ids = _insert_users(db, rows, now)
+    state = ContributorState.ACTIVE if reason else ContributorState.UNDER_REVIEW
+    profile_ids = _insert_profiles(db, rows, user_ids, state, now)
+    bulk_skills = skill_reason if set_skill is None else None
+    plan = _plan(rows, user_ids, profile_ids, admin.id, settings, now, reason, bulk_skills)
+    for model, values in (
+        (ContributorLanguage, plan.languages),
+        (ContributorDevice, plan.devices),
+        (VerificationCheck, plan.checks),
+        (AccountStateChange, plan.changes),
+        (ContributorSkill, plan.skills),
+    ):
+        if values:  # render_nulls: one statement, None or not (see `emit_many`)
+            db.execute(insert(model).execution_options(render_nulls=True), values)
+    emit_many(db, plan.events)
+    if set_skill is not None:
+        _set_skills(db, admin, rows, user_ids, set_skill, skill_reason)
+    if reason:
+        _notify_active(db, user_ids, reason)
+    return user_ids
 
 
 def create_contributors(
@@ -458,36 +554,68 @@ def create_contributors(
     rows: Sequence[ContributorRow],
     settings: ReviewSettings,
     *,
-    set_skill: SkillSetter,
+    set_skill: SkillSetter | None = None,
     activate_reason: str | None = None,
     skill_reason: str = "Imported.",
     progress: Callable[[int], None] | None = None,
 ) -> list[User]:
     """Create the checked contributors in the caller's transaction: account, profile,
     submitted application, skills; with `activate_reason`, the admin passes the open checks
-    and activates each account with that reason.
+    and activates each account with that reason. Returns the accounts, in the rows' order.
 
-    A service refusing a row raises `ImportRefused` naming its line; the caller's transaction
-    must then roll back (nothing is half-created).
+    `admin` must be a platform admin. A row the database or `set_skill` refuses raises
+    `ImportRefused` naming its line; the caller's transaction must then roll back (nothing is
+    half-created).
     """
     reason = (activate_reason or "").strip()
     if activate_reason is not None and not reason:
         raise InvalidInput("Give a reason for the activation.", details={"field": "reason"})
+    if not rows:
+        return []
+    authorize(actor_of(db, admin), PlatformPolicy.administer("Importing contributors"))
     now = utcnow()
-    created: list[User] = []
-    for n, row in enumerate(rows, start=1):
-        try:
-            user = _new_account(db, admin, row)
-            update_profile(db, user, row.profile, settings, now=now)
-            profile = submit_application(db, user, settings, now=now)
-            for key, level in row.skills:
-                set_skill(db, admin, user.id, key, level, skill_reason)
-            if reason and profile.state != ContributorState.ACTIVE:
-                _pass_open_checks(db, admin, user.id, reason, now)
-                change_state(db, admin, user.id, ContributorState.ACTIVE, reason, now=now)
-        except LabelpoolError as exc:
-            raise ImportRefused([RowProblem(row.line, exc.message)]) from exc
-        created.append(user)
+    ids: list[int] = []
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        ids += _write_batch(
+            db,
+            admin,
+            batch,
+            settings,
+            now=now,
+            reason=reason,
+            skill_reason=skill_reason,
+            set_skill=set_skill,
+        )
         if progress is not None:
-            progress(n)
-    return created
+            progress(start + len(batch))
+    found: dict[int, User] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        found.update((u.id, u) for u in db.scalars(select(User).where(User.id.in_(chunk))))
+    return [found[i] for i in ids]
+
+
+def write_invites(path: Path, users: Iterable[User], *, active: bool) -> int:
+    """The created accounts as a CSV for the admin's mail merge (`INVITE_COLUMNS`): each has no
+    password yet; the admin's reset (`password_reset`, the API path) gives one to send."""
+    state = "active" if active else "under review"
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(INVITE_COLUMNS)
+        for user in users:
+            writer.writerow(
+                [
+                    user.email,
+                    user.display_name,
+                    user.id,
+                    state,
+                    f"/api/v1/users/{user.id}/password-reset",
+                    "No password yet: an admin sets one (POST the password_reset path, or "
+                    "Reset password on /admin/users) and sends it; the contributor logs in "
+                    "with it and changes it.",
+                ]
+            )
+            count += 1
+    return count

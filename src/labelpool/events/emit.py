@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from labelpool.audit.models import AuditEvent
 from labelpool.audit.service import record
+from labelpool.db.types import utcnow
 from labelpool.events.actions import Action
+from labelpool.jobs.models import OutboxJob
 from labelpool.jobs.outbox import enqueue
 from labelpool.jobs.registry import Handler
 
@@ -77,3 +81,72 @@ def emit(
         for name in subscribers:
             enqueue(db, name, payload)
     return event
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event for `emit_many`: what `emit` takes."""
+
+    action: Action
+    target_type: str
+    target_id: int | None
+    actor_id: int | None = None
+    organization_id: int | None = None
+    reason: str | None = None
+    details: dict[str, Any] | None = None
+
+
+def _inserted_ids(db: Session, model: type[Any], values: Sequence[dict[str, Any]]) -> list[int]:
+    """Bulk-insert `values` (every dict with the same keys) into `model` and return the new
+    ids in the order of `values`, in one statement per 1,000 rows on both databases.
+
+    PostgreSQL: `RETURNING ... sort_by_parameter_order`. SQLite has no way to tie RETURNING
+    rows to parameters (SQLAlchemy would fall back to one statement a row), but it has one
+    writer at a time and numbers the rows of an INSERT in the order of its VALUES, one above
+    the table's largest id: the ids, sorted, are in parameter order.
+    """
+    if not values:
+        return []
+    statement = insert(model).execution_options(render_nulls=True)
+    if db.get_bind().dialect.name == "sqlite":
+        return sorted(db.scalars(statement.returning(model.id), values))
+    ordered = statement.returning(model.id, sort_by_parameter_order=True)
+    return list(db.scalars(ordered, values))
+
+
+def emit_many(db: Session, events: Sequence[Event]) -> None:
+    """`emit` for many events in a few statements whatever their number: the same audit rows,
+    in order, and each subscriber's job (as `enqueue` makes it: due now, 8 attempts), with the
+    audit row's id in its payload. The caller's transaction, as with `emit`."""
+    if not events:
+        return
+    rows = [
+        {
+            "action": e.action.value,
+            "target_type": e.target_type,
+            "target_id": e.target_id,
+            "actor_id": e.actor_id,
+            "organization_id": e.organization_id,
+            "reason": e.reason,
+            "details": e.details or {},
+        }
+        for e in events
+    ]
+    if not any(SUBSCRIBERS.get(e.action) for e in events):
+        # render_nulls: every row names every column, so the rows go in one statement
+        # (otherwise SQLAlchemy starts a new one wherever a None appears or disappears).
+        db.execute(insert(AuditEvent).execution_options(render_nulls=True), rows)
+        return
+    ids = _inserted_ids(db, AuditEvent, rows)
+    now = utcnow()
+    jobs = [
+        {
+            "handler": name,
+            "payload": {"event_id": event_id, **row},
+            "run_after": now,
+            "max_attempts": 8,
+        }
+        for event_id, event, row in zip(ids, events, rows, strict=True)
+        for name in SUBSCRIBERS.get(event.action, ())
+    ]
+    db.execute(insert(OutboxJob).execution_options(render_nulls=True), jobs)
