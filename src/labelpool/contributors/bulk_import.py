@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -467,6 +467,14 @@ def _insert_profiles(
     return [ids[user_id] for user_id in user_ids]
 
 
+def _insert_rows(db: Session, model: type[Any], values: Sequence[dict[str, Any]]) -> None:
+    """A Core bulk insert: one executemany (every dict names the same columns). The ORM's
+    bulk insert costs more a row and starts a new statement wherever a None appears or
+    disappears."""
+    if values:
+        db.execute(insert(cast(Table, model.__table__)), values)
+
+
 def _notify_active(db: Session, user_ids: Sequence[int], reason: str) -> None:
     """What `change_state` to active tells each contributor: `notifications.notify`'s rows
     (the notification and its e-mail job), in two statements instead of two a row."""
@@ -496,7 +504,7 @@ def _notify_active(db: Session, user_ids: Sequence[int], reason: str) -> None:
         }
         for user_id in user_ids
     ]
-    db.execute(insert(OutboxJob).execution_options(render_nulls=True), jobs)
+    _insert_rows(db, OutboxJob, jobs)
 
 
 def _set_skills(
@@ -538,8 +546,7 @@ def _write_batch(
         (AccountStateChange, plan.changes),
         (ContributorSkill, plan.skills),
     ):
-        if values:  # render_nulls: one statement, None or not (see `emit_many`)
-            db.execute(insert(model).execution_options(render_nulls=True), values)
+        _insert_rows(db, model, values)
     emit_many(db, plan.events)
     if set_skill is not None:
         _set_skills(db, admin, rows, user_ids, set_skill, skill_reason)
