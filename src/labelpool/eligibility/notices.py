@@ -23,7 +23,7 @@ from labelpool.eligibility.service import requirements_of
 from labelpool.events import Action
 from labelpool.events.emit import on
 from labelpool.notifications import kinds
-from labelpool.notifications.service import notify
+from labelpool.notifications.service import event_time, notify_once
 from labelpool.policy.eligibility import OPEN_TO_THE_CROWD
 from labelpool.projects.models import Item, Project, ProjectStatus
 from labelpool.work.models import Assignment
@@ -89,7 +89,7 @@ def new_project(db: Session, payload: dict[str, Any], _context: JobContext) -> N
     if not _has_open_work(db, project.id):
         return
     users = eligible_user_ids(db, project, requirements_of(db, project.id))
-    notify(
+    notify_once(  # once per user and project, however often the job runs
         db,
         users,
         kinds.NEW_PROJECT,
@@ -143,13 +143,14 @@ def no_longer_eligible(db: Session, payload: dict[str, Any], _context: JobContex
     }
     if not met_before:
         return
+    since = event_time(db, payload)
     for facts in active_pool_facts(db, after, project.id):
         if facts.user_id not in met_before:
             continue
         missing = unmet(evaluate(after, facts, project_id=project.id, test_titles=titles))
         if not missing:
             continue
-        notify(
+        notify_once(
             db,
             [facts.user_id],
             kinds.REMOVED,
@@ -158,4 +159,5 @@ def no_longer_eligible(db: Session, payload: dict[str, Any], _context: JobContex
             f"met now: {_rules_text(missing)}. Your submitted answers are kept; your Work page "
             "shows what would make you eligible again.",
             f"/work#project-{project.id}",
+            since=since,  # a repeated job tells nobody twice about this change
         )

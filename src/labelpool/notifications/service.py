@@ -9,6 +9,8 @@ reads the settings; services do not have them) or for a user who turned e-mail o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
 from labelpool.accounts.roles import Scope
+from labelpool.audit.models import AuditEvent
 from labelpool.db.types import utcnow
 from labelpool.errors import NotFound
 from labelpool.jobs.models import OutboxJob
@@ -71,6 +74,54 @@ def already_notified(db: Session, user_id: int, kind: str, link: str | None) -> 
         )
         is not None
     )
+
+
+def notified_user_ids(
+    db: Session,
+    user_ids: Iterable[int],
+    kind: str,
+    link: str | None,
+    *,
+    since: datetime | None = None,
+) -> set[int]:
+    """Which of the users already have a notification of this kind pointing at `link`, read
+    or not (created at `since` or later, when given): what lets a repeated job skip them."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return set()
+    query = select(Notification.user_id).where(
+        Notification.user_id.in_(ids),
+        Notification.kind == kind,
+        Notification.link == link if link is not None else Notification.link.is_(None),
+    )
+    if since is not None:
+        query = query.where(Notification.created_at >= since)
+    return set(db.scalars(query))
+
+
+def notify_once(
+    db: Session,
+    user_ids: Iterable[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str | None = None,
+    *,
+    since: datetime | None = None,
+) -> int:
+    """`notify`, leaving out users already notified of this (kind, link) (since `since`):
+    for job handlers, which may run more than once."""
+    ids = list(dict.fromkeys(user_ids))
+    done = notified_user_ids(db, ids, kind, link, since=since)
+    return notify(db, [u for u in ids if u not in done], kind, title, body, link)
+
+
+def event_time(db: Session, payload: dict[str, Any]) -> datetime | None:
+    """When the event a job follows happened (its audit row), or None if unknown."""
+    event_id = payload.get("event_id")
+    if not isinstance(event_id, int):
+        return None
+    return db.scalar(select(AuditEvent.created_at).where(AuditEvent.id == event_id))
 
 
 def unread(db: Session, user_id: int, limit: int = 50) -> list[Notification]:

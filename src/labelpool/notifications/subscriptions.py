@@ -1,11 +1,12 @@
-"""Notifications that follow events: a test result, a retake opening, a task released because
-its project was cancelled.
+"""Notifications that follow events: a test result, a retake opening, a project cancelled
+(everyone who worked on it), a task withdrawn because the requester removed its item.
 
 Each handler runs as an outbox job queued by the event in the event's own transaction, so the
 notification exists exactly when the change committed (a rolled-back change queues nothing),
 and a crash after the commit loses nothing: the job waits in the outbox for the next runner.
 A handler writes its notification in the job's transaction, together with the job's "done",
-so a repeated job does not notify twice.
+and skips whoever already has that notification (`notify_once`), so a job that runs twice (the
+runner promises at least once) does not notify twice.
 
 (Eligibility's notices, a new project open to you and requirements you no longer meet, are in
 `eligibility/notices.py`: the layers let only eligibility say who is eligible.)
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
@@ -28,8 +30,14 @@ from labelpool.events.emit import on
 from labelpool.jobs.outbox import enqueue
 from labelpool.jobs.registry import handler
 from labelpool.notifications import kinds
-from labelpool.notifications.service import already_notified, notify
+from labelpool.notifications.service import (
+    already_notified,
+    event_time,
+    notified_user_ids,
+    notify_once,
+)
 from labelpool.projects.models import Project, ProjectStatus
+from labelpool.work.models import Assignment
 
 if TYPE_CHECKING:
     from labelpool.jobs.context import JobContext
@@ -37,6 +45,7 @@ if TYPE_CHECKING:
 TEST_RESULT = "notifications.test_result"
 RETAKE_OPEN = "notifications.retake_open"
 TASK_RELEASED = "notifications.task_released"
+PROJECT_CANCELLED = "notifications.project_cancelled"
 
 
 @on(Action.TEST_ATTEMPT_GRADED, TEST_RESULT)
@@ -50,6 +59,9 @@ def test_result(db: Session, payload: dict[str, Any], _context: JobContext) -> N
     user = db.get(User, attempt.user_id)
     if test is None or user is None:
         return
+    link = f"/attempts/{attempt.id}/result"
+    if notified_user_ids(db, [user.id], kinds.TEST_RESULT, link):
+        return  # a repeated job: told already (and the retake notice is scheduled)
     what = (
         f"the refresher of “{test.title}”"
         if attempt.purpose == AttemptPurpose.REFRESHER
@@ -66,7 +78,7 @@ def test_result(db: Session, payload: dict[str, Any], _context: JobContext) -> N
     else:
         title = f"You did not pass {what}"
         body = score + " " + _next_attempt(db, user, test, attempt)
-    notify(db, [user.id], kinds.TEST_RESULT, title, body, f"/attempts/{attempt.id}/result")
+    notify_once(db, [user.id], kinds.TEST_RESULT, title, body, link)
 
 
 def _percent(attempt: Attempt) -> str:
@@ -127,7 +139,7 @@ def retake_open(db: Session, payload: dict[str, Any], _context: JobContext) -> N
         if status.attempts_left is not None
         else ""
     )
-    notify(
+    notify_once(
         db,
         [user.id],
         kinds.RETAKE_OPEN,
@@ -135,27 +147,53 @@ def retake_open(db: Session, payload: dict[str, Any], _context: JobContext) -> N
         f"Your next attempt is open now{left}. Review the sections your last result pointed "
         "to before you start.",
         f"/tests/{test.id}",
+        since=finished[-1].finished_at,
+    )
+
+
+@on(Action.PROJECT_STATUS_CHANGED, PROJECT_CANCELLED)
+def project_cancelled(db: Session, payload: dict[str, Any], _context: JobContext) -> None:
+    """ "“P” was cancelled": everyone who ever held a task on it, once each (a notice of the same
+    kind before the cancellation, "you no longer meet its requirements", does not count)."""
+    if (payload.get("details") or {}).get("to") != ProjectStatus.CANCELLED.value:
+        return
+    project = db.get(Project, payload["target_id"])
+    if project is None or project.status != ProjectStatus.CANCELLED:
+        return
+    workers = db.scalars(
+        select(Assignment.user_id).where(Assignment.project_id == project.id).distinct()
+    )
+    notify_once(
+        db,
+        sorted(workers),
+        kinds.REMOVED,
+        f"“{project.name}” was cancelled",
+        "The requester cancelled this project: its tasks can no longer be claimed or answered, "
+        "and a task you held on it has ended. Every answer you submitted is kept.",
+        f"/work#project-{project.id}",
+        since=event_time(db, payload),
     )
 
 
 @on(Action.ASSIGNMENT_RELEASED, TASK_RELEASED)
 def task_released(db: Session, payload: dict[str, Any], _context: JobContext) -> None:
-    """ "“P” was cancelled; your task was released": once per contributor and project."""
+    """ "A task you held on “P” was withdrawn" (its item was removed): once per contributor and
+    project while unread. A cancelled project's released tasks are told by `project_cancelled`."""
     details = payload.get("details") or {}
     project = db.get(Project, details.get("project_id"))
     user_id = details.get("user_id")
-    if project is None or user_id is None:
+    if project is None or user_id is None or project.status == ProjectStatus.CANCELLED:
         return
     link = f"/work#project-{project.id}"
-    if already_notified(db, user_id, kinds.REMOVED, link):
+    if already_notified(db, user_id, kinds.TASK_WITHDRAWN, link):
         return  # several tasks released at once: one notification says it
-    if project.status == ProjectStatus.CANCELLED:
-        title = f"“{project.name}” was cancelled; your task was released"
-        body = (
-            "The project was cancelled, so the task you held on it ended and cannot be "
-            "answered any more. Every answer you had already submitted is kept."
-        )
-    else:
-        title = f"Your task on “{project.name}” was released"
-        body = "The task you held ended and went back to the project's pool."
-    notify(db, [user_id], kinds.REMOVED, title, body, link)
+    notify_once(
+        db,
+        [user_id],
+        kinds.TASK_WITHDRAWN,
+        f"A task you held on “{project.name}” was withdrawn",
+        "The requester removed the item you were working on, so your task ended and cannot be "
+        "answered any more. Claim another from your Work page.",
+        link,
+        since=event_time(db, payload),
+    )
