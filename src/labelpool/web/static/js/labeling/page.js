@@ -71,9 +71,16 @@ function timeOfDay(iso) {
 
 // --- claiming -----------------------------------------------------------------------------
 
-async function claim() {
+/**
+ * Claim (or resume) the next task. `after` ({text, tone}) is what to say about the last one
+ * ("Sent."): said together with the next task (or the reason there is none), in one step.
+ */
+async function claim(after = null) {
   clearTimeout(noWorkTimer);
-  show(els.loading);
+  const before = after?.text ? `${after.text} ` : "";
+  // The task just done stays on screen (locked) until the next one replaces it: no flash.
+  if (els.task.hidden) show(els.loading);
+  else setLocked(true);
   let result;
   try {
     result = await api("POST", `/projects/${projectId}/assignments`);
@@ -81,22 +88,22 @@ async function claim() {
     if (!(error instanceof NetworkError)) throw error;
     const wait = RETRY_DELAYS[Math.min(claimRetry, RETRY_DELAYS.length - 1)];
     claimRetry += 1;
-    say(`Cannot reach labelpool; trying again in ${wait} s.`, "warning");
-    noWorkTimer = setTimeout(claim, wait * 1000);
+    say(`${before}Cannot reach labelpool; trying again in ${wait} s.`, "warning");
+    noWorkTimer = setTimeout(() => claim(after), wait * 1000);
     return;
   }
   claimRetry = 0;
   if (result.status === 200 || result.status === 201) {
-    await startTask(result.body, result.status === 200);
+    await startTask(result.body, result.status === 200, after);
     return;
   }
   if (result.status >= 500 || result.status === 429) {
     const wait = Number(result.headers.get("Retry-After")) || 2;
-    say(`labelpool is busy; trying again in ${wait} s.`, "warning");
-    noWorkTimer = setTimeout(claim, wait * 1000);
+    say(`${before}labelpool is busy; trying again in ${wait} s.`, "warning");
+    noWorkTimer = setTimeout(() => claim(after), wait * 1000);
     return;
   }
-  showNoWork(result.status, errorOf(result));
+  showNoWork(result.status, errorOf(result), after);
 }
 
 const NO_WORK_TITLES = {
@@ -107,10 +114,10 @@ const NO_WORK_TITLES = {
   not_eligible: "You cannot work on this project yet",
 };
 
-function showNoWork(status, error) {
+function showNoWork(status, error, after = null) {
   stopTask();
   show(els.nowork);
-  say("");
+  say(after?.text || "", after?.tone || "");
   const details = error.details;
   const reason = status === 403 && error.code === "not_eligible" ? "not_eligible" : details?.reason || error.code;
   $("lb-nowork-box").dataset.reason = reason || "";
@@ -157,7 +164,7 @@ function showNoWork(status, error) {
 
 // --- a task -------------------------------------------------------------------------------
 
-async function startTask(assignment, resumed) {
+async function startTask(assignment, resumed, after = null) {
   stopTask();
   const local = store.load(assignment.id);
   let server = null;
@@ -205,7 +212,8 @@ async function startTask(assignment, resumed) {
   task.timers.push(setInterval(countActive, 1000));
   lastInput = Date.now();
   const note = restored?.from === "server" ? "Your saved draft is back." : restored && Object.keys(restored.answers || {}).length ? "Your draft is back." : "";
-  say(resumed ? `You were working on this task. ${note}`.trim() : note);
+  const words = [after?.text, resumed ? "You were working on this task." : "", note].filter(Boolean);
+  say(words.join(" "), after?.text ? after.tone : "");
   if (record.pending) {
     setLocked(true);
     sendAnswer();
@@ -407,7 +415,8 @@ function submit() {
   for (const [name, m] of task.mounted) {
     if (!visible.has(name)) continue;
     const problem = m.widget.validate();
-    if (problem) (checked.errors[name] ||= []).unshift(problem);
+    const known = checked.errors[name] || [];
+    if (problem && !known.includes(problem)) checked.errors[name] = [problem, ...known];
   }
   if (Object.keys(checked.errors).length) {
     showErrors(checked.errors);
@@ -449,8 +458,7 @@ async function sendAnswer() {
     current.record.pending = null;
     const text = result.ok ? "Sent." : error.message;
     stopTask();
-    await claim();
-    say(text, result.ok ? "success" : "warning");
+    await claim({ text, tone: result.ok ? "success" : "warning" });
     return;
   }
   current.record.pending = null;
@@ -467,8 +475,7 @@ async function sendAnswer() {
   if (result.status === 409 && ["already_submitted", "assignment_closed", "project_cancelled"].includes(error.code)) {
     store.remove(current.assignment.id);
     stopTask();
-    await claim();
-    say(error.message, "warning");
+    await claim({ text: error.message, tone: "warning" });
     return;
   }
   if (error.code === "idempotency_key_reused") current.record.key = newKey();
@@ -514,8 +521,7 @@ async function closeWith(path, body, done) {
     }
     store.remove(current.assignment.id);
     stopTask();
-    await claim();
-    say(result.ok ? done : errorOf(result).message, result.ok ? "success" : "warning");
+    await claim({ text: result.ok ? done : errorOf(result).message, tone: result.ok ? "success" : "warning" });
   } catch {
     say("Cannot reach labelpool; try again in a moment.", "warning");
   }
@@ -705,7 +711,7 @@ $("lb-skip").addEventListener("click", () => openDialog(els.skipDialog));
 $("lb-report").addEventListener("click", () => openDialog(els.reportDialog));
 $("lb-help-open").addEventListener("click", openHelp);
 els.extend.addEventListener("click", extendLease);
-$("lb-nowork-retry").addEventListener("click", claim);
+$("lb-nowork-retry").addEventListener("click", () => claim());
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") saveToServer();
 });
