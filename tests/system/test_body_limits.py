@@ -18,6 +18,7 @@ from labelpool.config import Settings
 from tests.factories import csrf_token, log_in, make_user
 
 TIMEOUT = 0.5
+HTTP_TIMEOUT = 60  # the client's own patience: a busy shared machine is slow, not wrong
 
 
 @pytest.fixture
@@ -58,13 +59,15 @@ def test_a_slow_but_steady_body_is_not_cut_off(server_url: str) -> None:
         f"{server_url}/api/v1/tokens",
         content=trickle(),
         headers={"Content-Type": "application/json"},
+        timeout=HTTP_TIMEOUT,
     )
     assert response.status_code == 401  # reached the app: no token, so not authenticated
 
 
 def test_a_long_response_is_not_cut_off_by_the_body_timeout(server_url: str) -> None:
     """After the request body, the wait for a disconnect has no time limit."""
-    with httpx.stream("GET", f"{server_url}/static/vendor/swagger-ui/swagger-ui-bundle.js") as r:
+    bundle = f"{server_url}/static/vendor/swagger-ui/swagger-ui-bundle.js"
+    with httpx.stream("GET", bundle, timeout=HTTP_TIMEOUT) as r:
         size = 0
         for chunk in r.iter_bytes(65536):
             size += len(chunk)
@@ -73,7 +76,7 @@ def test_a_long_response_is_not_cut_off_by_the_body_timeout(server_url: str) -> 
 
 
 def test_an_over_limit_chunked_form_on_a_page_is_413_as_a_page(server_url: str) -> None:
-    with httpx.Client(base_url=server_url) as client:
+    with httpx.Client(base_url=server_url, timeout=HTTP_TIMEOUT) as client:
         token = client.get("/login").cookies["lp_csrf"]
 
         def one_big_field() -> Iterator[bytes]:  # past the form parser's 1 MB field limit
