@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
 from labelpool.accounts.roles import Role, Scope
+from labelpool.eligibility import service as eligibility
+from labelpool.eligibility.rules import Requirements
 from labelpool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from labelpool.jobs.models import OutboxJob
 from labelpool.projects import service as projects
@@ -88,7 +90,30 @@ def test_refused_when_not_active(db: Session) -> None:
     with pytest.raises(PermissionDenied) as error:
         claims.claim(db, applicant, setup.project.id)
     assert error.value.code == "not_eligible"
-    assert error.value.details == [{"rule": "account_active", "met": False}]
+    assert "not active yet" in error.value.message
+    (rule,) = error.value.details
+    assert rule["key"] == "account_active" and rule["met"] is False
+    assert rule["next_step"] and rule["next_href"] == "/review"
+
+
+def test_an_active_contributor_missing_a_requirement_is_refused_with_it(
+    db: Session, client: TestClient
+) -> None:
+    setup = work_project(db)
+    eligibility.save_requirements(
+        db, setup.requester, setup.project, Requirements(min_weekly_hours=60)
+    )
+    (alice,) = contributors(db, 1)
+    refused = client.post(
+        f"/api/v1/projects/{setup.project.id}/assignments", headers=_headers(db, alice)
+    )
+    assert refused.status_code == 403, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "not_eligible"
+    assert "requirements" in error["message"]
+    assert [(r["key"], r["met"]) for r in error["details"]] == [("min_weekly_hours", False)]
+    assert error["details"][0]["required"] and error["details"][0]["value"]
+    assert db.scalar(select(func.count()).select_from(Assignment)) == 0
 
 
 @pytest.mark.parametrize("status", [ProjectStatus.PAUSED, ProjectStatus.CANCELLED])

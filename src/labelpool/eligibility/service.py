@@ -2,7 +2,9 @@
 (read in a few queries), the explainer, and the contributor's work list.
 
 `unmet_rules(db, user, project)` is what a claim asks (inside its transaction): an empty list
-means the contributor may work on the project now.
+means the contributor may work on the project now. The work list also asks the work package,
+through `register_holdback` (work sits above eligibility), whether its limits hold an eligible
+contributor back although items are open (`daily_limit`, `fair_share`).
 """
 
 from __future__ import annotations
@@ -331,11 +333,37 @@ class WorkProject:
     status: ProjectStatus
     open_items: int = 0  # items the contributor can take now (counted up to OPEN_COUNT_CAP)
     open_items_capped: bool = False  # there are at least that many
-    reason: str | None = None  # no work right now: paused | leases_held | all_done
+    # no work right now: paused | leases_held | all_done | daily_limit | fair_share
+    reason: str | None = None
     reason_text: str | None = None
-    come_back_at: datetime | None = None  # the earliest live lease ends then
+    come_back_at: datetime | None = None  # the earliest live lease ends, a limit lifts...
     last_work_at: datetime | None = None  # when the latest item arrived
     unmet: list[RuleResult] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Holdback:
+    """Why an eligible contributor gets no new item although items are open."""
+
+    reason: str  # daily_limit | fair_share
+    text: str  # with the numbers
+    come_back_at: datetime | None = None
+
+
+HoldbackCheck = Callable[[Session, User, Project, datetime], Holdback | None]
+_HOLDBACKS: dict[str, HoldbackCheck] = {}
+
+
+def register_holdback(name: str, check: HoldbackCheck) -> None:
+    """Let a higher layer (the work package's limits) hold a contributor back in the list."""
+    _HOLDBACKS[name] = check
+
+
+def _held_back(db: Session, user: User, project: Project, now: datetime) -> Holdback | None:
+    for check in _HOLDBACKS.values():
+        if (found := check(db, user, project, now)) is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -382,6 +410,17 @@ def my_work(db: Session, user: User, *, now: datetime | None = None) -> WorkOver
             )
             continue
         count = open_items(db, project.id, user.id)
+        if count and (held := _held_back(db, user, project, now)) is not None:
+            no_work.append(
+                replace(
+                    base,
+                    reason=held.reason,
+                    reason_text=held.text,
+                    come_back_at=held.come_back_at,
+                    last_work_at=last,
+                )
+            )
+            continue
         if count:
             open_.append(
                 replace(

@@ -11,16 +11,35 @@
    `BEGIN IMMEDIATE`); if there is none after the cursor, once from the start (leases that
    expired behind it). Gold items are drawn at the project's gold rate, from the start of the
    project (they are few), and leave the cursor where it is.
+
+Limits and fair share (issue 21, point 6), decided after step 3 (the daily limit) and after
+step 4 (fair share: asked only when there is an item to give, so `all_done` stays true):
+
+- a contributor holds at most `max_live_per_contributor` live assignments on a project. A claim
+  while holding fewer gives a new item; at the maximum it resumes the oldest live one (200).
+  When no new item can be given (a limit below, fair share, no work), a contributor holding a
+  live one gets the oldest back (200): a reload always resumes; only one holding none is told
+  409 `no_work`;
+- `max_responses_per_day` is a rolling 24 hours: answers given in the last 24 hours plus tasks
+  held may not exceed it (409 `daily_limit`, back when the oldest counted answer turns 24 h);
+- fair share (`work.fair_share`): when the open items fall below `fair_share_factor` times the
+  contributors active in the last 24 hours, one above their median of answers waits (409
+  `fair_share`). Its SQL is cheap where work is plenty: it counts the project's work cursors
+  (every contributor who ever claimed there, an upper bound on the active) and the open items
+  up to factor times that many; only below that does it aggregate the last 24 hours (the
+  assignments by `(project_id, status, expires_at)`, the answers by `(project_id, id)` from
+  the newest one older than 24 hours: ids follow time).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import ColumnElement, Select, exists, func, insert, literal, select, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -28,17 +47,19 @@ from sqlalchemy.orm import Session, aliased
 
 from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
-from labelpool.contributors.queries import is_active
 from labelpool.db.types import utcnow
+from labelpool.eligibility import service as eligibility
+from labelpool.eligibility.rules import RuleResult, when_text
 from labelpool.errors import Conflict, NotFound, PermissionDenied
 from labelpool.events import Action, emit
 from labelpool.policy.rules import authorize
 from labelpool.policy.work import WorkPolicy
 from labelpool.projects.models import Item, Project, ProjectStatus
-from labelpool.work import pool
-from labelpool.work.models import Assignment, AssignmentStatus, WorkCursor
+from labelpool.work import fair_share, pool
+from labelpool.work.models import Assignment, AssignmentStatus, Response, WorkCursor
 
 LIVE = AssignmentStatus.LIVE
+Words = Callable[[datetime], str]  # a moment in a message's words
 
 
 class NoWork(Conflict):
@@ -46,8 +67,14 @@ class NoWork(Conflict):
 
     code = "no_work"
 
-    def __init__(self, message: str, reason: str, retry_after: datetime | None = None) -> None:
-        details: dict[str, Any] = {"reason": reason}
+    def __init__(
+        self,
+        message: str,
+        reason: str,
+        retry_after: datetime | None = None,
+        numbers: dict[str, int | float] | None = None,
+    ) -> None:
+        details: dict[str, Any] = {"reason": reason, **(numbers or {})}
         if retry_after is not None:
             details["retry_after"] = retry_after.isoformat()
         super().__init__(message, details=details)
@@ -63,31 +90,18 @@ class Claimed:
     resumed: bool  # the caller already held it (200, not 201)
 
 
-def _unmet_rules(db: Session, user: User, project: Project) -> list[Any]:
-    """The project's requirements the user does not meet (the eligibility package's answer).
-
-    Hook: `labelpool.eligibility.service.unmet_rules` is written separately; until it can be
-    imported, every active contributor is eligible.
-    """
-    try:
-        from labelpool.eligibility import service as eligibility  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return []
-    unmet: list[Any] = eligibility.unmet_rules(db, user, project)
-    return unmet
-
-
-def _describe(rule: Any) -> Any:
-    """An unmet rule as JSON for the error's details."""
-    if isinstance(rule, dict | str | int | float) or rule is None:
-        return rule
-    if hasattr(rule, "model_dump"):
-        return rule.model_dump(mode="json")
-    if hasattr(rule, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(rule)
-    return str(rule)
+def rule_detail(rule: RuleResult) -> dict[str, Any]:
+    """An unmet rule as the 403's JSON, shaped as the explainer's rules."""
+    return {
+        "key": rule.key,
+        "label": rule.label,
+        "met": rule.met,
+        "value": rule.value,
+        "required": rule.required,
+        "next_step": rule.next_step,
+        "next_at": rule.next_at.isoformat() if rule.next_at is not None else None,
+        "next_href": rule.next_href,
+    }
 
 
 def _project_for_claim(db: Session, project_id: int) -> Project:
@@ -100,19 +114,16 @@ def _project_for_claim(db: Session, project_id: int) -> Project:
     return project
 
 
-def _check_eligible(db: Session, user: User, project: Project) -> None:
-    if not is_active(db, user.id):
+def _check_eligible(db: Session, user: User, project: Project, now: datetime) -> None:
+    if unmet := eligibility.unmet_rules(db, user, project, now=now):
+        active = all(rule.key != "account_active" for rule in unmet)
         raise PermissionDenied(
-            "Your contributor account is not active yet: work opens once your application is "
-            "approved.",
+            "You do not meet this project's requirements yet."
+            if active
+            else "Your contributor account is not active yet: work opens once your "
+            "application is approved.",
             code="not_eligible",
-            details=[{"rule": "account_active", "met": False}],
-        )
-    if unmet := _unmet_rules(db, user, project):
-        raise PermissionDenied(
-            "You do not meet this project's requirements yet.",
-            code="not_eligible",
-            details=[_describe(rule) for rule in unmet],
+            details=[rule_detail(rule) for rule in unmet],
         )
 
 
@@ -144,19 +155,167 @@ def _locked_cursor(db: Session, user: User, project: Project) -> WorkCursor:
     return cursor
 
 
-def _live_of(db: Session, user: User, project: Project, now: datetime) -> Assignment | None:
-    return db.scalars(
-        select(Assignment)
-        .where(
-            Assignment.user_id == user.id,
-            Assignment.project_id == project.id,
-            Assignment.status == LIVE,
-            Assignment.expires_at >= now,
+def _held(db: Session, user: User, project: Project, now: datetime) -> list[Assignment]:
+    """The caller's live leases on the project, oldest first (up to the project's maximum)."""
+    return list(
+        db.scalars(
+            select(Assignment)
+            .where(
+                Assignment.user_id == user.id,
+                Assignment.project_id == project.id,
+                Assignment.status == LIVE,
+                Assignment.expires_at >= now,
+            )
+            .order_by(Assignment.id)
+            .limit(max(project.max_live_per_contributor, 1))
+            .execution_options(populate_existing=True)
         )
-        .order_by(Assignment.id)
+    )
+
+
+def _window_start(project: Project, since: datetime) -> ColumnElement[int]:
+    """The id after which the project's answers are of the last 24 hours: the newest answer
+    older than that, found walking `(project_id, id)` back (ids follow time)."""
+    older = (
+        select(Response.id)
+        .where(Response.project_id == project.id, Response.created_at < since)
+        .order_by(Response.id.desc())
         .limit(1)
-        .execution_options(populate_existing=True)
-    ).first()
+        .scalar_subquery()
+    )
+    return func.coalesce(older, 0)
+
+
+def _my_answers(user: User, project: Project, since: datetime) -> Select[datetime]:
+    return select(Response.created_at).where(
+        Response.project_id == project.id,
+        Response.id > _window_start(project, since),
+        Response.created_at >= since,
+        Response.user_id == user.id,
+    )
+
+
+def _at_iso(moment: datetime) -> str:
+    return f"at {moment.isoformat(timespec='seconds')}"
+
+
+def _daily_limit(
+    db: Session, user: User, project: Project, held: int, now: datetime, words: Words
+) -> NoWork | None:
+    """409 `daily_limit` if one more task would pass the project's answers per 24 hours."""
+    limit = project.max_responses_per_day
+    if limit is None:
+        return None
+    since = now - fair_share.WINDOW
+    mine = _my_answers(user, project, since).subquery()
+    answered = int(db.scalar(select(func.count()).select_from(mine)) or 0)
+    verdict = fair_share.daily_limit(answered, held, limit)
+    if not verdict.reached:
+        return None
+    nth = db.scalar(
+        _my_answers(user, project, since)
+        .order_by(Response.id.desc())
+        .offset(max(limit - held, 1) - 1)
+        .limit(1)
+    )
+    back = fair_share.limit_reopens_at(nth)
+    message = fair_share.daily_limit_message(verdict, words(back) if back else None)
+    return NoWork(message, "daily_limit", retry_after=back)
+
+
+def _fair_share(db: Session, user: User, project: Project, now: datetime) -> fair_share.FairShare:
+    """The fair-share verdict for the caller (numbers from SQL, the decision is pure)."""
+    factor = project.fair_share_factor
+    if factor <= 0:
+        return fair_share.FairShare(False, 0, 0.0, 0, 0, 0)
+    known = int(
+        db.scalar(
+            select(func.count()).select_from(WorkCursor).where(WorkCursor.project_id == project.id)
+        )
+        or 0
+    )
+    cap = fair_share.scarcity_cap(factor, known)
+    capped = (
+        select(Item.id)
+        .where(Item.project_id == project.id, Item.filled.is_(False), Item.withdrawn.is_(False))
+        .limit(cap)
+        .subquery()
+    )
+    open_items = int(db.scalar(select(func.count()).select_from(capped)) or 0)
+    if open_items >= cap:  # plenty: at least factor x everyone who ever claimed here
+        return fair_share.FairShare(False, 0, 0.0, open_items, known, cap)
+    since = now - fair_share.WINDOW
+    active = union(
+        select(Assignment.user_id.label("user_id")).where(
+            Assignment.project_id == project.id,
+            Assignment.status.in_(list(AssignmentStatus)),
+            Assignment.expires_at >= since,  # a lease ends after it starts: the index's range
+            Assignment.created_at >= since,
+        ),
+        select(literal(user.id).label("user_id")),
+    ).subquery()
+    answers = (
+        select(Response.user_id, func.count().label("n"))
+        .where(
+            Response.project_id == project.id,
+            Response.id > _window_start(project, since),
+            Response.created_at >= since,
+        )
+        .group_by(Response.user_id)
+        .subquery()
+    )
+    rows = db.execute(
+        select(active.c.user_id, func.coalesce(answers.c.n, 0)).outerjoin(
+            answers, answers.c.user_id == active.c.user_id
+        )
+    ).all()
+    counts = {int(uid): int(n) for uid, n in rows}
+    return fair_share.decide(counts.get(user.id, 0), list(counts.values()), open_items, factor)
+
+
+def _within_daily_limit(
+    db: Session, user: User, project: Project, held: int, now: datetime, words: Words = _at_iso
+) -> None:
+    """Raise 409 `daily_limit` when one more task would pass the project's answers a day
+    (`words` says a moment in the message)."""
+    if (limited := _daily_limit(db, user, project, held, now, words)) is not None:
+        raise limited
+
+
+def _fair_share_allows(db: Session, user: User, project: Project, now: datetime) -> None:
+    """Raise 409 `fair_share`, with the numbers, when the caller waits while others catch up."""
+    verdict = _fair_share(db, user, project, now)
+    if verdict.wait:
+        raise NoWork(
+            fair_share.fair_share_message(verdict),
+            "fair_share",
+            retry_after=now + fair_share.FAIR_SHARE_RETRY,
+            numbers={
+                "your_responses": verdict.my_responses,
+                "median": verdict.median,
+                "open_items": verdict.open_items,
+                "active_contributors": verdict.active,
+            },
+        )
+
+
+def holdback(
+    db: Session, user: User, project: Project, now: datetime
+) -> eligibility.Holdback | None:
+    """Why a claim would give the caller no new item although items are open (the work
+    list's `no_work` reasons `daily_limit` and `fair_share`), or None."""
+    held = _held(db, user, project, now)
+    if held:
+        return None  # a claim resumes what they hold
+    try:
+        _within_daily_limit(db, user, project, 0, now, when_text)
+        _fair_share_allows(db, user, project, now)
+    except NoWork as refused:
+        return eligibility.Holdback(refused.reason, refused.message, refused.retry_after)
+    return None
+
+
+eligibility.register_holdback("work.limits", holdback)
 
 
 def _candidate(
@@ -249,20 +408,27 @@ def _no_work(db: Session, user: User, project: Project, now: datetime) -> NoWork
 
 
 def claim(db: Session, user: User, project_id: int, *, now: datetime | None = None) -> Claimed:
-    """Lease the caller an item of the project, or resume the one they hold."""
+    """Lease the caller a new item of the project, or resume the oldest one they hold."""
     now = now or utcnow()
     project = _project_for_claim(db, project_id)
     authorize(actor_of(db, user), WorkPolicy.claim(project))
-    _check_eligible(db, user, project)
+    _check_eligible(db, user, project, now)
     _check_open(project)
     cursor = _locked_cursor(db, user, project)
     pool.expire_lapsed(db, project, now)
-    held = _live_of(db, user, project, now)
-    if held is not None:
-        return Claimed(project, held, _item(db, held), resumed=True)
-    item = _pick(db, user, project, cursor)
-    if item is None:
-        raise _no_work(db, user, project, now)
+    held = _held(db, user, project, now)
+    if len(held) >= max(project.max_live_per_contributor, 1):
+        return Claimed(project, held[0], _item(db, held[0]), resumed=True)
+    try:
+        _within_daily_limit(db, user, project, len(held), now)
+        item = _pick(db, user, project, cursor)
+        if item is None:
+            raise _no_work(db, user, project, now)
+        _fair_share_allows(db, user, project, now)  # asked only where there is an item to give
+    except NoWork:
+        if held:  # nothing new for them: they go on with the oldest they hold
+            return Claimed(project, held[0], _item(db, held[0]), resumed=True)
+        raise
     assignment = Assignment(
         project_id=project.id,
         item_id=item.id,
@@ -276,9 +442,9 @@ def claim(db: Session, user: User, project_id: int, *, now: datetime | None = No
             db.add(assignment)
     except IntegrityError:
         # Only reachable when the cursor lock did not serialise two claims of the caller.
-        held = _live_of(db, user, project, now)
-        if held is not None:
-            return Claimed(project, held, _item(db, held), resumed=True)
+        again = _held(db, user, project, now)
+        if again:
+            return Claimed(project, again[0], _item(db, again[0]), resumed=True)
         raise Conflict(
             "Another claim of yours took this item at the same moment; claim again.",
             code="claim_race",
