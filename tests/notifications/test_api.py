@@ -162,7 +162,7 @@ def test_page_lists_and_marks_read_and_the_bell_counts(db: Session, client: Test
     html = page.text
     assert _bell(html) == "3"
     assert html.index("Result 2") < html.index("Result 1") < html.index("Result 0")
-    assert html.count('class="notification is-unread"') == 3
+    assert html.count('data-unread="true"') == 3
     assert "Result 0" in html and "Body 0" in html
 
     token = csrf_token(client)
