@@ -175,6 +175,7 @@ def _wait_for_responses(db: Session, project: Project, n: int) -> list[Response]
 def _shoot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}-{page.viewport_size['width'] if page.viewport_size else 0}.png"
+    page.evaluate("() => window.scrollTo(0, 0)")  # sticky parts drawn where they start
     page.screenshot(path=str(path), full_page=True)
     return path
 
@@ -322,6 +323,10 @@ def test_pairwise_side_by_side_with_strength(
     _open(page, server, project)
     sides = page.locator(".lbi-pair .lbi-side")
     assert sides.count() == 2
+    data = _current_data(project, db, amara)
+    fences = sum(str(data[side]).count("```") // 2 for side in ("response_a", "response_b"))
+    assert page.locator(".lbi-pair .lbi-code").count() == fences  # markdown code as code
+    assert "```" not in sides.first.inner_text() + sides.last.inner_text()
     _shoot(page, "pairwise")
     page.keyboard.press("b")
     page.keyboard.press("2")  # much better
@@ -524,6 +529,7 @@ def test_no_work_says_why_and_when(db: Session, server: str, page: Page, request
     assert "Others hold the last tasks right now" in box.inner_text()
     assert page.locator("#lb-nowork-when").is_visible()
     assert re.search(r"\d+:\d\d", page.locator("#lb-nowork-countdown").inner_text())
+    assert not re.search(r"\d{4}-\d\d-\d\dT", box.inner_text())  # times said locally
     assert page.locator("#lb-nowork a[href='/work']").count() == 1
     _shoot(page, "no-work")
     page.set_viewport_size(PHONE)

@@ -98,7 +98,7 @@ export function controlHeader(config, labelId) {
   const head = h("div", { class: "lbc-head" });
   const title = h("span", { class: "lbc-title", id: labelId }, config.title);
   if (config.required) title.append(h("span", { class: "lbc-required", title: "Required" }, " *"));
-  else title.append(h("span", { class: "lbc-optional" }, " (optional)"));
+  else if (!/\(optional\)\s*$/i.test(config.title)) title.append(h("span", { class: "lbc-optional" }, " (optional)"));
   head.append(title);
   if (config.guideline_section) {
     head.append(

@@ -19,10 +19,21 @@ function safeHref(url) {
   return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
 }
 
-/** Markdown kept as text: paragraphs and line breaks, no HTML from the item. */
+/**
+ * Text as it was written (paragraphs and line breaks); in markdown, fenced code blocks become
+ * code blocks. Never HTML from the item: every part is a text node.
+ */
 function textBlock(value, markdown = false) {
   const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
-  return h("div", { class: `lbi-text${markdown ? " lbi-markdown" : ""}` }, text);
+  if (!markdown || !text.includes("```")) return h("div", { class: `lbi-text${markdown ? " lbi-markdown" : ""}` }, text);
+  const out = h("div", { class: "lbi-text lbi-markdown" });
+  const parts = text.split(/^```[^\n]*\n?/m);
+  parts.forEach((part, index) => {
+    const code = index % 2 === 1;
+    const body = code ? part.replace(/\n$/, "") : part.replace(/^\n+|\n+$/g, "");
+    if (body) out.append(code ? h("pre", { class: "lbi-code" }, h("code", {}, body)) : h("span", {}, body));
+  });
+  return out;
 }
 
 function conversation(turns) {

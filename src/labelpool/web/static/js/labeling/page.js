@@ -69,6 +69,13 @@ function timeOfDay(iso) {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+/** A server message with its ISO timestamps said as this browser's time of day. */
+function localTimes(text) {
+  return String(text).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?/g, (iso) =>
+    Number.isNaN(Date.parse(iso)) ? iso : timeOfDay(iso),
+  );
+}
+
 // --- claiming -----------------------------------------------------------------------------
 
 /**
@@ -124,7 +131,7 @@ function showNoWork(status, error, after = null) {
   $("lb-nowork-title").textContent =
     NO_WORK_TITLES[reason] || (status === 401 ? "Your session has ended" : "No task for you right now");
   $("lb-nowork-message").textContent =
-    status === 401 ? "Log in again to keep working." : error.message || "There is no task for you right now.";
+    status === 401 ? "Log in again to keep working." : localTimes(error.message || "There is no task for you right now.");
   const rules = $("lb-nowork-rules");
   rules.replaceChildren();
   if (reason === "not_eligible" && Array.isArray(details)) {
