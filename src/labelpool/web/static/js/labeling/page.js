@@ -603,7 +603,11 @@ function filterGuidelines(query) {
 
 els.search?.addEventListener("input", () => filterGuidelines(els.search.value));
 els.guidelinesToggle?.addEventListener("click", () => setGuidelinesOpen(root.classList.contains("is-guidelines-closed")));
-if (window.matchMedia("(max-width: 900px)").matches) setGuidelinesOpen(false);
+// At phone and tablet width the guidelines start closed (they would push the work down);
+// turning a device or narrowing the window closes them the same way.
+const narrow = window.matchMedia("(max-width: 900px)");
+if (narrow.matches) setGuidelinesOpen(false);
+narrow.addEventListener("change", () => setGuidelinesOpen(!narrow.matches));
 
 els.controls.addEventListener("click", (event) => {
   const link = event.target.closest(".lbc-guide");
