@@ -533,7 +533,7 @@ def test_no_work_says_why_and_when(db: Session, server: str, page: Page, request
     assert page.locator("#lb-nowork a[href='/work']").count() == 1
     _shoot(page, "no-work")
     page.set_viewport_size(PHONE)
-    assert page.locator("#lb-guidelines").is_hidden()  # narrowed: the reason comes first
+    page.locator("#lb-guidelines").wait_for(state="hidden")  # narrowed: the reason first
     _shoot(page, "no-work")
 
     projects.change_status(db, requester, db.get(Project, project.id), ProjectStatus.PAUSED)  # type: ignore[arg-type]
