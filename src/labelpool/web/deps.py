@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from labelpool.accounts import service as accounts
 from labelpool.accounts.actor import Actor, actor_of, load_actor
@@ -22,6 +24,7 @@ from labelpool.media.storage import MediaStorage
 from labelpool.policy import PlatformPolicy, Rule, authorize
 from labelpool.policy.organizations import contributor_only
 from labelpool.policy.requests import request_rule
+from labelpool.web.db_turns import DatabaseTurnTimeout, database_turn
 from labelpool.web.middleware import RETRY_AS_WRITER
 from labelpool.web.render import UserView
 
@@ -47,7 +50,20 @@ def request_writes(request: Request) -> bool:
     return bool(request.scope.get("state", {}).get(RETRY_AS_WRITER))
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def _database_turn(request: Request) -> AsyncIterator[None]:
+    """The request waits for a connection slot (and on SQLite a writer for its turn) on the
+    event loop before its transaction takes a thread (`web.db_turns`)."""
+    async with database_turn(
+        request.app.state.engine,
+        write=request_writes(request),
+        wait_seconds=request.app.state.settings.lock_timeout_seconds,
+    ):
+        yield
+
+
+def get_db(
+    request: Request, _turn: Annotated[None, Depends(_database_turn, scope="function")]
+) -> Iterator[Session]:
     """One transaction per request: committed before the response is sent, else rolled back.
 
     Requests that write start their transaction as writers (`begin_write`), so concurrent
@@ -111,15 +127,28 @@ def _touch_later(
 ) -> None:
     """Write the credential's last-used time after the response, in its own transaction."""
     if credential.touch_due:
-        background.add_task(_touch, request.app.state.session_factory, credential)
+        background.add_task(
+            _touch, request.app.state.engine, request.app.state.session_factory, credential
+        )
 
 
-def _touch(factory: sessionmaker[Session], credential: accounts.Credential) -> None:
+# How long recording a credential's use waits for its turn before it is skipped.
+TOUCH_WAIT_SECONDS = 1.0
+
+
+async def _touch(
+    engine: Engine, factory: sessionmaker[Session], credential: accounts.Credential
+) -> None:
     try:
-        with transaction(factory, write=True) as db:
-            accounts.touch_credential(db, credential)
-    except OperationalError:  # busy: a last-used time can wait for the next request
+        async with database_turn(engine, write=True, wait_seconds=TOUCH_WAIT_SECONDS):
+            await run_in_threadpool(_touch_now, factory, credential)
+    except (OperationalError, DatabaseTurnTimeout):  # busy: the last-used time can wait
         log.info("skipped recording the use of a %s: database busy", credential.kind.__name__)
+
+
+def _touch_now(factory: sessionmaker[Session], credential: accounts.Credential) -> None:
+    with transaction(factory, write=True) as db:
+        accounts.touch_credential(db, credential)
 
 
 def optional_user(request: Request, db: DbSession, background: BackgroundTasks) -> User | None:

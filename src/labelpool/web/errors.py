@@ -12,10 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labelpool.db.errors import RETRY_AFTER_SECONDS, is_busy, is_conflict, is_unstorable_value
 from labelpool.errors import LabelpoolError, RateLimited
+from labelpool.web.db_turns import DatabaseTurnTimeout
 from labelpool.web.deps import LoginRequired, page_user_of, request_writes
 from labelpool.web.middleware import RETRY_HEADER
 from labelpool.web.render import render
@@ -145,6 +147,19 @@ def _busy_headers(request: Request) -> dict[str, str]:
     return headers
 
 
+def _busy_response(request: Request) -> Response:
+    """503 with Retry-After: the database's lock (or a connection, or this process's turn to
+    write) did not come free within the lock timeout."""
+    return error_response(
+        request,
+        503,
+        "database_busy",
+        "The server is busy with other changes right now and nothing was saved; "
+        f"try again in {RETRY_AFTER_SECONDS} seconds.",
+        headers=_busy_headers(request),
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
@@ -205,18 +220,17 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         return error_response(request, exc.status_code, code, message, None, headers)
 
+    @app.exception_handler(DatabaseTurnTimeout)
+    @app.exception_handler(PoolTimeout)
+    async def server_busy(request: Request, exc: Exception) -> Response:
+        log.warning("busy on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return _busy_response(request)
+
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, exc: DBAPIError) -> Response:
         if is_busy(exc):
             log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.orig)
-            return error_response(
-                request,
-                503,
-                "database_busy",
-                "The server is busy with other changes right now and nothing was saved; "
-                f"try again in {RETRY_AFTER_SECONDS} seconds.",
-                headers=_busy_headers(request),
-            )
+            return _busy_response(request)
         if is_conflict(exc):
             log.warning("write conflict on %s %s", request.method, request.url.path, exc_info=exc)
             return error_response(
