@@ -47,6 +47,7 @@ from labelpool.contributors.bulk_import_rows import (
     RowProblem,
     activation_problem,
     parse_row,
+    profile_facts,
     read_rows,
 )
 from labelpool.contributors.enums import CheckName, CheckStatus, ContributorState
@@ -196,22 +197,6 @@ def check_path(
 # --- what one contributor gets (no database) ------------------------------------------------
 
 
-def _facts(row: ContributorRow) -> ProfileFacts:
-    data = row.profile
-    return ProfileFacts(
-        country=data.country,
-        languages=tuple(data.languages),
-        primary_domain=data.primary_domain,
-        secondary_skills=tuple(data.secondary_skills),
-        experience=data.experience,
-        devices=tuple(data.devices),
-        headphones=data.headphones,
-        microphone=data.microphone,
-        weekly_hours=data.weekly_hours,
-        time_zone=data.time_zone,
-    )
-
-
 @dataclass
 class _Check:
     """A review check as `checks.ensure_checks` creates it, then decided as `checks._set` does."""
@@ -276,7 +261,7 @@ def _plan(
     plan = _Plan([], [], [], [], [], [])
     started = ContributorState.APPLIED
     for row, user_id, profile_id in zip(rows, user_ids, profile_ids, strict=True):
-        facts = _facts(row)
+        facts = profile_facts(row)
         if not profile_completeness(facts).complete:  # parse_row asks for every part
             missing = " ".join(profile_completeness(facts).missing)
             raise ImportRefused([RowProblem(row.line, f"the profile is incomplete: {missing}")])

@@ -245,10 +245,10 @@ def parse_row(values: Mapping[str, str | None], line: int) -> ContributorRow:
     )
 
 
-def activation_problem(row: ContributorRow, settings: ReviewSettings) -> str | None:
-    """Why the review rules would not pass this contributor (so they cannot be activated)."""
+def profile_facts(row: ContributorRow) -> ProfileFacts:
+    """The row's profile as the review rules read it."""
     data = row.profile
-    facts = ProfileFacts(
+    return ProfileFacts(
         country=data.country,
         languages=tuple(data.languages),
         primary_domain=data.primary_domain,
@@ -260,6 +260,11 @@ def activation_problem(row: ContributorRow, settings: ReviewSettings) -> str | N
         weekly_hours=data.weekly_hours,
         time_zone=data.time_zone,
     )
+
+
+def activation_problem(row: ContributorRow, settings: ReviewSettings) -> str | None:
+    """Why the review rules would not pass this contributor (so they cannot be activated)."""
+    facts = profile_facts(row)
     failed = [
         f"{name.label.lower()}: {decision.reason}"
         for name, decision in evaluate_rules(facts, settings).items()
