@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -21,11 +20,10 @@ from pathlib import Path
 
 import orjson
 
+from benchmarks._common import drop_postgres, postgres_database, run_child
+
 CACHE = Path(__file__).parent / ".cache"
 N = int(os.environ.get("LABELPOOL_BENCH_ITEMS", "1000000"))
-POSTGRES = os.environ.get(
-    "LABELPOOL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 WORDS = [
     "the",
     "battery",
@@ -71,32 +69,6 @@ def make_file(n: int) -> Path:
     return path
 
 
-def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """Run a command; return (wall s, CPU s, peak RSS MB, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    code = (
-        "import resource, subprocess, sys\n"
-        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "sys.stderr.write(p.stderr[-2000:])\n"
-        "print(p.stdout.strip())\n"
-        "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(f'@@{r.ru_maxrss}')\n"
-        "sys.exit(p.returncode)\n"
-    )
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    lines = done.stdout.strip().splitlines()
-    peak_mb = int(lines[-1].removeprefix("@@")) / 1024
-    return wall, cpu, peak_mb, "\n".join(lines[:-1])
-
-
 def prepare(env: dict[str, str]) -> int:
     """Migrate, create an admin, an organization and a text-sentiment project; return its id."""
     cli = [sys.executable, "-m", "labelpool.cli"]
@@ -134,7 +106,7 @@ def prepare(env: dict[str, str]) -> int:
         capture_output=True,
         text=True,
     ).stdout
-    return int(out.split()[2])
+    return int(out.strip())  # `projects create` prints the new id alone
 
 
 def bare_sqlite(path: Path, db_path: Path) -> tuple[float, float]:
@@ -193,35 +165,6 @@ def bare_postgres(path: Path, url: str) -> tuple[float, float]:
                 row = orjson.loads(line)
                 copy.write_row((1, row.pop("id"), orjson.dumps(row).decode(), now))
     return time.perf_counter() - start, time.process_time() - cpu0
-
-
-def postgres_database() -> str | None:
-    try:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-    except ImportError:
-        return None
-    name = f"labelpool_bench_{os.getpid()}"
-    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        print(f"PostgreSQL not available ({str(exc).splitlines()[0]}); skipping it.")
-        return None
-    finally:
-        engine.dispose()
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def report(label: str, wall: float, cpu: float, peak: float | None) -> None:

@@ -47,10 +47,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from benchmarks import _work_db as wdb
+from benchmarks._common import drop_postgres, postgres_database
 from benchmarks._work_load import Tally, contributor
 
 
@@ -72,9 +73,6 @@ SMALL = int(os.environ.get("LABELPOOL_BENCH_WORK_SMALL", "1000"))
 SECONDS = float(os.environ.get("LABELPOOL_BENCH_WORK_SECONDS", "10"))
 WARMUP = float(os.environ.get("LABELPOOL_BENCH_WORK_WARMUP", "2"))
 WORKERS = int(os.environ.get("LABELPOOL_BENCH_WORK_WORKERS", str(os.cpu_count() or 2)))
-POSTGRES = os.environ.get(
-    "LABELPOOL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 HOST = "127.0.0.1"
 SERVE = [sys.executable, "-m", "labelpool.cli", "serve"]
 
@@ -332,10 +330,10 @@ def last_traceback(log: Path, lines: int = 12) -> str:
 def run_database(db: str, folder: Path) -> list[Result]:
     env = {**os.environ, "LABELPOOL_DATA_DIR": str(folder), "LABELPOOL_SECRET_KEY": "b" * 48}
     env.pop("LABELPOOL_DATABASE_URL", None)
-    database = ""
+    database = url = ""  # the bench database's name (its backends' CPU) and URL
     if db == "postgresql":
-        url = postgres_database()
-        if url is None:
+        url = postgres_database("labelpool_bench_work") or ""
+        if not url:
             return []
         env["LABELPOOL_DATABASE_URL"] = url
         database = make_url(url).database or ""
@@ -403,30 +401,9 @@ def run_database(db: str, folder: Path) -> list[Result]:
             stop_server(server)
         if engine is not None:
             engine.dispose()
-        if db == "postgresql" and database:
-            drop_postgres(database)
+        if db == "postgresql" and url:
+            drop_postgres(url)
     return results
-
-
-def postgres_database() -> str | None:
-    name = f"labelpool_bench_work_{os.getpid()}"
-    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        print(f"PostgreSQL not available ({str(exc).splitlines()[0]}); skipping it.")
-        return None
-    finally:
-        engine.dispose()
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres(name: str) -> None:
-    engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 # --- the verdicts --------------------------------------------------------------------------
