@@ -17,6 +17,7 @@ from labelpool.contributors.settings import ReviewSettings
 from labelpool.media.kinds import MediaKind
 from labelpool.media.settings import MediaSettings
 from labelpool.media.storage import LocalStorage
+from labelpool.notifications.settings import MailSettings, SmtpSecurity
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,9 +80,29 @@ DOCUMENTED: dict[str, tuple[str, Callable[[Settings], Any], Any]] = {
     ),
     "LABELPOOL_IDENTITY_RETENTION_DAYS": ("30", lambda s: s.review.identity_retention_days, 30),
     "LABELPOOL_IDENTITY_MAX_BYTES": ("4096", lambda s: s.review.identity_max_bytes, 4096),
+    "LABELPOOL_SMTP_HOST": ("mail.example.org", lambda s: s.mail.smtp_host, "mail.example.org"),
+    "LABELPOOL_SMTP_PORT": ("2525", lambda s: s.mail.port, 2525),
+    "LABELPOOL_SMTP_SECURITY": ("ssl", lambda s: s.mail.smtp_security, SmtpSecurity.SSL),
+    "LABELPOOL_SMTP_USERNAME": ("mailer", lambda s: s.mail.smtp_username, "mailer"),
+    "LABELPOOL_SMTP_PASSWORD": (
+        "pw",
+        lambda s: s.mail.smtp_password.get_secret_value(),
+        "pw",
+    ),
+    "LABELPOOL_SMTP_FROM": (
+        "Labels <l@example.org>",
+        lambda s: s.mail.smtp_from,
+        "Labels <l@example.org>",
+    ),
+    "LABELPOOL_SMTP_TIMEOUT_SECONDS": ("5", lambda s: s.mail.smtp_timeout_seconds, 5.0),
+    "LABELPOOL_PUBLIC_URL": (
+        "https://labels.example.org",
+        lambda s: s.mail.public_url,
+        "https://labels.example.org",
+    ),
 }
-# Variables the README names that configure the test suite, not labelpool.
-TEST_ONLY = re.compile(r"LABELPOOL_(TEST|FUZZ)_")
+# Variables the README names that configure the test suite or the benchmarks, not labelpool.
+TEST_ONLY = re.compile(r"LABELPOOL_(TEST|FUZZ|BENCH)_")
 
 
 def test_every_documented_variable_is_read_through_settings(
@@ -128,10 +149,11 @@ def test_the_readme_documents_only_variables_checked_here() -> None:
 def test_every_setting_has_one_variable_of_its_own() -> None:
     """The parts' fields share the flat `LABELPOOL_` namespace: no name may be used twice, and
     every variable checked above is a field's."""
-    top = set(Settings.model_fields) - {"media", "review"}
-    media, review = set(MediaSettings.model_fields), set(ReviewSettings.model_fields)
-    assert not (top & media) and not (top & review) and not (media & review)
-    fields = {f"LABELPOOL_{name.upper()}" for name in top | media | review}
+    top = set(Settings.model_fields) - {"media", "review", "mail"}
+    parts = [set(part.model_fields) for part in (MediaSettings, ReviewSettings, MailSettings)]
+    names = [top, *parts]
+    assert sum(len(n) for n in names) == len(set().union(*names))
+    fields = {f"LABELPOOL_{name.upper()}" for name in set().union(*names)}
     assert set(DOCUMENTED) <= fields
 
 

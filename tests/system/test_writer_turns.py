@@ -9,7 +9,10 @@ waited for a time-out (503s, pool time-outs as 500s). Requests now wait on the e
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -21,6 +24,16 @@ from labelpool.web.db_turns import DatabaseTurnTimeout, connection_slots, databa
 from tests.factories import api_token, make_user
 
 WRITERS = 120  # three times the 40 worker threads of AnyIO's default pool
+
+
+T = TypeVar("T")
+
+
+def run_in_own_loop(scenario: Coroutine[Any, Any, T]) -> T:
+    """Run `scenario` on a fresh event loop in a thread of its own: earlier tests of the
+    suite (the browser ones) may leave a loop running in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, scenario).result()
 
 
 @pytest.fixture
@@ -44,7 +57,7 @@ async def _write_all_at_once(url: str, headers: dict[str, str]) -> list[int]:
 
 def test_many_more_writers_than_threads_are_all_answered(server_url: str, db: Session) -> None:
     headers = api_token(db, make_user(db))
-    statuses = asyncio.run(_write_all_at_once(server_url, headers))
+    statuses = run_in_own_loop(_write_all_at_once(server_url, headers))
     assert statuses == [200] * WRITERS, sorted(set(statuses))
 
 
@@ -67,7 +80,7 @@ def test_sqlite_writers_take_turns_and_are_told_busy_when_theirs_does_not_come(
             seen.append("free again")
         return seen
 
-    assert asyncio.run(scenario()) == ["a reader meanwhile", "held", "free again"]
+    assert run_in_own_loop(scenario()) == ["a reader meanwhile", "held", "free again"]
     engine.dispose()
 
 
@@ -89,5 +102,5 @@ def test_no_more_requests_hold_connections_than_there_are_slots(tmp_path: Path) 
         await asyncio.gather(*(reader() for _ in range(slots * 3)))
         return most
 
-    assert asyncio.run(scenario()) == slots
+    assert run_in_own_loop(scenario()) == slots
     engine.dispose()
