@@ -27,13 +27,14 @@ from labelpool.assessments.models import (
     AttemptPurpose,
     ContributorSkill,
     Qualification,
+    RequiredRefresher,
     TestKind,
     TestStatus,
 )
-from labelpool.assessments.refreshers import can_claim_work, open_refreshers
+from labelpool.assessments.refreshers import can_claim_work
 from labelpool.assessments.retake import AttemptRecord, RetakeState, retake_status
-from labelpool.contributors.enums import ContributorState
-from labelpool.contributors.profiles import get_profile
+from labelpool.contributors.enums import ContributorState, DeviceKind, Proficiency
+from labelpool.contributors.models import ContributorDevice, ContributorLanguage, ContributorProfile
 from labelpool.db.types import utcnow
 from labelpool.eligibility.rules import (
     ContributorFacts,
@@ -221,31 +222,94 @@ def gather_facts(
     *,
     now: datetime | None = None,
 ) -> ContributorFacts:
-    """What the rules need of a contributor, for the given projects' requirements at once."""
+    """What the rules need of a contributor, for the given projects' requirements at once.
+
+    Only what some rule asks is read: a claim on a project without language, skill, test,
+    device or project-count rules reads the profile's columns and the refreshers owed, no more.
+    """
     now = now or utcnow()
     wanted = list(requirements)
     test_ids = sorted({t for r in wanted for t in r.tests})
     skill_keys = sorted({s.skill for r in wanted for s in r.skills})
-    profile = get_profile(db, user_id)
-    skills = {
-        key: level
-        for key, level in db.execute(
-            select(ContributorSkill.skill_key, ContributorSkill.level).where(
-                ContributorSkill.user_id == user_id
+    profile = db.execute(
+        select(
+            ContributorProfile.id,
+            ContributorProfile.state,
+            ContributorProfile.country,
+            ContributorProfile.weekly_hours,
+        ).where(ContributorProfile.user_id == user_id)
+    ).one_or_none()
+    languages: dict[str, Proficiency] = {}
+    if profile is not None and any(r.languages for r in wanted):
+        languages = {
+            language: proficiency
+            for language, proficiency in db.execute(
+                select(ContributorLanguage.language, ContributorLanguage.proficiency).where(
+                    ContributorLanguage.profile_id == profile.id
+                )
+            )
+        }
+    devices: frozenset[DeviceKind] = frozenset()
+    if profile is not None and any(r.devices for r in wanted):
+        devices = frozenset(
+            db.scalars(
+                select(ContributorDevice.kind).where(ContributorDevice.profile_id == profile.id)
             )
         )
-    }
-    qualified = frozenset(
-        db.scalars(select(Qualification.test_id).where(Qualification.user_id == user_id))
-    )
-    tests = (
-        list(db.scalars(select(AssessmentTest).where(AssessmentTest.id.in_(test_ids))))
-        if test_ids
-        else []
-    )
+    skills: dict[str, int] = {}
+    if skill_keys:
+        skills = {
+            key: level
+            for key, level in db.execute(
+                select(ContributorSkill.skill_key, ContributorSkill.level).where(
+                    ContributorSkill.user_id == user_id
+                )
+            )
+        }
+    qualified: frozenset[int] = frozenset()
+    tests: list[AssessmentTest] = []
+    if test_ids:
+        qualified = frozenset(
+            db.scalars(select(Qualification.test_id).where(Qualification.user_id == user_id))
+        )
+        tests = list(db.scalars(select(AssessmentTest).where(AssessmentTest.id.in_(test_ids))))
     skill_tests = _skill_tests(db, skill_keys)
     progress = _test_progress(db, user_id, [*tests, *skill_tests.values()], now)
-    active_projects = frozenset(
+    active_projects: frozenset[int] = frozenset()
+    if any(r.max_active_projects is not None for r in wanted):
+        active_projects = _active_project_ids(db, user_id, now)
+    owed_projects = sorted(
+        set(
+            db.scalars(
+                select(RequiredRefresher.project_id).where(
+                    RequiredRefresher.user_id == user_id, RequiredRefresher.cleared_at.is_(None)
+                )
+            )
+        )
+    )
+    owed = {pid: can_claim_work(db, user_id, pid)[1] for pid in owed_projects}
+    state = profile.state if profile is not None else None
+    return ContributorFacts(
+        user_id=user_id,
+        active=state == ContributorState.ACTIVE,
+        state_label=state.label if state is not None else "No application",
+        country=profile.country if profile is not None else None,
+        languages=languages,
+        skills=skills,
+        qualified_test_ids=qualified,
+        devices=devices,
+        weekly_hours=profile.weekly_hours if profile is not None else None,
+        quality_score=None,  # the quality feature fills this hook
+        active_project_ids=active_projects,
+        refreshers_owed={pid: text for pid, text in owed.items() if text},
+        tests={t.id: progress[t.id] for t in tests},
+        skill_tests={key: progress[test.id] for key, test in skill_tests.items()},
+    )
+
+
+def _active_project_ids(db: Session, user_id: int, now: datetime) -> frozenset[int]:
+    """Projects open to the crowd the contributor holds a lease on or answered recently."""
+    return frozenset(
         db.scalars(
             select(Assignment.project_id)
             .join(Project, Project.id == Assignment.project_id)
@@ -260,27 +324,6 @@ def gather_facts(
             )
             .distinct()
         )
-    )
-    owed_projects = sorted({r.project_id for r in open_refreshers(db, user_id)})
-    owed = {pid: can_claim_work(db, user_id, pid)[1] for pid in owed_projects}
-    state = profile.state if profile is not None else None
-    return ContributorFacts(
-        user_id=user_id,
-        active=state == ContributorState.ACTIVE,
-        state_label=state.label if state is not None else "No application",
-        country=profile.country if profile is not None else None,
-        languages={lang.language: lang.proficiency for lang in profile.languages}
-        if profile is not None
-        else {},
-        skills=skills,
-        qualified_test_ids=qualified,
-        devices=frozenset(d.kind for d in profile.devices) if profile is not None else frozenset(),
-        weekly_hours=profile.weekly_hours if profile is not None else None,
-        quality_score=None,  # the quality feature fills this hook
-        active_project_ids=active_projects,
-        refreshers_owed={pid: text for pid, text in owed.items() if text},
-        tests={t.id: progress[t.id] for t in tests},
-        skill_tests={key: progress[test.id] for key, test in skill_tests.items()},
     )
 
 
