@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from labelpool.accounts.actor import refresh_actors
 from labelpool.accounts.login_limits import RateLimits as RateLimits
@@ -265,7 +265,11 @@ class Credential:
 
 def session_credential(db: Session, token: str) -> Credential | None:
     now = utcnow()
-    login = db.scalar(select(LoginSession).where(LoginSession.token_hash == sha256_hex(token)))
+    login = db.scalar(
+        select(LoginSession)
+        .where(LoginSession.token_hash == sha256_hex(token))
+        .options(joinedload(LoginSession.user))  # one query, not two: every request asks
+    )
     if login is None or login.expires_at <= now or not login.user.is_active:
         return None
     due = now - login.last_seen_at > TOUCH_INTERVAL
@@ -344,7 +348,11 @@ def create_api_token(
 
 
 def api_token_credential(db: Session, token: str) -> Credential | None:
-    api_token = db.scalar(select(ApiToken).where(ApiToken.token_hash == sha256_hex(token)))
+    api_token = db.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == sha256_hex(token))
+        .options(joinedload(ApiToken.user))  # one query, not two: every request asks
+    )
     if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
         return None
     last = api_token.last_used_at

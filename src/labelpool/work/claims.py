@@ -39,15 +39,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, insert, literal, select, union
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select, union, update
 from sqlalchemy.orm import Session, aliased
 
 from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
 from labelpool.db.types import utcnow
+from labelpool.db.upsert import insert_for
 from labelpool.eligibility import service as eligibility
 from labelpool.eligibility.rules import RuleResult, when_text
 from labelpool.errors import Conflict, NotFound, PermissionDenied
@@ -136,23 +134,27 @@ def _check_open(project: Project) -> None:
         raise NoWork("The project is completed: every item has its answers.", "all_done")
 
 
-def _locked_cursor(db: Session, user: User, project: Project) -> WorkCursor:
-    """The caller's cursor on the project, created if new, its row locked until commit."""
-    values = {"project_id": project.id, "user_id": user.id, "after_item_id": 0}
-    dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
-        db.execute(pg_insert(WorkCursor).values(values).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        db.execute(sqlite_insert(WorkCursor).values(values).on_conflict_do_nothing())
-    else:  # pragma: no cover - the two supported databases are above
-        db.execute(insert(WorkCursor).values(values))
-    cursor = db.scalars(
-        select(WorkCursor)
+def _locked_cursor(db: Session, user: User, project: Project) -> int:
+    """The caller's cursor on the project (the last item id they were given), created if new,
+    its row locked until commit: one upsert that writes the row back as it was."""
+    statement = insert_for(db, WorkCursor).values(
+        project_id=project.id, user_id=user.id, after_item_id=0
+    )
+    after = db.scalar(
+        statement.on_conflict_do_update(
+            index_elements=[WorkCursor.project_id, WorkCursor.user_id],
+            set_={"after_item_id": WorkCursor.after_item_id},
+        ).returning(WorkCursor.after_item_id)
+    )
+    return int(after or 0)
+
+
+def _move_cursor(db: Session, user: User, project: Project, after: int) -> None:
+    db.execute(
+        update(WorkCursor)
         .where(WorkCursor.project_id == project.id, WorkCursor.user_id == user.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    return cursor
+        .values(after_item_id=after)
+    )
 
 
 def _held(db: Session, user: User, project: Project, now: datetime) -> list[Assignment]:
@@ -228,20 +230,24 @@ def _fair_share(db: Session, user: User, project: Project, now: datetime) -> fai
     factor = project.fair_share_factor
     if factor <= 0:
         return fair_share.FairShare(False, 0, 0.0, 0, 0, 0)
-    known = int(
-        db.scalar(
-            select(func.count()).select_from(WorkCursor).where(WorkCursor.project_id == project.id)
-        )
-        or 0
+    # One statement: the cursors counted, then the open items up to `scarcity_cap` of that.
+    cursors = (
+        select(func.count())
+        .select_from(WorkCursor)
+        .where(WorkCursor.project_id == project.id)
+        .scalar_subquery()
     )
-    cap = fair_share.scarcity_cap(factor, known)
     capped = (
         select(Item.id)
         .where(Item.project_id == project.id, Item.filled.is_(False), Item.withdrawn.is_(False))
-        .limit(cap)
+        .limit(max(factor, 0) * case((cursors > 1, cursors), else_=1))
         .subquery()
     )
-    open_items = int(db.scalar(select(func.count()).select_from(capped)) or 0)
+    counted = db.execute(
+        select(cursors, select(func.count()).select_from(capped).scalar_subquery())
+    ).one()
+    known, open_items = int(counted[0] or 0), int(counted[1] or 0)
+    cap = fair_share.scarcity_cap(factor, known)
     if open_items >= cap:  # plenty: at least factor x everyone who ever claimed here
         return fair_share.FairShare(False, 0, 0.0, open_items, known, cap)
     since = now - fair_share.WINDOW
@@ -350,7 +356,7 @@ def _candidate(
     return db.scalars(statement).first()
 
 
-def _pick(db: Session, user: User, project: Project, cursor: WorkCursor) -> Item | None:
+def _pick(db: Session, user: User, project: Project, after: int) -> Item | None:
     want_gold = project.gold_count > 0 and random.random() * 100 < project.gold_rate
     order: tuple[bool, ...] = (True, False) if want_gold else (False, True)
     if project.gold_count == 0:
@@ -359,11 +365,9 @@ def _pick(db: Session, user: User, project: Project, cursor: WorkCursor) -> Item
         if gold:
             item = _candidate(db, user, project, gold=True, after=0)
         else:
-            item = _candidate(db, user, project, gold=False, after=cursor.after_item_id)
-            if item is None and cursor.after_item_id > 0:
-                item = _candidate(
-                    db, user, project, gold=False, after=0, through=cursor.after_item_id
-                )
+            item = _candidate(db, user, project, gold=False, after=after)
+            if item is None and after > 0:
+                item = _candidate(db, user, project, gold=False, after=0, through=after)
         if item is not None:
             return item
     return None
@@ -414,14 +418,14 @@ def claim(db: Session, user: User, project_id: int, *, now: datetime | None = No
     authorize(actor_of(db, user), WorkPolicy.claim(project))
     _check_eligible(db, user, project, now)
     _check_open(project)
-    cursor = _locked_cursor(db, user, project)
+    after = _locked_cursor(db, user, project)
     pool.expire_lapsed(db, project, now)
     held = _held(db, user, project, now)
     if len(held) >= max(project.max_live_per_contributor, 1):
         return Claimed(project, held[0], _item(db, held[0]), resumed=True)
     try:
         _within_daily_limit(db, user, project, len(held), now)
-        item = _pick(db, user, project, cursor)
+        item = _pick(db, user, project, after)
         if item is None:
             raise _no_work(db, user, project, now)
         _fair_share_allows(db, user, project, now)  # asked only where there is an item to give
@@ -429,18 +433,20 @@ def claim(db: Session, user: User, project_id: int, *, now: datetime | None = No
         if held:  # nothing new for them: they go on with the oldest they hold
             return Claimed(project, held[0], _item(db, held[0]), resumed=True)
         raise
-    assignment = Assignment(
-        project_id=project.id,
-        item_id=item.id,
-        user_id=user.id,
-        status=LIVE,
-        is_gold=item.is_gold,
-        expires_at=now + timedelta(seconds=project.lease_seconds),
-    )
-    try:
-        with db.begin_nested():
-            db.add(assignment)
-    except IntegrityError:
+    assignment = db.scalars(
+        insert_for(db, Assignment)
+        .values(
+            project_id=project.id,
+            item_id=item.id,
+            user_id=user.id,
+            status=LIVE,
+            is_gold=item.is_gold,
+            expires_at=now + timedelta(seconds=project.lease_seconds),
+        )
+        .on_conflict_do_nothing()
+        .returning(Assignment)
+    ).first()
+    if assignment is None:
         # Only reachable when the cursor lock did not serialise two claims of the caller.
         again = _held(db, user, project, now)
         if again:
@@ -450,8 +456,8 @@ def claim(db: Session, user: User, project_id: int, *, now: datetime | None = No
             code="claim_race",
         ) from None
     pool.take(db, item.id, project.overlap)
-    if not item.is_gold:
-        cursor.after_item_id = max(cursor.after_item_id, item.id)
+    if not item.is_gold and item.id > after:
+        _move_cursor(db, user, project, item.id)
     emit(
         db,
         Action.ASSIGNMENT_CLAIMED,

@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.db.types import utcnow
+from labelpool.db.upsert import insert_for
 from labelpool.errors import Conflict
 from labelpool.work.claims import own_assignment
 from labelpool.work.draft_models import AssignmentDraft
@@ -59,18 +58,10 @@ def save_draft(
     now = now or utcnow()
     assignment = _open_assignment(db, user, assignment_id)
     values = {"assignment_id": assignment.id, "answers": answers, "saved_at": now}
-    dialect = db.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(AssignmentDraft).values(values)
-    db.execute(
-        statement.on_conflict_do_update(
-            index_elements=[AssignmentDraft.assignment_id],
-            set_={"answers": statement.excluded.answers, "saved_at": statement.excluded.saved_at},
-        )
-    )
-    draft = db.scalars(
-        select(AssignmentDraft)
-        .where(AssignmentDraft.assignment_id == assignment.id)
-        .execution_options(populate_existing=True)
-    ).one()
+    statement = insert_for(db, AssignmentDraft).values(values)
+    upsert = statement.on_conflict_do_update(
+        index_elements=[AssignmentDraft.assignment_id],
+        set_={"answers": statement.excluded.answers, "saved_at": statement.excluded.saved_at},
+    ).returning(AssignmentDraft)
+    draft: AssignmentDraft = db.scalars(upsert, execution_options={"populate_existing": True}).one()
     return draft

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
 from labelpool.controls.schema import ResponseError, validate_response
 from labelpool.db.types import utcnow
+from labelpool.db.upsert import insert_for
 from labelpool.errors import Conflict, InvalidInput
 from labelpool.events import Action, emit
 from labelpool.policy.rules import authorize
@@ -71,20 +71,34 @@ def _checked_answers(project: Project, item: Item, answers: Any) -> dict[str, An
         ) from None
 
 
-def _replay(db: Session, user: User, key: str, digest: str) -> Submitted | None:
-    found = db.scalars(
-        select(Response).where(Response.user_id == user.id, Response.idempotency_key == key)
-    ).first()
-    if found is None:
-        return None
-    if found.body_hash != digest:
-        raise Conflict(
-            "This Idempotency-Key was used for another answer; use a new key for a new answer.",
-            code="idempotency_key_reused",
+def _earlier(
+    db: Session, user: User, assignment: Assignment, key: str, digest: str
+) -> Submitted | None:
+    """The first result again for a retry with the same key and body (one query also finds
+    an answer the assignment already has: 409 `already_submitted`)."""
+    found = list(
+        db.scalars(
+            select(Response).where(
+                or_(
+                    (Response.user_id == user.id) & (Response.idempotency_key == key),
+                    Response.assignment_id == assignment.id,
+                )
+            )
         )
-    assignment = db.get(Assignment, found.assignment_id)
-    refused = assignment is not None and not found.counted
-    return Submitted(found, replayed=True, refused_late=refused)
+    )
+    retried = next((r for r in found if r.user_id == user.id and r.idempotency_key == key), None)
+    if retried is not None:
+        if retried.body_hash != digest:
+            raise Conflict(
+                "This Idempotency-Key was used for another answer; use a new key for a new answer.",
+                code="idempotency_key_reused",
+            )
+        earlier = db.get(Assignment, retried.assignment_id)
+        refused = earlier is not None and not retried.counted
+        return Submitted(retried, replayed=True, refused_late=refused)
+    if found:
+        raise Conflict("This assignment is already answered.", code="already_submitted")
+    return None
 
 
 def submit(
@@ -107,18 +121,18 @@ def submit(
         )
     key = idempotency_key.strip()[:200]
     digest = body_hash(assignment.id, answers, active_seconds)
-    if (replayed := _replay(db, user, key, digest)) is not None:
+    if (replayed := _earlier(db, user, assignment, key, digest)) is not None:
         return replayed
-    if db.scalar(select(Response.id).where(Response.assignment_id == assignment.id)):
-        raise Conflict("This assignment is already answered.", code="already_submitted")
     if assignment.status not in (LIVE, AssignmentStatus.EXPIRED):
         raise Conflict(
             f"This assignment was {assignment.status.value}; claim again to get work.",
             code="assignment_closed",
         )
-    project = db.get(Project, assignment.project_id)
-    item = db.get(Item, assignment.item_id)
-    assert project is not None and item is not None
+    project, item = db.execute(  # one query for both
+        select(Project, Item)
+        .join(Item, Item.project_id == Project.id)
+        .where(Item.id == assignment.item_id)
+    ).one()
     if project.status == ProjectStatus.CANCELLED:
         raise Conflict(
             "The project was cancelled; it takes no more answers.", code="project_cancelled"
@@ -147,28 +161,31 @@ def submit(
     if counted:
         assignment.status = AssignmentStatus.SUBMITTED
         assignment.closed_at = now
-    response = Response(
-        assignment_id=assignment.id,
-        project_id=project.id,
-        item_id=item.id,
-        user_id=user.id,
-        answers=checked,
-        active_seconds=max(0, min(active_seconds, MAX_ACTIVE_SECONDS)),
-        late=late,
-        counted=counted,
-        is_gold=assignment.is_gold,
-        idempotency_key=key,
-        body_hash=digest,
-    )
-    try:
-        with db.begin_nested():
-            db.add(response)
-    except IntegrityError:
+    db.flush()  # the assignment's new status, before the INSERT below (a Core statement)
+    response = db.scalars(
+        insert_for(db, Response)
+        .values(
+            assignment_id=assignment.id,
+            project_id=project.id,
+            item_id=item.id,
+            user_id=user.id,
+            answers=checked,
+            active_seconds=max(0, min(active_seconds, MAX_ACTIVE_SECONDS)),
+            late=late,
+            counted=counted,
+            is_gold=assignment.is_gold,
+            idempotency_key=key,
+            body_hash=digest,
+        )
+        .on_conflict_do_nothing()
+        .returning(Response)
+    ).first()
+    if response is None:
         raise Conflict(
             "This answer was stored by another request at the same moment; retry with the same "
             "Idempotency-Key to get its result.",
             code="submit_race",
-        ) from None
+        )
     emit(
         db,
         Action.RESPONSE_SUBMITTED,
