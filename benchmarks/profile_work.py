@@ -27,7 +27,9 @@ from benchmarks import _work_db as wdb
 from benchmarks._common import drop_postgres, postgres_database
 
 
-async def _call(app: Any, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+async def _call(
+    app: Any, method: str, path: str, headers: dict[str, str], body: bytes
+) -> tuple[int, bytes]:
     """One request through the ASGI app, as uvicorn would send it."""
     scope = {
         "type": "http",
@@ -70,7 +72,9 @@ async def _call(app: Any, method: str, path: str, headers: dict[str, str], body:
 async def _pairs(app: Any, token: str, project_id: int, n: int) -> None:
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     for _ in range(n):
-        status, data = await _call(app, "POST", f"/api/v1/projects/{project_id}/assignments", auth, b"")
+        status, data = await _call(
+            app, "POST", f"/api/v1/projects/{project_id}/assignments", auth, b""
+        )
         assert status in (200, 201), (status, data[:300])
         claimed = orjson.loads(data)
         body = orjson.dumps({"answers": {"sentiment": "positive"}, "active_seconds": 5})

@@ -29,8 +29,6 @@ def test_no_api_path_belongs_to_two_routers() -> None:
         for other_index, other in routes:
             if other_index == index or not (route.methods or set()) & (other.methods or set()):
                 continue
-            if other.path_regex.match(sample[len(API_PREFIX) :]) or other.path_regex.match(
-                sample
-            ):
+            if other.path_regex.match(sample[len(API_PREFIX) :]) or other.path_regex.match(sample):
                 clashes.append(f"{sorted(route.methods or ())} {route.path} ~ {other.path}")
     assert clashes == []
