@@ -103,12 +103,12 @@ def rule_detail(rule: RuleResult) -> dict[str, Any]:
 
 
 def _project_for_claim(db: Session, project_id: int) -> Project:
-    project = db.get(Project, project_id)
+    statement = select(Project).where(Project.id == project_id)
+    if db.get_bind().dialect.name == "postgresql":  # read and share-locked in one statement
+        statement = statement.with_for_update(read=True)
+    project = db.scalars(statement.execution_options(populate_existing=True)).first()
     if project is None:
         raise NotFound(f"No project with id {project_id}.")
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(select(Project.id).where(Project.id == project_id).with_for_update(read=True))
-        db.refresh(project, attribute_names=["status"])
     return project
 
 
