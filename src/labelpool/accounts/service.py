@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from labelpool.accounts.actor import refresh_actors
@@ -347,12 +347,16 @@ def create_api_token(
     return token, api_token
 
 
+# Every API request asks: built once, the token and its user in one query.
+TOKEN_BY_HASH = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("p_hash"))
+    .options(joinedload(ApiToken.user))
+)
+
+
 def api_token_credential(db: Session, token: str) -> Credential | None:
-    api_token = db.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == sha256_hex(token))
-        .options(joinedload(ApiToken.user))  # one query, not two: every request asks
-    )
+    api_token = db.scalar(TOKEN_BY_HASH, {"p_hash": sha256_hex(token)})
     if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
         return None
     last = api_token.last_used_at

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from labelpool.audit.models import AuditEvent
@@ -19,15 +20,23 @@ def record(
     organization_id: int | None = None,
     reason: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    event = AuditEvent(
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        actor_id=actor_id,
-        organization_id=organization_id,
-        reason=reason,
-        details=details or {},
+) -> int:
+    """Insert the audit row now (one Core statement, no unit-of-work flush); its id."""
+    return int(
+        db.scalar(
+            insert(AUDIT_EVENTS)
+            .values(
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                actor_id=actor_id,
+                organization_id=organization_id,
+                reason=reason,
+                details=details or {},
+            )
+            .returning(AUDIT_EVENTS.c.id)
+        )
     )
-    db.add(event)
-    return event
+
+
+AUDIT_EVENTS = cast(Table, AuditEvent.__table__)

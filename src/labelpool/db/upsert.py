@@ -9,9 +9,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
-def insert_for(db: Session, model: Any) -> Any:
+def dialect_insert(dialect: str, model: Any) -> Any:
     """An INSERT into `model` with `on_conflict_do_nothing` / `_do_update` (and `excluded`)
-    for the session's database: PostgreSQL's, else SQLite's."""
-    if db.get_bind().dialect.name == "postgresql":
-        return pg_insert(model)
-    return sqlite_insert(model)
+    for the database named `dialect`: PostgreSQL's, else SQLite's."""
+    return pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)
+
+
+def insert_for(db: Session, model: Any) -> Any:
+    """`dialect_insert` for the session's database."""
+    return dialect_insert(db.get_bind().dialect.name, model)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.actor import actor_of
@@ -215,6 +215,18 @@ def _test_progress(
     return {t.id: test_step(t, by_test[t.id], now) for t in tests}
 
 
+# Every claim asks these two (built once).
+PROFILE_FACTS = select(
+    ContributorProfile.id,
+    ContributorProfile.state,
+    ContributorProfile.country,
+    ContributorProfile.weekly_hours,
+).where(ContributorProfile.user_id == bindparam("p_user"))
+REFRESHERS_OWED = select(RequiredRefresher.project_id).where(
+    RequiredRefresher.user_id == bindparam("p_user"), RequiredRefresher.cleared_at.is_(None)
+)
+
+
 def gather_facts(
     db: Session,
     user_id: int,
@@ -231,14 +243,7 @@ def gather_facts(
     wanted = list(requirements)
     test_ids = sorted({t for r in wanted for t in r.tests})
     skill_keys = sorted({s.skill for r in wanted for s in r.skills})
-    profile = db.execute(
-        select(
-            ContributorProfile.id,
-            ContributorProfile.state,
-            ContributorProfile.country,
-            ContributorProfile.weekly_hours,
-        ).where(ContributorProfile.user_id == user_id)
-    ).one_or_none()
+    profile = db.execute(PROFILE_FACTS, {"p_user": user_id}).one_or_none()
     languages: dict[str, Proficiency] = {}
     if profile is not None and any(r.languages for r in wanted):
         languages = {
@@ -278,15 +283,7 @@ def gather_facts(
     active_projects: frozenset[int] = frozenset()
     if any(r.max_active_projects is not None for r in wanted):
         active_projects = _active_project_ids(db, user_id, now)
-    owed_projects = sorted(
-        set(
-            db.scalars(
-                select(RequiredRefresher.project_id).where(
-                    RequiredRefresher.user_id == user_id, RequiredRefresher.cleared_at.is_(None)
-                )
-            )
-        )
-    )
+    owed_projects = sorted(set(db.scalars(REFRESHERS_OWED, {"p_user": user_id})))
     owed = {pid: can_claim_work(db, user_id, pid)[1] for pid in owed_projects}
     state = profile.state if profile is not None else None
     return ContributorFacts(

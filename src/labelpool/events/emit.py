@@ -50,12 +50,13 @@ def emit(
     organization_id: int | None = None,
     reason: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Record that `action` happened to the target; queue what subscribed to it.
+) -> int:
+    """Record that `action` happened to the target; queue what subscribed to it. Returns the
+    audit row's id.
 
     Each subscriber's job gets the audit row's fields as its payload (and the row's id).
     """
-    event = record(
+    event_id = record(
         db,
         action.value,
         target_type,
@@ -67,9 +68,8 @@ def emit(
     )
     subscribers = SUBSCRIBERS.get(action)
     if subscribers:
-        db.flush()
         payload = {
-            "event_id": event.id,
+            "event_id": event_id,
             "action": action.value,
             "target_type": target_type,
             "target_id": target_id,
@@ -80,7 +80,7 @@ def emit(
         }
         for name in subscribers:
             enqueue(db, name, payload)
-    return event
+    return event_id
 
 
 @dataclass(frozen=True)

@@ -37,15 +37,29 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select, union, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
 from labelpool.db.types import utcnow
-from labelpool.db.upsert import insert_for
+from labelpool.db.upsert import dialect_insert, insert_for
 from labelpool.eligibility import service as eligibility
 from labelpool.eligibility.rules import RuleResult, when_text
 from labelpool.errors import Conflict, NotFound, PermissionDenied
@@ -134,45 +148,64 @@ def _check_open(project: Project) -> None:
         raise NoWork("The project is completed: every item has its answers.", "all_done")
 
 
+CURSORS = cast(Table, WorkCursor.__table__)
+
+
+@cache
+def _cursor_upsert(dialect: str) -> Any:
+    statement = dialect_insert(dialect, CURSORS).values(
+        project_id=bindparam("p_project"), user_id=bindparam("p_user"), after_item_id=0
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[CURSORS.c.project_id, CURSORS.c.user_id],
+        set_={"after_item_id": CURSORS.c.after_item_id},
+    ).returning(CURSORS.c.after_item_id)
+
+
 def _locked_cursor(db: Session, user: User, project: Project) -> int:
     """The caller's cursor on the project (the last item id they were given), created if new,
     its row locked until commit: one upsert that writes the row back as it was."""
-    statement = insert_for(db, WorkCursor).values(
-        project_id=project.id, user_id=user.id, after_item_id=0
-    )
-    after = db.scalar(
-        statement.on_conflict_do_update(
-            index_elements=[WorkCursor.project_id, WorkCursor.user_id],
-            set_={"after_item_id": WorkCursor.after_item_id},
-        ).returning(WorkCursor.after_item_id)
-    )
+    statement = _cursor_upsert(db.get_bind().dialect.name)
+    after = db.scalar(statement, {"p_project": project.id, "p_user": user.id})
     return int(after or 0)
 
 
+MOVE_CURSOR = (
+    update(CURSORS)
+    .where(CURSORS.c.project_id == bindparam("p_project"), CURSORS.c.user_id == bindparam("p_user"))
+    .values(after_item_id=bindparam("p_after"))
+)
+
+
 def _move_cursor(db: Session, user: User, project: Project, after: int) -> None:
-    db.execute(
-        update(WorkCursor)
-        .where(WorkCursor.project_id == project.id, WorkCursor.user_id == user.id)
-        .values(after_item_id=after)
+    db.execute(MOVE_CURSOR, {"p_project": project.id, "p_user": user.id, "p_after": after})
+
+
+@cache
+def _held_statement() -> Select[Assignment]:
+    return (
+        select(Assignment)
+        .where(
+            Assignment.user_id == bindparam("user_id"),
+            Assignment.project_id == bindparam("project_id"),
+            Assignment.status == LIVE,
+            Assignment.expires_at >= bindparam("now"),
+        )
+        .order_by(Assignment.id)
+        .limit(bindparam("most", type_=Integer))
+        .execution_options(populate_existing=True)
     )
 
 
 def _held(db: Session, user: User, project: Project, now: datetime) -> list[Assignment]:
     """The caller's live leases on the project, oldest first (up to the project's maximum)."""
-    return list(
-        db.scalars(
-            select(Assignment)
-            .where(
-                Assignment.user_id == user.id,
-                Assignment.project_id == project.id,
-                Assignment.status == LIVE,
-                Assignment.expires_at >= now,
-            )
-            .order_by(Assignment.id)
-            .limit(max(project.max_live_per_contributor, 1))
-            .execution_options(populate_existing=True)
-        )
-    )
+    values = {
+        "user_id": user.id,
+        "project_id": project.id,
+        "now": now,
+        "most": max(project.max_live_per_contributor, 1),
+    }
+    return list(db.scalars(_held_statement(), values))
 
 
 def _window_start(project: Project, since: datetime) -> ColumnElement[int]:
@@ -225,28 +258,36 @@ def _daily_limit(
     return NoWork(message, "daily_limit", retry_after=back)
 
 
+@cache
+def _scarcity_statement() -> Select[tuple[int, int]]:
+    """One statement: the project's cursors counted, then its open items up to
+    `fair_share.scarcity_cap` (factor x the cursors, at least factor)."""
+    cursors = (
+        select(func.count())
+        .select_from(WorkCursor)
+        .where(WorkCursor.project_id == bindparam("project_id"))
+        .scalar_subquery()
+    )
+    capped = (
+        select(Item.id)
+        .where(
+            Item.project_id == bindparam("project_id"),
+            Item.filled.is_(False),
+            Item.withdrawn.is_(False),
+        )
+        .limit(bindparam("factor", type_=Integer) * case((cursors > 1, cursors), else_=1))
+        .subquery()
+    )
+    return select(cursors, select(func.count()).select_from(capped).scalar_subquery())
+
+
 def _fair_share(db: Session, user: User, project: Project, now: datetime) -> fair_share.FairShare:
     """The fair-share verdict for the caller (numbers from SQL, the decision is pure)."""
     factor = project.fair_share_factor
     if factor <= 0:
         return fair_share.FairShare(False, 0, 0.0, 0, 0, 0)
-    # One statement: the cursors counted, then the open items up to `scarcity_cap` of that.
-    cursors = (
-        select(func.count())
-        .select_from(WorkCursor)
-        .where(WorkCursor.project_id == project.id)
-        .scalar_subquery()
-    )
-    capped = (
-        select(Item.id)
-        .where(Item.project_id == project.id, Item.filled.is_(False), Item.withdrawn.is_(False))
-        .limit(max(factor, 0) * case((cursors > 1, cursors), else_=1))
-        .subquery()
-    )
-    counted = db.execute(
-        select(cursors, select(func.count()).select_from(capped).scalar_subquery())
-    ).one()
-    known, open_items = int(counted[0] or 0), int(counted[1] or 0)
+    counted = db.execute(_scarcity_statement(), {"project_id": project.id, "factor": factor})
+    known, open_items = (int(n or 0) for n in counted.one())
     cap = fair_share.scarcity_cap(factor, known)
     if open_items >= cap:  # plenty: at least factor x everyone who ever claimed here
         return fair_share.FairShare(False, 0, 0.0, open_items, known, cap)
@@ -324,6 +365,32 @@ def holdback(
 eligibility.register_holdback("work.limits", holdback)
 
 
+@cache
+def _candidate_statement(dialect: str, gold: bool, bounded: bool) -> Select[Item]:
+    """The pick's SELECT, built once per shape: a claim binds `project_id`, `user_id`,
+    `after` (and `through`) and skips SQLAlchemy's statement building and cache-key walk."""
+    mine = exists().where(Assignment.item_id == Item.id, Assignment.user_id == bindparam("user_id"))
+    statement = (
+        select(Item)
+        .where(
+            Item.project_id == bindparam("project_id"),
+            Item.filled.is_(False),
+            Item.withdrawn.is_(False),
+            Item.is_gold.is_(gold),
+            Item.id > bindparam("after"),
+            ~mine,
+        )
+        .order_by(Item.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    if bounded:
+        statement = statement.where(Item.id <= bindparam("through"))
+    if dialect == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    return statement
+
+
 def _candidate(
     db: Session,
     user: User,
@@ -334,26 +401,11 @@ def _candidate(
     through: int | None = None,
 ) -> Item | None:
     """The first open item with id > after (and <= through) the user never had."""
-    mine = exists().where(Assignment.item_id == Item.id, Assignment.user_id == user.id)
-    statement = (
-        select(Item)
-        .where(
-            Item.project_id == project.id,
-            Item.filled.is_(False),
-            Item.withdrawn.is_(False),
-            Item.is_gold.is_(gold),
-            Item.id > after,
-            ~mine,
-        )
-        .order_by(Item.id)
-        .limit(1)
-        .execution_options(populate_existing=True)
-    )
+    statement = _candidate_statement(db.get_bind().dialect.name, gold, through is not None)
+    values = {"project_id": project.id, "user_id": user.id, "after": after}
     if through is not None:
-        statement = statement.where(Item.id <= through)
-    if db.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    return db.scalars(statement).first()
+        values["through"] = through
+    return db.scalars(statement, values).first()
 
 
 def _pick(db: Session, user: User, project: Project, after: int) -> Item | None:
@@ -476,15 +528,21 @@ def _item(db: Session, assignment: Assignment) -> Item:
     return item
 
 
+@cache
+def _assignment_statement(lock: bool) -> Select[Assignment]:
+    statement = select(Assignment).where(Assignment.id == bindparam("p_assignment"))
+    if lock:
+        statement = statement.with_for_update()
+    return statement.execution_options(populate_existing=True)
+
+
 def own_assignment(
     db: Session, user: User, assignment_id: int, *, lock: bool = False
 ) -> Assignment:
     """The caller's assignment (NotFound for anyone else's, said as for a missing id); `lock`
     holds its row until commit (PostgreSQL) so two answers to it queue."""
-    statement = select(Assignment).where(Assignment.id == assignment_id)
-    if lock and db.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update()
-    found = db.scalars(statement.execution_options(populate_existing=True)).first()
+    statement = _assignment_statement(lock and db.get_bind().dialect.name == "postgresql")
+    found = db.scalars(statement, {"p_assignment": assignment_id}).first()
     if found is None:
         raise NotFound(f"No assignment with id {assignment_id}.")
     authorize(actor_of(db, user), WorkPolicy.own(found))

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import and_, case, update
+from sqlalchemy import Integer, Table, and_, bindparam, case, update
 from sqlalchemy.orm import Session
 
 from labelpool.events import Action, emit
@@ -18,14 +20,21 @@ from labelpool.work.models import Assignment, AssignmentStatus
 LIVE = AssignmentStatus.LIVE
 
 
+ITEMS = cast(Table, Item.__table__)
+ASSIGNMENTS = cast(Table, Assignment.__table__)
+TAKE = (
+    update(ITEMS)
+    .where(ITEMS.c.id == bindparam("p_item"))
+    .values(
+        taken=ITEMS.c.taken + 1,
+        filled=ITEMS.c.taken + 1 >= bindparam("p_overlap", type_=Integer),
+    )
+)
+
+
 def take(db: Session, item_id: int, overlap: int) -> None:
     """One more live or submitted assignment on the item (the caller holds its row)."""
-    db.execute(
-        update(Item)
-        .where(Item.id == item_id)
-        .values(taken=Item.taken + 1, filled=Item.taken + 1 >= overlap)
-        .execution_options(synchronize_session=False)
-    )
+    db.execute(TAKE, {"p_item": item_id, "p_overlap": overlap})
 
 
 def free(db: Session, item_ids: Iterable[int], overlap: int) -> None:
@@ -42,6 +51,25 @@ def free(db: Session, item_ids: Iterable[int], overlap: int) -> None:
         )
 
 
+@cache
+def _end_live_statement(lapsed_only: bool, one: bool) -> Any:
+    """`end_live`'s UPDATE ... RETURNING, built once per shape (bound: p_project, p_status,
+    p_now and, for one assignment, p_assignment)."""
+    c = ASSIGNMENTS.c
+    now = bindparam("p_now", type_=c.closed_at.type)
+    conditions = [c.project_id == bindparam("p_project"), c.status == LIVE]
+    if lapsed_only:
+        conditions.append(c.expires_at < now)
+    if one:
+        conditions.append(c.id == bindparam("p_assignment"))
+    return (
+        update(ASSIGNMENTS)
+        .where(and_(*conditions))
+        .values(status=bindparam("p_status", type_=c.status.type), closed_at=now)
+        .returning(c.id, c.item_id, c.user_id)
+    )
+
+
 def end_live(
     db: Session,
     project: Project,
@@ -55,20 +83,12 @@ def end_live(
     every live one; only `assignment_id` when given. Each is ended once even when claims race
     (PostgreSQL re-checks `status = 'live'` after waiting for the row). Frees their places and
     emits one event each. Returns (assignment id, item id, user id) of those ended."""
-    conditions = [Assignment.project_id == project.id, Assignment.status == LIVE]
-    if lapsed_only:
-        conditions.append(Assignment.expires_at < now)
+    values: dict[str, Any] = {"p_project": project.id, "p_status": status, "p_now": now}
     if assignment_id is not None:
-        conditions.append(Assignment.id == assignment_id)
+        values["p_assignment"] = assignment_id
     ended = [
         (row[0], row[1], row[2])
-        for row in db.execute(
-            update(Assignment)
-            .where(and_(*conditions))
-            .values(status=status, closed_at=now)
-            .returning(Assignment.id, Assignment.item_id, Assignment.user_id)
-            .execution_options(synchronize_session=False)
-        )
+        for row in db.execute(_end_live_statement(lapsed_only, assignment_id is not None), values)
     ]
     if not ended:
         return ended

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.actor import actor_of
@@ -71,21 +71,27 @@ def _checked_answers(project: Project, item: Item, answers: Any) -> dict[str, An
         ) from None
 
 
+EARLIER_RESPONSES = select(Response).where(
+    or_(
+        (Response.user_id == bindparam("p_user"))
+        & (Response.idempotency_key == bindparam("p_key")),
+        Response.assignment_id == bindparam("p_assignment"),
+    )
+)
+PROJECT_AND_ITEM = (
+    select(Project, Item)
+    .join(Item, Item.project_id == Project.id)
+    .where(Item.id == bindparam("p_item"))
+)
+
+
 def _earlier(
     db: Session, user: User, assignment: Assignment, key: str, digest: str
 ) -> Submitted | None:
     """The first result again for a retry with the same key and body (one query also finds
     an answer the assignment already has: 409 `already_submitted`)."""
-    found = list(
-        db.scalars(
-            select(Response).where(
-                or_(
-                    (Response.user_id == user.id) & (Response.idempotency_key == key),
-                    Response.assignment_id == assignment.id,
-                )
-            )
-        )
-    )
+    values = {"p_user": user.id, "p_key": key, "p_assignment": assignment.id}
+    found = list(db.scalars(EARLIER_RESPONSES, values))
     retried = next((r for r in found if r.user_id == user.id and r.idempotency_key == key), None)
     if retried is not None:
         if retried.body_hash != digest:
@@ -128,11 +134,7 @@ def submit(
             f"This assignment was {assignment.status.value}; claim again to get work.",
             code="assignment_closed",
         )
-    project, item = db.execute(  # one query for both
-        select(Project, Item)
-        .join(Item, Item.project_id == Project.id)
-        .where(Item.id == assignment.item_id)
-    ).one()
+    project, item = db.execute(PROJECT_AND_ITEM, {"p_item": assignment.item_id}).one()
     if project.status == ProjectStatus.CANCELLED:
         raise Conflict(
             "The project was cancelled; it takes no more answers.", code="project_cancelled"
