@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
@@ -22,10 +22,9 @@ from labelpool.contributors.enums import ContributorState, DeviceKind, Proficien
 from labelpool.contributors.models import ContributorDevice, ContributorLanguage, ContributorProfile
 from labelpool.db.types import utcnow
 from labelpool.eligibility.rules import ContributorFacts, Requirements
-from labelpool.eligibility.service import RECENT_WORK
-from labelpool.policy.eligibility import OPEN_TO_THE_CROWD
+from labelpool.eligibility.service import works_on_now
 from labelpool.projects.models import Project
-from labelpool.work.models import Assignment, AssignmentStatus
+from labelpool.work.models import Assignment
 
 OWED = "a guidelines refresher is owed for this project"
 
@@ -115,14 +114,7 @@ def active_pool_facts(
                 ContributorProfile.user_id == Assignment.user_id,
             )
             .join(Project, Project.id == Assignment.project_id)
-            .where(
-                or_(
-                    Assignment.status == AssignmentStatus.LIVE,
-                    (Assignment.status == AssignmentStatus.SUBMITTED)
-                    & (Assignment.closed_at >= now - RECENT_WORK),
-                ),
-                Project.status.in_(list(OPEN_TO_THE_CROWD)),
-            )
+            .where(works_on_now(now))
             .distinct()
         ):
             working[user_id].add(other_project)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.actor import actor_of
@@ -304,21 +304,26 @@ def gather_facts(
     )
 
 
+def works_on_now(now: datetime) -> ColumnElement[bool]:
+    """An assignment that makes its holder "work on" its project (joined to `Project`): a live
+    lease, or an answer within `RECENT_WORK`, on a project open to the crowd."""
+    return and_(
+        or_(
+            Assignment.status == AssignmentStatus.LIVE,
+            (Assignment.status == AssignmentStatus.SUBMITTED)
+            & (Assignment.closed_at >= now - RECENT_WORK),
+        ),
+        Project.status.in_(list(OPEN_TO_THE_CROWD)),
+    )
+
+
 def _active_project_ids(db: Session, user_id: int, now: datetime) -> frozenset[int]:
     """Projects open to the crowd the contributor holds a lease on or answered recently."""
     return frozenset(
         db.scalars(
             select(Assignment.project_id)
             .join(Project, Project.id == Assignment.project_id)
-            .where(
-                Assignment.user_id == user_id,
-                or_(
-                    Assignment.status == AssignmentStatus.LIVE,
-                    (Assignment.status == AssignmentStatus.SUBMITTED)
-                    & (Assignment.closed_at >= now - RECENT_WORK),
-                ),
-                Project.status.in_(list(OPEN_TO_THE_CROWD)),
-            )
+            .where(Assignment.user_id == user_id, works_on_now(now))
             .distinct()
         )
     )
