@@ -22,21 +22,18 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> int:
     """Insert the audit row now (one Core statement, no unit-of-work flush); its id."""
-    return int(
-        db.scalar(
-            insert(AUDIT_EVENTS)
-            .values(
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                actor_id=actor_id,
-                organization_id=organization_id,
-                reason=reason,
-                details=details or {},
-            )
-            .returning(AUDIT_EVENTS.c.id)
-        )
-    )
+    row = {
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "actor_id": actor_id,
+        "organization_id": organization_id,
+        "reason": reason,
+        "details": details or {},
+    }
+    return int(db.scalar(INSERT_AUDIT_EVENT, row))
 
 
 AUDIT_EVENTS = cast(Table, AuditEvent.__table__)
+# Built once; each call binds a row (the columns above, `created_at` by its default).
+INSERT_AUDIT_EVENT = insert(AUDIT_EVENTS).returning(AUDIT_EVENTS.c.id)

@@ -76,7 +76,9 @@ def get_db(
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` one in a worker
+# thread, a hop that costs more than the function itself.
+async def get_settings(request: Request) -> Settings:
     """The app's one `Settings` (its `media` and `review` parts included), from `create_app`."""
     settings: Settings = request.app.state.settings
     return settings
@@ -85,7 +87,7 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_storage(request: Request) -> MediaStorage:
+async def get_storage(request: Request) -> MediaStorage:
     """The app's media storage, built once from the settings in `create_app`."""
     storage: MediaStorage = request.app.state.storage
     return storage
@@ -209,7 +211,7 @@ def page_user_of(request: Request) -> UserView | None:
         return None
 
 
-def current_user(request: Request, user: OptionalUser) -> User:
+async def current_user(request: Request, user: OptionalUser) -> User:
     if user is None:
         if request.url.path.startswith("/api/"):
             raise NotAuthenticated(

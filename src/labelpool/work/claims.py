@@ -59,7 +59,7 @@ from sqlalchemy.orm import Session, aliased
 from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
 from labelpool.db.types import utcnow
-from labelpool.db.upsert import dialect_insert, insert_for
+from labelpool.db.upsert import dialect_insert, insert_new
 from labelpool.eligibility import service as eligibility
 from labelpool.eligibility.rules import RuleResult, when_text
 from labelpool.errors import Conflict, NotFound, PermissionDenied
@@ -485,19 +485,18 @@ def claim(db: Session, user: User, project_id: int, *, now: datetime | None = No
         if held:  # nothing new for them: they go on with the oldest they hold
             return Claimed(project, held[0], _item(db, held[0]), resumed=True)
         raise
-    assignment = db.scalars(
-        insert_for(db, Assignment)
-        .values(
-            project_id=project.id,
-            item_id=item.id,
-            user_id=user.id,
-            status=LIVE,
-            is_gold=item.is_gold,
-            expires_at=now + timedelta(seconds=project.lease_seconds),
-        )
-        .on_conflict_do_nothing()
-        .returning(Assignment)
-    ).first()
+    assignment: Assignment | None = insert_new(
+        db,
+        Assignment,
+        {
+            "project_id": project.id,
+            "item_id": item.id,
+            "user_id": user.id,
+            "status": LIVE,
+            "is_gold": item.is_gold,
+            "expires_at": now + timedelta(seconds=project.lease_seconds),
+        },
+    )
     if assignment is None:
         # Only reachable when the cursor lock did not serialise two claims of the caller.
         again = _held(db, user, project, now)

@@ -21,7 +21,7 @@ from labelpool.accounts.actor import actor_of
 from labelpool.accounts.models import User
 from labelpool.controls.schema import ResponseError, validate_response
 from labelpool.db.types import utcnow
-from labelpool.db.upsert import insert_for
+from labelpool.db.upsert import insert_new
 from labelpool.errors import Conflict, InvalidInput
 from labelpool.events import Action, emit
 from labelpool.policy.rules import authorize
@@ -164,24 +164,23 @@ def submit(
         assignment.status = AssignmentStatus.SUBMITTED
         assignment.closed_at = now
     db.flush()  # the assignment's new status, before the INSERT below (a Core statement)
-    response = db.scalars(
-        insert_for(db, Response)
-        .values(
-            assignment_id=assignment.id,
-            project_id=project.id,
-            item_id=item.id,
-            user_id=user.id,
-            answers=checked,
-            active_seconds=max(0, min(active_seconds, MAX_ACTIVE_SECONDS)),
-            late=late,
-            counted=counted,
-            is_gold=assignment.is_gold,
-            idempotency_key=key,
-            body_hash=digest,
-        )
-        .on_conflict_do_nothing()
-        .returning(Response)
-    ).first()
+    response: Response | None = insert_new(
+        db,
+        Response,
+        {
+            "assignment_id": assignment.id,
+            "project_id": project.id,
+            "item_id": item.id,
+            "user_id": user.id,
+            "answers": checked,
+            "active_seconds": max(0, min(active_seconds, MAX_ACTIVE_SECONDS)),
+            "late": late,
+            "counted": counted,
+            "is_gold": assignment.is_gold,
+            "idempotency_key": key,
+            "body_hash": digest,
+        },
+    )
     if response is None:
         raise Conflict(
             "This answer was stored by another request at the same moment; retry with the same "
