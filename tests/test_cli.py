@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from labelpool.cli.app import app
@@ -154,3 +155,32 @@ def test_purge_documents_runs_on_an_empty_database(runner: CliRunner) -> None:
     result = runner.invoke(app, ["contributors", "purge-documents"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "deleted 0 identity document(s)"
+
+
+def test_a_command_waits_for_a_running_servers_write(runner: CliRunner, engine: Engine) -> None:
+    """A command that reads, then writes (`users create`: is the e-mail taken?) while a
+    server commits a write in between waits for its turn instead of failing "database is
+    locked": its transaction begins as a writer (on SQLite a deferred one cannot wait)."""
+    import threading
+
+    from sqlalchemy import func, select, text
+
+    from labelpool.accounts.models import Organization, User
+    from labelpool.cli.common import unit_of_work
+    from labelpool.db.engine import make_session_factory, transaction
+    from tests.factories import make_organization
+
+    def server_writes() -> None:  # as a request that writes does: a writer from the start
+        with transaction(make_session_factory(engine), write=True) as other:
+            make_organization(other, "Written by the server")
+
+    server = threading.Thread(target=server_writes)
+    with unit_of_work() as db:
+        db.scalar(select(func.count()).select_from(User))  # the command reads...
+        server.start()
+        server.join(timeout=1.0)  # ...a server's write meanwhile waits for the command
+        db.execute(text("UPDATE users SET display_name = display_name"))  # ...then writes
+    server.join()
+    with Session(engine) as check:  # and the server's write went in after the command's
+        names = check.scalars(select(Organization.name)).all()
+    assert names == ["Written by the server"]

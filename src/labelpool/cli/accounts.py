@@ -63,7 +63,7 @@ def users_list(
     """List user accounts."""
     from labelpool.accounts import service
 
-    with unit_of_work() as db:
+    with unit_of_work(write=False) as db:
         rows = [
             {
                 "id": u.id,

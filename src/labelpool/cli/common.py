@@ -41,10 +41,13 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
+def unit_of_work(settings: Settings | None = None, *, write: bool = True) -> Iterator[Session]:
     """A committed transaction on the configured database, with errors as one-line messages.
 
     `settings`: the command's settings, when it needs them for more than the database.
+    `write`: begin as a writer (SQLite's `BEGIN IMMEDIATE`), so a command that reads, then
+    writes waits for a running server's writes instead of failing "database is locked";
+    listing commands pass False.
     """
     from sqlalchemy.exc import OperationalError
 
@@ -54,7 +57,7 @@ def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
     settings = settings if settings is not None else load_settings()
     engine = make_engine(settings.sqlalchemy_url)
     try:
-        with transaction(make_session_factory(engine)) as session:
+        with transaction(make_session_factory(engine), write=write) as session:
             yield session
     except LabelpoolError as exc:
         raise fail(exc.message) from None

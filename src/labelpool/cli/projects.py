@@ -111,7 +111,7 @@ def projects_list(
     from labelpool.projects.models import Project
     from labelpool.text import plural
 
-    with unit_of_work() as db:
+    with unit_of_work(write=False) as db:
         rows = [
             {
                 "id": p.id,
