@@ -439,20 +439,22 @@ def _no_work(db: Session, user: User, project: Project, now: datetime) -> NoWork
     )
     if project.gold_count == 0:
         left = left.where(Item.is_gold.is_(False))  # as `_pick` looks
-    open_to_caller = db.scalar(left.limit(1))
+    other = aliased(Assignment)
+    mine = exists().where(other.item_id == Assignment.item_id, other.user_id == user.id)
+    others_leases = select(func.min(Assignment.expires_at)).where(
+        Assignment.project_id == project.id, Assignment.status == LIVE, ~mine
+    )
+    # One statement, so one snapshot: asked one after the other, a lease skipped or expired
+    # in between (its item freed after the first look) would read as "all done".
+    open_to_caller, earliest = db.execute(
+        select(left.limit(1).scalar_subquery(), others_leases.scalar_subquery())
+    ).one()
     if open_to_caller is not None:
         return NoWork(
             "Others are taking the last items at this moment; claim again in a second.",
             "leases_held",
             retry_after=now + timedelta(seconds=1),
         )
-    other = aliased(Assignment)
-    mine = exists().where(other.item_id == Assignment.item_id, other.user_id == user.id)
-    earliest = db.scalar(
-        select(func.min(Assignment.expires_at)).where(
-            Assignment.project_id == project.id, Assignment.status == LIVE, ~mine
-        )
-    )
     if earliest is not None:
         return NoWork(
             "Others hold leases on the last items; the earliest ends at "
