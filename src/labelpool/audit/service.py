@@ -22,7 +22,32 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> int:
     """Insert the audit row now (one Core statement, no unit-of-work flush); its id."""
-    row = {
+    return record_row(
+        db,
+        audit_row(
+            action,
+            target_type,
+            target_id,
+            actor_id=actor_id,
+            organization_id=organization_id,
+            reason=reason,
+            details=details,
+        ),
+    )
+
+
+def audit_row(
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    actor_id: int | None = None,
+    organization_id: int | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An audit row's columns (`created_at` aside: its default)."""
+    return {
         "action": action,
         "target_type": target_type,
         "target_id": target_id,
@@ -31,6 +56,10 @@ def record(
         "reason": reason,
         "details": details or {},
     }
+
+
+def record_row(db: Session, row: dict[str, Any]) -> int:
+    """Insert an `audit_row` now; its id."""
     return int(db.scalar(INSERT_AUDIT_EVENT, row))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from labelpool.audit.models import AuditEvent
-from labelpool.audit.service import record
+from labelpool.audit.service import audit_row, record_row
 from labelpool.db.types import utcnow
 from labelpool.events.actions import Action
 from labelpool.jobs.models import OutboxJob
@@ -56,8 +56,7 @@ def emit(
 
     Each subscriber's job gets the audit row's fields as its payload (and the row's id).
     """
-    event_id = record(
-        db,
+    row = audit_row(
         action.value,
         target_type,
         target_id,
@@ -66,18 +65,10 @@ def emit(
         reason=reason,
         details=details,
     )
+    event_id = record_row(db, row)
     subscribers = SUBSCRIBERS.get(action)
     if subscribers:
-        payload = {
-            "event_id": event_id,
-            "action": action.value,
-            "target_type": target_type,
-            "target_id": target_id,
-            "actor_id": actor_id,
-            "organization_id": organization_id,
-            "reason": reason,
-            "details": details or {},
-        }
+        payload = {"event_id": event_id, **row}
         for name in subscribers:
             enqueue(db, name, payload)
     return event_id
@@ -127,15 +118,15 @@ def emit_many(db: Session, events: Sequence[Event]) -> None:
     if not events:
         return
     rows = [
-        {
-            "action": e.action.value,
-            "target_type": e.target_type,
-            "target_id": e.target_id,
-            "actor_id": e.actor_id,
-            "organization_id": e.organization_id,
-            "reason": e.reason,
-            "details": e.details or {},
-        }
+        audit_row(
+            e.action.value,
+            e.target_type,
+            e.target_id,
+            actor_id=e.actor_id,
+            organization_id=e.organization_id,
+            reason=e.reason,
+            details=e.details,
+        )
         for e in events
     ]
     if not any(SUBSCRIBERS.get(e.action) for e in events):
