@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from labelpool.accounts import service as accounts
 from labelpool.accounts.models import User
 from labelpool.accounts.roles import Role, Scope
+from labelpool.projects import service as projects
+from labelpool.projects.models import Item
 from labelpool.work import claims, submissions
 from labelpool.work.draft_models import AssignmentDraft
 from labelpool.work.models import Assignment
@@ -38,7 +40,12 @@ def test_the_holder_saves_reads_and_overwrites_a_draft(db: Session, client: Test
 
     empty = client.get(url, headers=headers)
     assert empty.status_code == 200, empty.text
-    assert empty.json() == {"assignment_id": assignment_id, "answers": None, "saved_at": None}
+    assert empty.json() == {
+        "assignment_id": assignment_id,
+        "answers": None,
+        "saved_at": None,
+        "pre_annotations": None,
+    }
 
     half = {"sentiment": "positive", "note": {"any": ["shape", 1]}}  # a draft is not checked
     saved = client.put(url, json={"answers": half}, headers=headers)
@@ -128,3 +135,26 @@ def test_the_browser_session_needs_the_csrf_header(db: Session, client: TestClie
     accepted = client.put(url, json=body, headers={"X-CSRF-Token": csrf_token(client)})
     assert accepted.status_code == 200, accepted.text
     assert client.get(url).json()["answers"] == body["answers"]
+
+
+def test_until_a_draft_is_saved_the_items_newest_prediction_is_offered(
+    db: Session, client: TestClient
+) -> None:
+    """Pre-annotations are editable starting points: offered until the holder saves a draft."""
+    setup = work_project(db, items=1)
+    (alice,) = contributors(db, 1)
+    item = db.get(Item, setup.item_ids[0])
+    assert item is not None
+    projects.add_prediction(db, setup.project, item, {"sentiment": "negative"}, model_version="v1")
+    projects.add_prediction(db, setup.project, item, {"sentiment": "positive"}, model_version="v2")
+    db.commit()
+    headers = _headers(db, alice)
+    assignment_id = _claimed(db, alice, setup.project.id)
+    url = f"/api/v1/assignments/{assignment_id}/draft"
+
+    offered = client.get(url, headers=headers).json()
+    assert offered["answers"] is None and offered["pre_annotations"] == {"sentiment": "positive"}
+
+    client.put(url, json={"answers": {"sentiment": "neutral"}}, headers=headers)
+    saved = client.get(url, headers=headers).json()
+    assert saved["answers"] == {"sentiment": "neutral"} and saved["pre_annotations"] is None

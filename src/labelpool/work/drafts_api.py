@@ -23,15 +23,27 @@ class DraftOut(OutputModel):
     assignment_id: int
     answers: dict[str, Any] | None = Field(description="None when nothing was saved yet.")
     saved_at: datetime | None
+    pre_annotations: dict[str, Any] | None = Field(
+        default=None,
+        description="Until a draft is saved: the item's newest pre-annotation (a model's "
+        "answers by control name) to start from; None when there is none.",
+    )
 
 
 @router.get("/assignments/{assignment_id}/draft", response_model=DraftOut)
 def get_draft(assignment_id: ResourceId, user: CurrentUser, db: DbSession) -> DraftOut:
-    """Your draft of a live (or lapsed, still answerable) assignment; 409 once it is closed."""
+    """Your draft of a live (or lapsed, still answerable) assignment; 409 once it is closed.
+    Until one is saved, the item's pre-annotations (if any) to start from."""
     found = drafts.get_draft(db, user, assignment_id)
-    if found is None:
-        return DraftOut(assignment_id=assignment_id, answers=None, saved_at=None)
-    return DraftOut(assignment_id=assignment_id, answers=found.answers, saved_at=found.saved_at)
+    if found.draft is None:
+        return DraftOut(
+            assignment_id=assignment_id,
+            answers=None,
+            saved_at=None,
+            pre_annotations=found.pre_annotations,
+        )
+    draft = found.draft
+    return DraftOut(assignment_id=assignment_id, answers=draft.answers, saved_at=draft.saved_at)
 
 
 @router.put("/assignments/{assignment_id}/draft", response_model=DraftOut)

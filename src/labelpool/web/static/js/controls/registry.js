@@ -2,12 +2,19 @@
 // module. A module exports mount(root, config, {value, onChange, readOnly, data}) returning
 // {getValue, setValue, validate, focus, handleKey}, check(config, answer, data) (the server's
 // check, same words), shortcuts(config) and, for kinds a condition may depend on, answerValues.
+// mount's options also carry `media` (signed URLs by data field). A widget that shows its
+// target field itself (the text to mark, the image to draw on, the media to play) exports
+// showsTarget = true, and the item view leaves that field out.
+import * as boxes from "./boxes.js";
 import * as choice from "./choice.js";
 import * as json from "./json.js";
 import * as pairwise from "./pairwise.js";
 import * as ranking from "./ranking.js";
 import * as rating from "./rating.js";
+import * as regions from "./regions.js";
+import * as spans from "./spans.js";
 import * as text from "./text.js";
+import * as tracks from "./tracks.js";
 
 export const WIDGETS = {
   choice,
@@ -15,15 +22,19 @@ export const WIDGETS = {
   pairwise,
   ranking,
   text,
-  // Drawing widgets come next; until then an honest JSON editor (json.js).
-  spans: json,
-  boxes: json,
-  regions: json,
-  tracks: json,
+  spans,
+  boxes,
+  regions,
+  tracks,
 };
 
-/** Kinds whose widget is the JSON fallback. */
-export const FALLBACK_KINDS = Object.keys(WIDGETS).filter((kind) => WIDGETS[kind] === json);
+/** Kinds whose widget is the JSON fallback (json.js, which says so on screen). */
+export const FALLBACK_KINDS = Object.keys(WIDGETS).filter((kind) => WIDGETS[kind].fallback);
+
+/** The data fields that widgets of these controls show themselves. */
+export function targetsShownByWidgets(controls) {
+  return new Set(controls.filter((c) => c.target && widgetFor(c.kind).showsTarget).map((c) => c.target));
+}
 
 /** The widget module of a kind (the JSON fallback for one this page does not know). */
 export function widgetFor(kind) {

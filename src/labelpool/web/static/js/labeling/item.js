@@ -114,8 +114,11 @@ function block(field, value, mediaUrls, extraClass = "") {
   );
 }
 
-/** The item's fields as one element, laid out for the controls that look at them. */
-export function renderItem(fields, controls, item) {
+/**
+ * The item's fields as one element, laid out for the controls that look at them; fields in
+ * `shownByWidgets` are left out (a widget shows them: the text to mark, the image to draw on).
+ */
+export function renderItem(fields, controls, item, shownByWidgets = new Set()) {
   const data = item.data || {};
   const mediaUrls = item.media || {};
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -131,7 +134,7 @@ export function renderItem(fields, controls, item) {
   const isSearch = byName.has("query") && SEARCH_RESULT.filter((n) => byName.has(n)).length >= 2;
 
   for (const field of fields) {
-    if (used.has(field.name) || !(field.name in data)) continue;
+    if (used.has(field.name) || shownByWidgets.has(field.name) || !(field.name in data)) continue;
     if (pair && field.name === pair[0]) {
       const [a, b] = pair.map((n) => byName.get(n));
       used.add(a.name).add(b.name);
@@ -160,6 +163,6 @@ export function renderItem(fields, controls, item) {
     used.add(field.name);
     out.append(block(field, data[field.name], mediaUrls));
   }
-  if (!out.children.length) out.append(h("p", { class: "text-muted" }, "This item has no data to show; report it as unclear."));
+  if (!out.children.length && !shownByWidgets.size) out.append(h("p", { class: "text-muted" }, "This item has no data to show; report it as unclear."));
   return out;
 }

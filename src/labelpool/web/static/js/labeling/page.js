@@ -2,7 +2,7 @@
 // the draft (localStorage on every change, the server every few seconds), count active time,
 // and submit with an Idempotency-Key, retrying on network failures until acknowledged.
 import { h, isTyping } from "../controls/common.js";
-import { mountControl } from "../controls/registry.js";
+import { mountControl, targetsShownByWidgets } from "../controls/registry.js";
 import { checkResponse } from "../controls/schema.js";
 import { NetworkError, api, errorOf, newKey, setCsrf } from "./api.js";
 import { renderItem } from "./item.js";
@@ -193,12 +193,14 @@ async function startTask(assignment, resumed, after = null) {
     pending: null,
   };
   record.key ||= newKey();
-  const restored = store.newest(local, server);
+  let restored = store.newest(local, server);
+  if (!restored && server?.pre_annotations) restored = { answers: server.pre_annotations, from: "prediction" };
   if (restored) record.answers = restored.answers || {};
   task = {
     assignment,
     record,
     data: assignment.item.data || {},
+    media: assignment.item.media || {},
     mounted: new Map(),
     expiresAt: Date.parse(assignment.expires_at),
     active: record.active || 0,
@@ -208,7 +210,8 @@ async function startTask(assignment, resumed, after = null) {
     retry: 0,
     retryTimer: null,
   };
-  els.item.replaceChildren(renderItem(cfg.fields, controls, assignment.item));
+  els.item.replaceChildren(renderItem(cfg.fields, controls, assignment.item, targetsShownByWidgets(controls)));
+  els.item.hidden = !els.item.querySelector(".lbi > *"); // every field is shown by a widget
   mountControls(record.answers);
   show(els.task);
   setLocked(false);
@@ -218,7 +221,10 @@ async function startTask(assignment, resumed, after = null) {
   task.timers.push(setInterval(saveToServer, SERVER_SAVE_MS));
   task.timers.push(setInterval(countActive, 1000));
   lastInput = Date.now();
-  const note = restored?.from === "server" ? "Your saved draft is back." : restored && Object.keys(restored.answers || {}).length ? "Your draft is back." : "";
+  const note = {
+    server: "Your saved draft is back.",
+    prediction: "A model's pre-annotation is filled in: check it and correct what is wrong.",
+  }[restored?.from] || (restored && Object.keys(restored.answers || {}).length ? "Your draft is back." : "");
   const words = [after?.text, resumed ? "You were working on this task." : "", note].filter(Boolean);
   say(words.join(" "), after?.text ? after.tone : "");
   if (record.pending) {
@@ -245,6 +251,7 @@ function mountControls(answers) {
       value: has ? answers[config.name] : null,
       onChange: () => changed(config.name),
       data: task.data,
+      media: task.media,
     });
     const error = h("p", { class: "lbc-error", id: `lbc-error-${config.name}`, hidden: true });
     mounted.root.append(error);

@@ -1,19 +1,13 @@
-"""The labeling page in a real browser (issue 22): the app served by uvicorn in a thread over
-the test database, headless Chromium driving the widgets with the mouse and the keyboard, and
-the stored responses checked in the database afterwards. Screenshots at desktop and phone
-widths are saved under test-artifacts/labeling/ to be looked at."""
+"""The labeling page in a real browser (issue 22): headless Chromium driving the widgets with the
+mouse and the keyboard, and the stored responses checked in the database afterwards.
+Screenshots at desktop and phone widths are saved under test-artifacts/labeling/ to be looked
+at."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -21,182 +15,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
-from labelpool.config import Settings
 from labelpool.projects import service as projects
 from labelpool.projects.models import Item, Project, ProjectStatus
-from labelpool.projects.templates import get_template
 from labelpool.web.render import STATIC_DIR
 from labelpool.work.draft_models import AssignmentDraft
-from labelpool.work.models import Assignment, AssignmentStatus, Response
-from tests.factories import PASSWORD, make_organization, make_user
 from tests.work.helpers import contributors
+from tests.work.labeling.browser import (
+    PHONE,
+    Console,
+    current_data,
+    fresh,
+    item_text,
+    log_in,
+    make_project,
+    open_work,
+    responses,
+    shoot,
+    wait_for_responses,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, ViewportSize
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = os.environ.get("LABELPOOL_TEST_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "labeling"
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-# --- the served app, the browser, the world -----------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
-    """The app on a local port, over the test's database (what `db` arranges, it serves)."""
-    import uvicorn
-
-    from labelpool.app import create_app
-
-    app = create_app(settings)
-    port = _free_port()
-    served = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not served.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    served.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        yield launched
-        launched.close()
-
-
-class Console:
-    """Console errors and uncaught exceptions of a page (the test ends with none)."""
-
-    def __init__(self, page: Page) -> None:
-        self.errors: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-
-    def expected_only(self, *allowed: str) -> None:
-        unexpected = [e for e in self.errors if not any(a in e for a in allowed)]
-        assert unexpected == [], unexpected
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP)
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def _project(
-    db: Session, requester: User, key: str, items: list[dict[str, Any]] | None = None
-) -> Project:
-    organization_id = requester.memberships[0].organization_id
-    project = projects.create_project(
-        db, requester, organization_id, name=get_template(key).title, template_key=key, overlap=1
-    )
-    rows = items if items is not None else [dict(i) for i in get_template(key).sample_items]
-    for data in rows:
-        db.add(Item(project_id=project.id, data=data))
-    project.item_count = len(rows)
-    db.flush()
-    projects.change_status(db, requester, project, ProjectStatus.ACTIVE)
-    db.commit()
-    return project
-
-
-@pytest.fixture
-def requester(db: Session) -> User:
-    from labelpool.accounts.roles import Role
-
-    organization = make_organization(db, "Acme labs")
-    return make_user(db, role=Role.REQUESTER, organization=organization)
-
-
-def _log_in(page: Page, url: str, user: User) -> None:
-    page.goto(f"{url}/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(re.compile(rf"^{re.escape(url)}/(work)?$"))
-
-
-def _open(page: Page, url: str, project: Project) -> None:
-    page.goto(f"{url}/projects/{project.id}/work")
-    page.wait_for_selector("#lb-task:not([hidden]), #lb-nowork:not([hidden])")
-
-
-def _fresh(db: Session) -> None:
-    """End the session's read transaction: SQLite (WAL) would keep showing its snapshot."""
-    db.rollback()
-
-
-def _responses(db: Session, project: Project) -> list[Response]:
-    _fresh(db)
-    return list(
-        db.scalars(select(Response).where(Response.project_id == project.id).order_by(Response.id))
-    )
-
-
-def _wait_for_responses(db: Session, project: Project, n: int) -> list[Response]:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        found = _responses(db, project)
-        if len(found) >= n:
-            return found
-        time.sleep(0.1)
-    return _responses(db, project)
-
-
-def _shoot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}-{page.viewport_size['width'] if page.viewport_size else 0}.png"
-    page.evaluate("() => window.scrollTo(0, 0)")  # sticky parts drawn where they start
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def _item_text(page: Page) -> str:
-    return page.locator("#lb-item").inner_text()
-
-
-def _current_data(project: Project, db: Session, user: User) -> dict[str, Any]:
-    """The data of the item the user holds now."""
-    _fresh(db)
-    assignment = db.scalars(
-        select(Assignment).where(
-            Assignment.project_id == project.id,
-            Assignment.user_id == user.id,
-            Assignment.status == AssignmentStatus.LIVE,
-        )
-    ).one()
-    item = db.get(Item, assignment.item_id)
-    assert item is not None
-    return dict(item.data)
 
 
 # --- choice: the mouse, then the keyboard only ----------------------------------------------------
@@ -205,17 +46,17 @@ def _current_data(project: Project, db: Session, user: User) -> dict[str, Any]:
 def test_choice_with_the_mouse_then_the_keyboard(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "text-sentiment")
+    project = make_project(db, requester, "text-sentiment")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
+    log_in(page, server, amara)
     page.goto(f"{server}/work")
     page.click(f"[data-project='{project.id}'] a[data-start-work]")
     page.wait_for_selector("#lb-task:not([hidden])")
     control = page.locator("[data-control='sentiment'][data-kind='choice']")
     assert control.is_visible()
-    _shoot(page, "choice")
-    first_text = _item_text(page)
+    shoot(page, "choice")
+    first_text = item_text(page)
     control.get_by_text("Negative", exact=True).click()
     page.click("#lb-submit")
     page.wait_for_function(
@@ -223,7 +64,7 @@ def test_choice_with_the_mouse_then_the_keyboard(
         " && !document.querySelector('#lb-item').innerText.includes(t)",
         arg=first_text,
     )
-    second = _wait_for_responses(db, project, 1)
+    second = wait_for_responses(db, project, 1)
     assert [r.answers for r in second] == [{"sentiment": "negative"}]
     assert second[0].active_seconds >= 0
 
@@ -232,7 +73,7 @@ def test_choice_with_the_mouse_then_the_keyboard(
     page.keyboard.press("3")
     assert control.locator("input[value='neutral']").is_checked()
     page.keyboard.press("Control+Enter")
-    stored = _wait_for_responses(db, project, 2)
+    stored = wait_for_responses(db, project, 2)
     assert [r.answers for r in stored] == [{"sentiment": "negative"}, {"sentiment": "neutral"}]
     console.expected_only()
 
@@ -240,16 +81,16 @@ def test_choice_with_the_mouse_then_the_keyboard(
 def test_required_answer_and_help_overlay(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "text-sentiment")
+    project = make_project(db, requester, "text-sentiment")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
+    log_in(page, server, amara)
+    open_work(page, server, project)
     page.keyboard.press("Control+Enter")  # nothing chosen: the server's words, next to it
     error = page.locator("[data-control='sentiment'] .lbc-error")
     assert error.inner_text() == "an answer is required"
     assert page.locator("[data-control='sentiment']").get_attribute("aria-invalid") == "true"
-    assert _responses(db, project) == []
+    assert responses(db, project) == []
     page.keyboard.press("Escape")
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("?")
@@ -258,7 +99,7 @@ def test_required_answer_and_help_overlay(
     listed = help_box.inner_text()
     for shortcut in ("Ctrl+Enter", "1\u20134", "choose an option", "search the guidelines"):
         assert shortcut in listed
-    _shoot(page, "help")
+    shoot(page, "help")
     page.keyboard.press("Escape")
     assert not help_box.is_visible()
     # The control's guideline section opens the panel there; the search narrows it.
@@ -276,17 +117,17 @@ def test_required_answer_and_help_overlay(
 def test_rating_with_a_conditional_text_and_multi_choice(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "search-relevance")
+    project = make_project(db, requester, "search-relevance")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
-    data = _current_data(project, db, amara)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    data = current_data(project, db, amara)
     assert data["query"] in page.locator(".lbi-query").inner_text()
     assert data["title"] in page.locator(".lbi-result").inner_text()
     reason = page.locator("[data-control='fail_reason']")
     assert reason.is_hidden()  # only asked when the relevance is 1
-    _shoot(page, "search")
+    shoot(page, "search")
     page.keyboard.press("1")  # relevance 1: the reason appears, and focus moves on
     assert reason.is_visible()
     flags = page.locator("[data-control='flags'][data-kind='choice']")
@@ -301,7 +142,7 @@ def test_rating_with_a_conditional_text_and_multi_choice(
     assert reason.locator(".lbc-count").inner_text().startswith("5 characters")
     reason.locator("input").fill("The page is an advert for a casino.")
     page.keyboard.press("Control+Enter")
-    (stored,) = _wait_for_responses(db, project, 1)
+    (stored,) = wait_for_responses(db, project, 1)
     assert stored.answers == {
         "relevance": 1,
         "flags": ["spam", "outdated"],
@@ -316,23 +157,23 @@ def test_rating_with_a_conditional_text_and_multi_choice(
 def test_pairwise_side_by_side_with_strength(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "side-by-side-comparison")
+    project = make_project(db, requester, "side-by-side-comparison")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
+    log_in(page, server, amara)
+    open_work(page, server, project)
     sides = page.locator(".lbi-pair .lbi-side")
     assert sides.count() == 2
-    data = _current_data(project, db, amara)
+    data = current_data(project, db, amara)
     fences = sum(str(data[side]).count("```") // 2 for side in ("response_a", "response_b"))
     assert page.locator(".lbi-pair .lbi-code").count() == fences  # markdown code as code
     assert "```" not in sides.first.inner_text() + sides.last.inner_text()
-    _shoot(page, "pairwise")
+    shoot(page, "pairwise")
     page.keyboard.press("b")
     page.keyboard.press("2")  # much better
     page.keyboard.type("B answers with working code and a clear base case.")
     page.keyboard.press("Control+Enter")
-    (stored,) = _wait_for_responses(db, project, 1)
+    (stored,) = wait_for_responses(db, project, 1)
     assert stored.answers == {
         "preference": {"winner": "b", "strength": "much"},
         "reason": "B answers with working code and a clear base case.",
@@ -346,11 +187,11 @@ def test_pairwise_side_by_side_with_strength(
 def test_ranking_with_the_keyboard_and_the_mouse(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "response-ranking")
+    project = make_project(db, requester, "response-ranking")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
+    log_in(page, server, amara)
+    open_work(page, server, project)
     ranking = page.locator("[data-control='ranking'][data-kind='ranking']")
     items = ranking.locator(".lbc-rank-item")
     n = items.count()
@@ -366,9 +207,9 @@ def test_ranking_with_the_keyboard_and_the_mouse(
     order = [int(x) for x in items.evaluate_all("els => els.map(e => e.dataset.response)")]
     assert order == [n - 1, *range(n - 1)]
     page.locator("[data-control='best_acceptable']").get_by_text("Yes", exact=True).click()
-    _shoot(page, "ranking")
+    shoot(page, "ranking")
     page.click("#lb-submit")
-    (first,) = _wait_for_responses(db, project, 1)
+    (first,) = wait_for_responses(db, project, 1)
     assert first.answers == {"ranking": order, "best_acceptable": "yes"}
 
     # Mouse: the second item; drag the second response above the first.
@@ -379,7 +220,7 @@ def test_ranking_with_the_keyboard_and_the_mouse(
     assert order[:2] == [1, 0]
     page.locator("[data-control='best_acceptable']").get_by_text("No, all responses").click()
     page.click("#lb-submit")
-    stored = _wait_for_responses(db, project, 2)
+    stored = wait_for_responses(db, project, 2)
     assert stored[1].answers["ranking"] == order
     assert stored[1].answers["best_acceptable"] == "no"
     console.expected_only()
@@ -391,13 +232,13 @@ def test_ranking_with_the_keyboard_and_the_mouse(
 def test_a_reload_mid_work_restores_the_draft(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "conversation-rating")
+    project = make_project(db, requester, "conversation-rating")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
+    log_in(page, server, amara)
+    open_work(page, server, project)
     assert page.locator(".lbi-turns .lbi-turn").count() >= 2
-    _shoot(page, "conversation")
+    shoot(page, "conversation")
     page.locator("[data-control='task_success']").get_by_text("Partly", exact=True).click()
     page.locator("[data-control='helpfulness']").get_by_text("Good", exact=True).click()
     problem = page.locator("[data-control='problem'] textarea, [data-control='problem'] input")
@@ -411,7 +252,7 @@ def test_a_reload_mid_work_restores_the_draft(
     deadline = time.monotonic() + 10
     draft = None
     while time.monotonic() < deadline:
-        _fresh(db)
+        fresh(db)
         draft = db.get(AssignmentDraft, assignment_id)
         if draft is not None and draft.answers.get("problem"):
             break
@@ -433,11 +274,11 @@ def test_a_reload_mid_work_restores_the_draft(
     assert other is not None
     phone = other.new_page()
     phone_console = Console(phone)
-    _log_in(phone, server, amara)
-    _open(phone, server, project)
+    log_in(phone, server, amara)
+    open_work(phone, server, project)
     assert phone.locator("[data-control='task_success'] input[value='partly']").is_checked()
     assert "draft is back" in phone.locator("#lb-status").inner_text()
-    _shoot(phone, "conversation")
+    shoot(phone, "conversation")
     other.close()
     phone_console.expected_only()
     console.expected_only()
@@ -446,11 +287,11 @@ def test_a_reload_mid_work_restores_the_draft(
 def test_a_network_drop_at_submit_retries_with_the_same_key(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "text-sentiment")
+    project = make_project(db, requester, "text-sentiment")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
+    log_in(page, server, amara)
+    open_work(page, server, project)
     sent: list[dict[str, Any]] = []
 
     def drop_the_first(route: Any) -> None:
@@ -467,9 +308,9 @@ def test_a_network_drop_at_submit_retries_with_the_same_key(
     state = page.locator("#lb-submit-state")
     state.filter(has_text="Not sent yet — retrying").wait_for()
     assert page.locator("#lb-submit").is_disabled()
-    _shoot(page, "retrying")
+    shoot(page, "retrying")
     page.locator("#lb-status").filter(has_text="Sent.").wait_for(timeout=10000)
-    stored = _wait_for_responses(db, project, 1)
+    stored = wait_for_responses(db, project, 1)
     assert [r.answers for r in stored] == [{"sentiment": "positive"}]
     assert len(sent) == 2 and sent[0]["key"] and sent[0]["key"] == sent[1]["key"]
     assert json.loads(sent[0]["body"]) == json.loads(sent[1]["body"])
@@ -483,11 +324,11 @@ def test_an_answer_left_pending_by_a_crash_is_sent_on_the_next_load(
 ) -> None:
     """The first send reached the server but its answer was lost; the page closed while
     retrying. The next load sends it again with the same key: stored once."""
-    project = _project(db, requester, "text-sentiment")
+    project = make_project(db, requester, "text-sentiment")
     (amara,) = contributors(db, 1)
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
+    log_in(page, server, amara)
+    open_work(page, server, project)
     page.route(
         re.compile(r".*/api/v1/assignments/\d+/response$"),
         lambda route: (route.fetch(), route.abort("connectionreset")),
@@ -495,12 +336,12 @@ def test_an_answer_left_pending_by_a_crash_is_sent_on_the_next_load(
     page.keyboard.press("2")
     page.keyboard.press("Control+Enter")
     page.locator("#lb-submit-state").filter(has_text="Not sent yet").wait_for()
-    assert len(_wait_for_responses(db, project, 1)) == 1  # stored, but the page never heard
+    assert len(wait_for_responses(db, project, 1)) == 1  # stored, but the page never heard
     page.unroute_all()
     page.reload()
     page.wait_for_selector("#lb-task:not([hidden])")
     time.sleep(1)
-    stored = _responses(db, project)
+    stored = responses(db, project)
     assert [r.answers for r in stored] == [{"sentiment": "negative"}]
     left = page.evaluate(
         "() => Object.keys(localStorage).filter(k => k.startsWith('labelpool:assignment:'))"
@@ -514,15 +355,15 @@ def test_an_answer_left_pending_by_a_crash_is_sent_on_the_next_load(
 
 
 def test_no_work_says_why_and_when(db: Session, server: str, page: Page, requester: User) -> None:
-    project = _project(db, requester, "text-sentiment", items=[{"text": "Only one."}])
+    project = make_project(db, requester, "text-sentiment", items=[{"text": "Only one."}])
     amara, bea = contributors(db, 2)
     from labelpool.work import claims
 
     claims.claim(db, bea, project.id)  # Bea holds the only item
     db.commit()
     console = Console(page)
-    _log_in(page, server, amara)
-    _open(page, server, project)
+    log_in(page, server, amara)
+    open_work(page, server, project)
     box = page.locator("#lb-nowork")
     assert box.is_visible()
     assert page.locator("#lb-nowork-box").get_attribute("data-reason") == "leases_held"
@@ -531,10 +372,10 @@ def test_no_work_says_why_and_when(db: Session, server: str, page: Page, request
     assert re.search(r"\d+:\d\d", page.locator("#lb-nowork-countdown").inner_text())
     assert not re.search(r"\d{4}-\d\d-\d\dT", box.inner_text())  # times said locally
     assert page.locator("#lb-nowork a[href='/work']").count() == 1
-    _shoot(page, "no-work")
+    shoot(page, "no-work")
     page.set_viewport_size(PHONE)
     page.locator("#lb-guidelines").wait_for(state="hidden")  # narrowed: the reason first
-    _shoot(page, "no-work")
+    shoot(page, "no-work")
 
     projects.change_status(db, requester, db.get(Project, project.id), ProjectStatus.PAUSED)  # type: ignore[arg-type]
     db.commit()
@@ -548,8 +389,8 @@ def test_no_work_says_why_and_when(db: Session, server: str, page: Page, request
 def test_a_requester_gets_a_clear_403_page(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "text-sentiment")
-    _log_in(page, server, requester)
+    project = make_project(db, requester, "text-sentiment")
+    log_in(page, server, requester)
     answer = page.goto(f"{server}/projects/{project.id}/work")
     assert answer is not None and answer.status == 403
     assert "Only contributors take work" in page.locator("main").inner_text()
@@ -561,7 +402,7 @@ def test_a_requester_gets_a_clear_403_page(
 def test_the_page_never_carries_gold_and_stays_small(
     db: Session, server: str, page: Page, requester: User
 ) -> None:
-    project = _project(db, requester, "text-sentiment", items=[{"text": "Gold text."}])
+    project = make_project(db, requester, "text-sentiment", items=[{"text": "Gold text."}])
     item = db.scalars(select(Item).where(Item.project_id == project.id)).one()
     item.is_gold, item.gold = True, {"sentiment": "SECRET-GOLD-ANSWER"}
     project.gold_count, project.gold_rate = 1, 100
@@ -573,9 +414,9 @@ def test_the_page_never_carries_gold_and_stays_small(
         "response",
         lambda r: bodies.append(r.text()) if "/api/v1/" in r.url or "/work" in r.url else None,
     )
-    _log_in(page, server, amara)
-    _open(page, server, project)
-    assert "Gold text." in _item_text(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    assert "Gold text." in item_text(page)
     html = page.content()
     assert "SECRET-GOLD-ANSWER" not in html and "is_gold" not in html
     assert all("SECRET-GOLD-ANSWER" not in body and "is_gold" not in body for body in bodies)
@@ -583,6 +424,7 @@ def test_the_page_never_carries_gold_and_stays_small(
         *(STATIC_DIR / "js" / "labeling").glob("*.js"),
         *(STATIC_DIR / "js" / "controls").glob("*.js"),
         STATIC_DIR / "css" / "labeling.css",
+        *(STATIC_DIR / "css" / "controls").glob("*.css"),
     ]
     assert sum(path.stat().st_size for path in own) < 150_000
     console.expected_only()
@@ -593,25 +435,25 @@ def test_phone_width_choice_rating_pairwise_text(
 ) -> None:
     """At 390 px nothing overflows sideways and the submit button stays in reach."""
     keys = ["text-sentiment", "ai-response-rating", "side-by-side-comparison"]
-    made = [_project(db, requester, key) for key in keys]
+    made = [make_project(db, requester, key) for key in keys]
     (amara,) = contributors(db, 1)
     context = browser.new_context(viewport=PHONE, has_touch=True)
     phone = context.new_page()
     console = Console(phone)
-    _log_in(phone, server, amara)
+    log_in(phone, server, amara)
     for key, project in zip(keys, made, strict=True):
-        _open(phone, server, project)
+        open_work(phone, server, project)
         overflow = phone.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, (key, overflow)
         assert phone.locator("#lb-submit").is_visible()
-        _shoot(phone, key)
+        shoot(phone, key)
     # A phone can answer with taps: a choice, then submit.
-    _open(phone, server, made[0])
+    open_work(phone, server, made[0])
     phone.locator("[data-control='sentiment']").get_by_text("Positive", exact=True).tap()
     phone.locator("#lb-submit").tap()
-    stored = _wait_for_responses(db, made[0], 1)
+    stored = wait_for_responses(db, made[0], 1)
     assert [r.answers for r in stored] == [{"sentiment": "positive"}]
     context.close()
     console.expected_only()
