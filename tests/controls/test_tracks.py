@@ -43,6 +43,18 @@ def test_config() -> None:
         config(labels=[])
 
 
+def test_config_frame_rate() -> None:
+    # the browser turns time into frame numbers with it; an item's `fps` field wins there
+    assert config().fps == 25
+    assert config(fps=12).fps == 12
+    assert config(fps=29.97).fps == pytest.approx(29.97)
+    assert config(fps=1000).fps == 1000
+    for bad in (0, -5, 1001, "fast"):
+        with pytest.raises(ValidationError, match="fps"):
+            config(fps=bad)
+    assert KIND.parse_config(config(fps=12).model_dump()).fps == 12
+
+
 def test_valid_answer_keeps_ids_and_keyframes() -> None:
     answer = [track(kf(0, 0), kf(5, 2.5), kf(10, 10), id="car-1"), track(kf(3, 1), label="bike")]
     assert KIND.validate_answer(config(), answer) == answer

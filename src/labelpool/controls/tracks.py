@@ -3,7 +3,11 @@
 Config::
 
     {"name": "vehicles", "kind": "tracks", "title": "Track every vehicle",
-     "target": "video", "labels": [{"value": "car", "label": "Car"}, ...]}
+     "target": "video", "labels": [{"value": "car", "label": "Car"}, ...], "fps": 25}
+
+`fps` (default 25, more than 0, at most 1000) is the clip's frame rate, used by the browser to
+turn time into frame numbers; an item's own `fps` data field, when it is a positive number,
+wins over it (a project whose clips have different rates).
 
 Answer: a list of tracks::
 
@@ -29,6 +33,8 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from pydantic import Field
+
 from labelpool.controls.base import JSON, AnswerError
 from labelpool.controls.common import (
     LabelledConfig,
@@ -48,6 +54,12 @@ _BOX = ("x", "y", "w", "h")
 
 class TracksConfig(LabelledConfig):
     kind: Literal["tracks"] = "tracks"
+    fps: float = Field(
+        default=25,
+        gt=0,
+        le=1000,
+        description="Frames per second of the clips (an item's `fps` data field wins).",
+    )
 
 
 def interpolate(track: Mapping[str, Any], frame: int) -> dict[str, float] | None:
