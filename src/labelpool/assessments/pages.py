@@ -226,7 +226,8 @@ def _question_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    context = presenters.question_context(db, attempt, number, error=error)
+    settings = request.app.state.settings
+    context = presenters.question_context(db, settings, attempt, number, error=error)
     return render(request, "assessments/question.html", context, user=user, status_code=status_code)
 
     return render(request, "assessments/question.html", context, user=user, status_code=status_code)

@@ -18,8 +18,11 @@ from labelpool.accounts.models import User
 from labelpool.assessments import refreshers, service
 from labelpool.assessments.models import AssessmentTest, Attempt, TestKind
 from labelpool.assessments.retake import RetakeState, RetakeStatus, format_duration
+from labelpool.assessments.taker_views import QuestionView
+from labelpool.config import Settings
 from labelpool.errors import LabelpoolError, NotFound
 from labelpool.guidelines.models import Guidelines
+from labelpool.media.service import ItemMediaLinks
 from labelpool.projects.models import Project
 from labelpool.web.render import when
 
@@ -162,8 +165,49 @@ def answer_text(control: dict[str, Any], answer: Any) -> str:
     return json.dumps(answer, ensure_ascii=False)
 
 
+def widget_config(
+    db: Session,
+    settings: Settings,
+    test: AssessmentTest,
+    question: QuestionView,
+) -> dict[str, Any]:
+    """What the page's script needs to mount the labeling widget of a question: the control
+    (no key), the item data with signed URLs of its media, the taker's answer and, once
+    training feedback is given, the correct answer to show in a read-only widget."""
+    data = dict(question.data or {})
+    links = ItemMediaLinks(
+        db,
+        test.organization_id or 0,
+        settings.signing_key,
+        data.values(),
+        ttl_seconds=settings.media.media_url_ttl_seconds,
+    )
+    media = {name: url for name, value in data.items() if (url := links.url(value))}
+    config: dict[str, Any] = {
+        "control": question.control,
+        "data": data,
+        "media": media,
+        "answer": question.answer if question.answered else None,
+        "locked": question.feedback is not None,
+    }
+    if question.feedback is not None:
+        config["correct"] = question.feedback.correct_answer
+    return config
+
+
+def _correct_values(answer: Any) -> list[str]:
+    """The option values of a correct choice or rating answer, as the cards' values (text)."""
+    values = answer if isinstance(answer, list) else [answer]
+    return [str(v) for v in values if v is not None]
+
+
 def question_context(
-    db: Session, attempt: Attempt, number: int, *, error: str | None = None
+    db: Session,
+    settings: Settings,
+    attempt: Attempt,
+    number: int,
+    *,
+    error: str | None = None,
 ) -> dict[str, Any]:
     """What the page of question `number` (1-based) of an attempt shows; NotFound past the end."""
     view = service.attempt_view(db, attempt)
@@ -171,6 +215,7 @@ def question_context(
         raise NotFound(f"This attempt has no question {number}.")
     question = view.questions[number - 1]
     feedback = question.feedback
+    shown_as = widget(question.control)
     return {
         "attempt": {
             "id": attempt.id,
@@ -186,7 +231,11 @@ def question_context(
             "index": question.index,
             "data": question.data,
             "control": question.control,
-            "widget": widget(question.control),
+            "widget": shown_as,
+            "widget_config": widget_config(db, settings, view.test, question)
+            if shown_as == "json"
+            else None,
+            "correct_values": _correct_values(feedback.correct_answer) if feedback else [],
             "section": question.guideline_section,
             "section_title": question.section_title,
             "answered": question.answered,

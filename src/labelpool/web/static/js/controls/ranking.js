@@ -33,6 +33,8 @@ export function check(config, answer, data) {
   return answer;
 }
 
+export const showsTarget = true; // the responses are shown in the list being ranked
+
 export function shortcuts() {
   return [
     ["↑ / ↓", "move between responses"],
@@ -64,9 +66,9 @@ export function mount(root, config, { value, onChange, readOnly, data } = {}) {
   });
   root.append(
     ...controlHeader(config, labelId),
-    h("p", { class: "lbc-help", id: `${labelId}-how` }, "Best first. Drag a response, use its arrows, or focus it and press Space, then ↑ / ↓."),
+    h("p", { class: "lbc-help", id: `${labelId}-how`, hidden: readOnly }, "Best first. Drag a response, use its arrows, or focus it and press Space, then ↑ / ↓."),
     list,
-    h("div", { class: "cluster cluster-sm" }, confirm, state),
+    ...(readOnly ? [] : [h("div", { class: "cluster cluster-sm" }, confirm, state)]),
     live,
   );
 
@@ -98,7 +100,7 @@ export function mount(root, config, { value, onChange, readOnly, data } = {}) {
         },
         h("span", { class: "lbc-rank-place", "aria-hidden": "true" }, String(place + 1)),
         h("span", { class: "lbc-rank-text" }, h("span", { class: "lbc-rank-n" }, `Response ${entry + 1}`), textOf(source[entry] ?? "")),
-        h("span", { class: "lbc-rank-moves" }, up, down),
+        readOnly ? null : h("span", { class: "lbc-rank-moves" }, up, down),
       );
       li.addEventListener("keydown", (event) => onItemKey(event, place));
       li.addEventListener("dragstart", (event) => {

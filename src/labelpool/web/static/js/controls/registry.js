@@ -51,6 +51,7 @@ export function mountControl(config, options = {}) {
   root.className = `lbc lbc-${config.kind}`;
   root.dataset.control = config.name;
   root.dataset.kind = config.kind;
+  if (options.readOnly) root.dataset.readonly = "";
   const widget = module.mount(root, config, options);
   return { root, widget, module };
 }
