@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from labelpool import __version__
 from labelpool.accounts.api import router as accounts_api
@@ -43,6 +42,7 @@ from labelpool.web.middleware import (
 )
 from labelpool.web.render import STATIC_DIR
 from labelpool.web.routes import route_table
+from labelpool.web.static_files import CompressedStaticFiles
 from labelpool.work.api import router as work_api
 from labelpool.work.drafts_api import router as work_drafts_api
 from labelpool.work.labeling_pages import router as labeling_pages
@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix, responses=ERROR_RESPONSES)
     app.state.route_table = route_table(mounted)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", CompressedStaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(ReadRetryMiddleware)
     app.add_middleware(CsrfCookieMiddleware)

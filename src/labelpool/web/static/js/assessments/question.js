@@ -4,12 +4,13 @@
 // mode, once answered, the taker's answer is shown read-only and the correct answer beside it
 // in a second read-only widget.
 import { h, isTyping } from "../controls/common.js";
-import { mountControl, targetsShownByWidgets } from "../controls/registry.js";
+import { loadWidgets, mountControl, targetsShownByWidgets } from "../controls/registry.js";
 
 const holder = document.getElementById("question-widget");
 const cfg = JSON.parse(holder.dataset.question);
 const form = holder.closest("form");
 const fallback = document.getElementById("question-fallback");
+await loadWidgets([cfg.control.kind]);
 
 for (const name of targetsShownByWidgets([cfg.control])) {
   const field = document.querySelector(`.item-field[data-field="${CSS.escape(name)}"]`);

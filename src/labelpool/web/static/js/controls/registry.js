@@ -5,40 +5,49 @@
 // mount's options also carry `media` (signed URLs by data field). A widget that shows its
 // target field itself (the text to mark, the image to draw on, the media to play) exports
 // showsTarget = true, and the item view leaves that field out.
-import * as boxes from "./boxes.js";
-import * as choice from "./choice.js";
+// Widgets are loaded on demand (`loadWidgets`): a page loads only the modules, and the
+// stylesheets (css/controls/<kind>.css), of the kinds its controls use.
 import * as json from "./json.js";
-import * as pairwise from "./pairwise.js";
-import * as ranking from "./ranking.js";
-import * as rating from "./rating.js";
-import * as regions from "./regions.js";
-import * as spans from "./spans.js";
-import * as text from "./text.js";
-import * as tracks from "./tracks.js";
 
-export const WIDGETS = {
-  choice,
-  rating,
-  pairwise,
-  ranking,
-  text,
-  spans,
-  boxes,
-  regions,
-  tracks,
-};
+export const KINDS = ["choice", "rating", "pairwise", "ranking", "text", "spans", "boxes", "regions", "tracks"];
+const STYLED = new Set(["spans", "boxes", "regions", "tracks"]);
+const loaded = new Map();
 
-/** Kinds whose widget is the JSON fallback (json.js, which says so on screen). */
-export const FALLBACK_KINDS = Object.keys(WIDGETS).filter((kind) => WIDGETS[kind].fallback);
+function stylesheet(kind) {
+  const href = `/static/css/controls/${kind}.css`;
+  if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
+  const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
+  const ready = new Promise((resolve) => {
+    link.addEventListener("load", resolve);
+    link.addEventListener("error", resolve); // unstyled beats not at all
+  });
+  document.head.append(link);
+  return ready;
+}
+
+/** Load the widget modules (and stylesheets) of these kinds; call before mounting them. */
+export async function loadWidgets(kinds) {
+  const wanted = [...new Set(kinds)].filter((kind) => KINDS.includes(kind) && !loaded.has(kind));
+  await Promise.all(
+    wanted.map(async (kind) => {
+      try {
+        const [module] = await Promise.all([import(`./${kind}.js`), STYLED.has(kind) ? stylesheet(kind) : null]);
+        loaded.set(kind, module);
+      } catch (error) {
+        console.error(`The ${kind} widget did not load; its answer is typed as JSON.`, error);
+      }
+    }),
+  );
+}
 
 /** The data fields that widgets of these controls show themselves. */
 export function targetsShownByWidgets(controls) {
   return new Set(controls.filter((c) => c.target && widgetFor(c.kind).showsTarget).map((c) => c.target));
 }
 
-/** The widget module of a kind (the JSON fallback for one this page does not know). */
+/** The loaded widget module of a kind (the JSON fallback for one this page does not know). */
 export function widgetFor(kind) {
-  return WIDGETS[kind] || json;
+  return loaded.get(kind) || json;
 }
 
 /**
