@@ -53,3 +53,38 @@ def test_demo_contributors_and_tests(db: Session, settings: Settings) -> None:
         select(AssessmentTest.kind).where(AssessmentTest.status == TestStatus.PUBLISHED)
     ).all()
     assert sorted(k.value for k in published) == ["qualification", "skill"]
+
+
+def test_amara_has_work_of_every_control_kind(db: Session, settings: Settings) -> None:
+    """The demo contributor can label a project of every kind the labeling page has a widget
+    for; two projects stay out of her reach on purpose, so /work shows why."""
+    from labelpool.eligibility.service import my_work
+    from labelpool.projects.models import Prediction
+
+    seed_demo(db, settings)
+    db.commit()
+    amara = db.scalars(select(User).where(User.email == "amara@demo.labelpool.dev")).one()
+    work = my_work(db, amara)
+    open_ids = {p.project_id for p in work.open}
+    kinds = {
+        control["kind"]
+        for project in db.scalars(select(Project).where(Project.id.in_(open_ids)))
+        for control in project.label_schema["controls"]
+    }
+    widgets = {"choice", "rating", "pairwise", "ranking", "text", "spans", "boxes", "regions"}
+    assert widgets | {"tracks"} <= kinds
+    assert sorted(p.name for p in work.not_yet) == [
+        "Spam detection (weekend team)",
+        "Support chat quality",
+    ]
+    entities = db.scalars(
+        select(Item).join(Project).where(Project.template_key == "named-entities", Item.is_gold)
+    ).first()
+    assert entities is not None
+    text = entities.data["text"]
+    assert [text[s["start"] : s["end"]] for s in entities.gold["entities"]][:1] == ["Angela Merkel"]
+    # Some street scenes come with a model's boxes: pre-annotations to correct.
+    predicted = db.scalars(
+        select(Prediction).join(Item).join(Project).where(Project.name == "Street scenes: boxes")
+    ).all()
+    assert len(predicted) >= 2 and all(p.answers["objects"] for p in predicted)

@@ -187,3 +187,64 @@ CONVERSATIONS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+# News sentences for entity spans: each with its entities (text, label) in order; the seed
+# finds their character offsets, so the gold spans cannot drift from the text.
+NEWS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Angela Merkel visited the Renault plant in Flins on Tuesday.",
+        [("Angela Merkel", "PER"), ("Renault", "ORG"), ("Flins", "LOC")],
+    ),
+    (
+        "Kenya Airways will add a third daily flight between Nairobi and Mombasa in March.",
+        [("Kenya Airways", "ORG"), ("Nairobi", "LOC"), ("Mombasa", "LOC")],
+    ),
+    (
+        "After the final in Lagos, Chiamaka Nnadozie thanked the Super Falcons' fans.",
+        [("Lagos", "LOC"), ("Chiamaka Nnadozie", "PER"), ("Super Falcons", "ORG")],
+    ),
+    (
+        "The World Health Organization opened an office in São Paulo, led by Dr Ana Ribeiro.",
+        [("World Health Organization", "ORG"), ("São Paulo", "LOC"), ("Ana Ribeiro", "PER")],
+    ),
+    (
+        "Toyota recalled 40,000 Corolla cars sold in Japan and Thailand last year.",
+        [("Toyota", "ORG"), ("Corolla", "MISC"), ("Japan", "LOC"), ("Thailand", "LOC")],
+    ),
+    (
+        "Prime Minister Mia Mottley spoke at the United Nations in New York about climate debt.",
+        [("Mia Mottley", "PER"), ("United Nations", "ORG"), ("New York", "LOC")],
+    ),
+]
+
+# Answers to rank, best first in `best` (0-based indices), for the ranking project's gold.
+RANKINGS: list[dict[str, Any]] = [
+    {
+        "prompt": "How do I keep cut basil fresh?",
+        "responses": [
+            "Put it in the fridge.",
+            "Trim the stems and stand them in a glass of water on the counter, away from sun.",
+            "Basil is a herb in the mint family.",
+        ],
+        "best": [1, 0, 2],
+    },
+    {
+        "prompt": "Explain what a VPN does in one sentence.",
+        "responses": [
+            "It encrypts your traffic and sends it through another server, hiding it from your network.",
+            "A VPN makes your internet faster.",
+            "It's a network thing for privacy.",
+        ],
+        "best": [0, 2, 1],
+    },
+    {
+        "prompt": "Suggest a name for a grey cat.",
+        "responses": ["Dog", "Smokey", "Miso - short, cute, and easy to call"],
+        "best": [2, 1, 0],
+    },
+    {
+        "prompt": "What is 15% of 80?",
+        "responses": ["12", "15% of 80 is 12 (0.15 x 80).", "8"],
+        "best": [1, 0, 2],
+    },
+]

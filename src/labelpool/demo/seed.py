@@ -324,21 +324,22 @@ class DemoProjects:
         self.project(
             "Chatbot A/B comparison", "side-by-side-comparison", lambda _: samples.COMPARISONS
         )
+        self.project("News entities", "named-entities", lambda _: _entity_records())
+        self.project("Answer ranking", "response-ranking", lambda _: _ranking_records())
         support = self.project(
             "Support chat quality", "conversation-rating", lambda _: samples.CONVERSATIONS
         )
-        podcast = self.db.scalar(
-            select(Project).where(
-                Project.organization_id == self.organization.id,
-                Project.name == "Podcast audio: segments",
-            )
+        spam = self.project(
+            "Spam detection (weekend team)",
+            "spam-detection",
+            lambda _: [dict(i) for i in get_template("spam-detection").sample_items],
         )
-        # Two projects the demo contributors do not yet qualify for, so /work shows why.
+        # Two projects the demo contributors do not yet qualify for, so /work shows why; Amara
+        # qualifies for every other one: a project of every control kind.
         self.require(
             support, Requirements(languages=[LanguageRule(language="de", minimum="fluent")])
         )
-        if podcast is not None:
-            self.require(podcast, Requirements(min_weekly_hours=30))
+        self.require(spam, Requirements(min_weekly_hours=30))
 
     def require(self, project: Project, requirements: Requirements) -> None:
         save_requirements(self.db, self.requester, project, requirements)
@@ -395,6 +396,8 @@ class DemoProjects:
                 boxes = [b for b in image.boxes if b["label"] in labels]
                 if i < 2 and boxes:
                     row["gold"] = {"objects": boxes}
+                elif i < 5 and boxes:  # a model's boxes, a little off: pre-annotations to fix
+                    row["predictions"] = {"objects": [_nudged(b, i) for b in boxes]}
                 rows.append(row)
             return rows
 
@@ -439,3 +442,43 @@ class DemoProjects:
             return rows
 
         return records
+
+
+def _nudged(box: dict[str, Any], seed: int) -> dict[str, Any]:
+    """A ground-truth box moved and grown by a few pixels, as a model would draw it."""
+    shift = 3 + seed % 4
+    return {
+        **box,
+        "x": max(0, box["x"] - shift),
+        "y": box["y"] + shift // 2,
+        "w": box["w"] + shift,
+        "h": max(1, box["h"] - shift // 2),
+    }
+
+
+def _entity_records() -> list[dict[str, Any]]:
+    """The news sentences, the first two with their entities as gold spans."""
+    rows: list[dict[str, Any]] = []
+    for n, (text, entities) in enumerate(samples.NEWS):
+        row: dict[str, Any] = {"id": f"news-{n + 1}", "data": {"text": text}}
+        if n < 2:
+            spans, start = [], 0
+            for entity, label in entities:
+                start = text.index(entity, start)
+                spans.append({"start": start, "end": start + len(entity), "label": label})
+                start += len(entity)
+            row["gold"] = {"entities": spans}
+        rows.append(row)
+    return rows
+
+
+def _ranking_records() -> list[dict[str, Any]]:
+    """The ranking prompts, the first one with its best order (and a verdict) as gold."""
+    rows: list[dict[str, Any]] = []
+    for n, sample in enumerate(samples.RANKINGS):
+        data = {"prompt": sample["prompt"], "responses": sample["responses"]}
+        row: dict[str, Any] = {"id": f"rank-{n + 1}", "data": data}
+        if n == 0:
+            row["gold"] = {"ranking": sample["best"], "best_acceptable": "yes"}
+        rows.append(row)
+    return rows
