@@ -14,8 +14,10 @@ from labelpool.accounts.models import User
 from labelpool.config import Settings
 from labelpool.demo.media import demo_audio_clips, demo_videos
 from labelpool.projects.models import Project
+from labelpool.projects.templates import get_template
 from tests.work.helpers import contributors
 from tests.work.labeling.browser import (
+    PHONE,
     Console,
     log_in,
     make_project,
@@ -317,8 +319,11 @@ def test_video_frame_steps_and_a_note_per_event(
     widget.locator(".lbr-input").nth(0).fill("  header from the corner  ")
     widget.locator(".lbr-input").nth(1).fill("saved")
     # Clicking the video plays it; the playhead follows.
+    assert media_time(widget) == pytest.approx(1.5, abs=1e-3)
     widget.locator("video.lbr-video").click()
-    page.wait_for_function("() => document.querySelector('.lbc-regions video').currentTime > 2.3")
+    page.wait_for_function("() => document.querySelector('.lbc-regions video').currentTime > 1.8")
+    left = widget.locator(".lbr-playhead").evaluate("el => el.offsetLeft")
+    assert left > widget.locator(".lbr-track").evaluate("el => el.offsetWidth") * 1.8 / 3
     shoot(page, "regions-video")
     page.keyboard.press("k")
     page.keyboard.press("Control+Enter")
@@ -332,4 +337,240 @@ def test_video_frame_steps_and_a_note_per_event(
             ],
         )
     }
+    console.expected_only()
+
+
+def test_a_pre_annotation_appears_as_editable_regions(
+    db: Session, settings: Settings, server: str, page: Page, requester: User
+) -> None:
+    clip = demo_audio_clips(1)[0]
+    guess = [{"start": r["start"], "end": r["end"], "label": "speech"} for r in clip.regions]
+    guess[1]["label"] = "music"  # the model got the second one wrong
+    project = audio_project(db, settings, requester, predictions=[{"segments": guess}])
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    widget = ready(page, "segments")
+    assert "pre-annotation" in page.locator("#lb-status").inner_text()
+    assert rows(widget) == ["1 0:00.4–0:02.2 Speech", "2 0:02.7–0:04.2 Music"]
+    assert widget.locator(".lbr-region").count() == 2
+    widget.locator(".lbr-region[data-label='music']").click()
+    page.keyboard.press("1")  # corrected
+    start_x, y = x_of(widget, 0.4)
+    page.mouse.move(start_x + 2, y)  # the start edge of region 1, moved 0.1 s earlier
+    page.mouse.down()
+    page.mouse.move(x_of(widget, 0.3)[0] + 2, y, steps=4)
+    page.mouse.up()
+    assert rows(widget)[0] == "1 0:00.3–0:02.2 Speech"
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    assert rows(widget) == ["1 0:00.4–0:02.2 Speech", "2 0:02.7–0:04.2 Music"]  # as it came
+    page.keyboard.press("Control+y")
+    page.keyboard.press("Control+y")
+    page.keyboard.press("Control+Enter")
+    (stored,) = wait_for_responses(db, project, 1)
+    assert stored.answers == {
+        "segments": near(
+            stored.answers["segments"],
+            [
+                {"start": 0.3, "end": 2.2, "label": "speech"},
+                {"start": 2.7, "end": 4.2, "label": "speech"},
+            ],
+        )
+    }
+    console.expected_only()
+
+
+def test_a_reload_brings_the_regions_back(
+    db: Session, settings: Settings, server: str, page: Page, requester: User
+) -> None:
+    project = audio_project(db, settings, requester, key="speaker-identification")
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    widget = ready(page, "turns")
+    page.locator("[data-control='speaker_count']").get_by_text("Two", exact=True).click()
+    drag(page, widget, 0.4, 2.2)  # Speaker 1
+    page.keyboard.press("Escape")  # else the chip would relabel the new region
+    widget.locator(".lbr-chip[data-label='speaker_2']").click()
+    drag(page, widget, 2.7, 4.2)
+    assert widget.locator(".lbr-input").count() == 0  # no text notes for this control
+    before = rows(widget)
+    assert before == ["1 0:00.4–0:02.2 Speaker 1", "2 0:02.7–0:04.2 Speaker 2"]
+    page.reload()
+    widget = ready(page, "turns")
+    assert rows(widget) == before
+    assert "draft is back" in page.locator("#lb-status").inner_text()
+    page.locator("#lb-submit").click()
+    (stored,) = wait_for_responses(db, project, 1)
+    assert stored.answers["speaker_count"] == "2"
+    assert [r["label"] for r in stored.answers["turns"]] == ["speaker_1", "speaker_2"]
+    console.expected_only()
+
+
+BAD_ANSWERS: list[Any] = [
+    "0.4-2.2",
+    [],
+    [3],
+    [{"start": 1, "end": 2}],
+    [{"start": 1, "end": 2, "label": "speech", "speaker": "a", "confidence": 1}],
+    [{"start": "1", "end": 2, "label": "speech"}],
+    [{"start": 1, "end": True, "label": "speech"}],
+    [{"start": -0.5, "end": 2, "label": "speech"}],
+    [{"start": 2, "end": 2, "label": "speech"}],
+    [{"start": 1, "end": 2, "label": "speech"}, {"start": 3, "end": 2.5, "label": "noise"}],
+    [{"start": 1, "end": 2, "label": "laughter"}],
+    [{"start": 1, "end": 2, "label": None}],
+    [{"start": 1, "end": 2, "label": "speech", "text": 5}],
+    [{"start": 1, "end": 2, "label": "speech", "text": ["a"]}],
+]
+
+
+def test_the_browser_says_what_the_server_says(
+    db: Session, settings: Settings, server: str, page: Page, requester: User
+) -> None:
+    from labelpool.controls.base import AnswerError
+    from labelpool.controls.regions import RegionsConfig, RegionsKind
+
+    kind = RegionsKind()
+    configs = [
+        {"name": "segments", "kind": "regions", "title": "T", "target": "audio", "allow_text": True,
+         "labels": [{"value": "speech", "label": "Speech"}, {"value": "noise", "label": "Noise"}]},
+    ]
+    configs.append({**configs[0], "allow_text": False, "required": False})
+    page.goto(f"{server}/login")
+    for raw in configs:
+        config = RegionsConfig.model_validate(raw)
+        dumped = config.model_dump()
+        answers = [*BAD_ANSWERS, [{"start": 2, "end": 3, "label": "noise", "text": " hi "},
+                                  {"start": 0.5, "end": 1, "label": "speech"}]]
+        for answer in answers:
+            try:
+                expected: Any = {"ok": kind.check(config, answer, None)}
+            except AnswerError as error:
+                expected = {"problem": error.problem}
+            got = page.evaluate(
+                """async ([config, answer]) => {
+                  const m = await import('/static/js/controls/regions.js');
+                  try { return {ok: m.check(config, answer)}; }
+                  catch (e) { return {problem: e.problem}; } }""",
+                [dumped, answer],
+            )
+            assert got == expected, (raw["allow_text"], answer)
+
+    # On the page: a draft with a label the control does not have (say, from an older schema).
+    project = audio_project(db, settings, requester)
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    widget = ready(page, "segments")
+    drag(page, widget, 0.4, 2.2)
+    page.evaluate(
+        """() => { const key = Object.keys(localStorage).find(k => k.startsWith('labelpool:assignment:'));
+          const record = JSON.parse(localStorage.getItem(key));
+          record.answers.segments.push({start: 2.7, end: 4.2, label: 'laughter'});
+          record.changedAt = Date.now() + 60000; record.dirty = true;
+          localStorage.setItem(key, JSON.stringify(record)); }"""
+    )
+    page.reload()
+    widget = ready(page, "segments")
+    assert rows(widget)[1] == "2 0:02.7–0:04.2 laughter"
+    page.keyboard.press("Control+Enter")
+    error = widget.locator(".lbc-error")
+    answer = [{"start": 0.4, "end": 2.2, "label": "speech"}, {"start": 2.7, "end": 4.2, "label": "laughter"}]
+    schema = get_template("speech-segments").controls[0]
+    with pytest.raises(AnswerError) as server_says:
+        kind.check(RegionsConfig.model_validate(schema), answer, None)
+    assert error.inner_text() == server_says.value.problem
+    assert error.inner_text() == "region 2: 'laughter' is not one of the labels speech, music, noise, silence"
+    widget.locator(".lbr-region[data-label='laughter']").click()
+    page.keyboard.press("3")  # fixed: Noise
+    page.keyboard.press("Control+Enter")
+    (stored,) = wait_for_responses(db, project, 1)
+    assert [r["label"] for r in stored.answers["segments"]] == ["speech", "noise"]
+    console.expected_only()
+
+
+def test_read_only_shows_and_plays_but_changes_nothing(
+    db: Session, settings: Settings, server: str, page: Page, requester: User
+) -> None:
+    project = audio_project(db, settings, requester)
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    ready(page, "segments")
+    answer = [
+        {"start": 0.4, "end": 2.2, "label": "speech", "text": "hello there"},
+        {"start": 2.7, "end": 4.2, "label": "music"},
+    ]
+    page.evaluate(
+        """async (answer) => {
+          const m = await import('/static/js/controls/regions.js');
+          const page = document.querySelector("[data-control='segments']");
+          const media = {audio: page.querySelector('video').src};
+          const config = {name: 'review', kind: 'regions', title: 'Review', target: 'audio',
+            required: true, allow_text: true, labels: [{value: 'speech', label: 'Speech'},
+            {value: 'music', label: 'Music', color: '#f58231'}]};
+          const root = document.createElement('fieldset');
+          root.className = 'lbc lbc-regions';
+          root.dataset.control = 'review';
+          root.dataset.kind = 'regions';
+          window.changes = 0;
+          window.review = m.mount(root, config, {value: answer, readOnly: true, data: {}, media,
+            onChange: () => window.changes++});
+          document.querySelector('#lb-controls').prepend(root); }""",
+        answer,
+    )
+    review = ready(page, "review")
+    assert review.locator(".lbr-chips").is_hidden()
+    assert "null" not in review.inner_text()
+    assert review.locator(".lbr-input, .lbr-del, .lbr-h").count() == 0
+    assert "hello there" in review.locator(".lbr-list").inner_text()
+    drag(page, review, 0.1, 0.3)  # no new region
+    drag(page, review, 3.0, 3.5)  # the body: no move
+    review.locator(".lbr-region[data-label='speech']").click()  # selecting is looking
+    for key in ("Delete", "2", "[", "]", "z"):
+        handled = page.evaluate(
+            """key => window.review.handleKey(new KeyboardEvent('keydown',
+                {key, ctrlKey: key === 'z', bubbles: true}))""",
+            key,
+        )
+        assert handled is False, key
+    assert page.evaluate("() => window.review.getValue()") == answer
+    assert page.evaluate("() => window.changes") == 0
+    review.locator(".lbr-play").click()  # playing is allowed
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-control='review'] video\").currentTime > 0.2"
+    )
+    shoot(page, "regions-readonly")
+    console.expected_only()
+
+
+def test_phone_width_fits_and_scrolls_inside(
+    db: Session, settings: Settings, server: str, requester: User, page: Page
+) -> None:
+    project = audio_project(db, settings, requester)
+    (amara,) = contributors(db, 1)
+    page.set_viewport_size(PHONE)
+    console = Console(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    widget = ready(page, "segments")
+    drag(page, widget, 0.4, 2.2)
+    page.keyboard.press("2")
+    page.keyboard.press("Escape")
+    drag(page, widget, 2.7, 4.2)
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 0
+    shoot(page, "regions-audio")
+    for _ in range(4):
+        page.keyboard.press("+")
+    view = widget.locator(".lbr-view")
+    assert view.evaluate("el => el.scrollWidth > 3 * el.clientWidth")  # it scrolls inside
+    assert page.evaluate(overflow) <= 0
+    assert page.locator("#lb-submit").is_visible()
     console.expected_only()

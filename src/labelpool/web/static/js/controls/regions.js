@@ -150,7 +150,7 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
       mark,
       h("span", { class: "lbr-zoom" }, zoomBtn("−", "Zoom out (−)", () => zoom(1 / 1.6)), zoomBtn("Fit", "Zoom to fit (0)", () => zoom(0)), zoomBtn("+", "Zoom in (+)", () => zoom(1.6))),
     ),
-    readOnly ? null : h("div", { class: "lbr-chips", role: "group", "aria-label": "Label for new regions" }, chips),
+    h("div", { class: "lbr-chips", role: "group", "aria-label": "Label for new regions", hidden: readOnly }, chips),
     view,
     h(
       "p",
@@ -432,14 +432,23 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     paint();
   }
 
+  const pick = (r, index) =>
+    h("button", { type: "button", class: "lbr-pick", "aria-label": `Select region ${index + 1}`, onclick: () => (select(r), view.focus()) }, h("span", { class: "lbr-n" }, String(index + 1)), h("span", { class: "lbr-span" }, `${clock(r.start)}–${clock(r.end)}`), h("span", { class: "lbr-label" }, nameOf(r)));
+  const playBtn = (r, index) => h("button", { type: "button", class: "btn btn-ghost btn-small", "aria-label": `Play region ${index + 1}`, title: "Play", onclick: () => playRegion(r) }, "▶");
+
   function drawList() {
     const focusedText = list.contains(document.activeElement) && document.activeElement.tagName === "INPUT";
     if (focusedText) return; // typing a note: leave the row (and the caret) alone
     empty.hidden = regions.length > 0;
     list.replaceChildren(
       ...sorted().map((r, index) => {
+        if (readOnly) {
+          const row = h("li", { class: `lbr-row${r.id === selected ? " is-selected" : ""}`, "data-id": r.id }, pick(r, index), r.text ? h("span", { class: "lbr-said" }, r.text) : null, playBtn(r, index));
+          row.style.setProperty("--c", labelOf(r.label)?.color || "#9aa5b4");
+          return row;
+        }
         const input = config.allow_text
-          ? h("input", { type: "text", class: "input lbr-input", value: r.text, placeholder: "Text (transcript or note)", "aria-label": `Text of region ${index + 1}`, readonly: readOnly })
+          ? h("input", { type: "text", class: "lbr-input", value: r.text, placeholder: "Text (transcript or note)", "aria-label": `Text of region ${index + 1}` })
           : null;
         input?.addEventListener("focus", () => (textRecorded = false));
         input?.addEventListener("input", () => {
@@ -453,10 +462,10 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
         const row = h(
           "li",
           { class: `lbr-row${r.id === selected ? " is-selected" : ""}`, "data-id": r.id },
-          h("button", { type: "button", class: "lbr-pick", "aria-label": `Select region ${index + 1}`, onclick: () => (select(r), view.focus()) }, h("span", { class: "lbr-n" }, String(index + 1)), h("span", { class: "lbr-span" }, `${clock(r.start)}–${clock(r.end)}`), h("span", { class: "lbr-label" }, nameOf(r))),
+          pick(r, index),
           input,
-          h("button", { type: "button", class: "btn btn-ghost btn-small", "aria-label": `Play region ${index + 1}`, title: "Play", onclick: () => playRegion(r) }, "▶"),
-          readOnly ? null : h("button", { type: "button", class: "btn btn-ghost btn-small lbr-del", "aria-label": `Remove region ${index + 1}`, title: "Remove", onclick: () => (remove(r), view.focus()) }, "✕"),
+          playBtn(r, index),
+          h("button", { type: "button", class: "btn btn-ghost btn-small lbr-del", "aria-label": `Remove region ${index + 1}`, title: "Remove", onclick: () => (remove(r), view.focus()) }, "✕"),
         );
         row.style.setProperty("--c", labelOf(r.label)?.color || "#9aa5b4");
         return row;
