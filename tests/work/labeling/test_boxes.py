@@ -178,6 +178,13 @@ def test_draw_move_resize_relabel_and_delete_with_the_mouse(
     drag(page, (200, 30), (201.5, 31))  # a tiny slip of the hand is not a box
     assert len(shown(page)) == 1
     assert selected(page) is None  # ... it is a click on the image: deselected
+    page.mouse.move(*screen(page, 200, 30))
+    page.mouse.down()
+    page.mouse.move(*screen(page, 260, 90), steps=4)
+    assert page.locator(".lbb.is-draft").count() == 1
+    page.keyboard.press("Escape")  # Esc drops the box being drawn
+    page.mouse.up()
+    assert page.locator(".lbb.is-draft").count() == 0 and len(shown(page)) == 1
 
     drag(page, (90, 85), (120, 105))  # drag the box: it moves
     [car] = shown(page)

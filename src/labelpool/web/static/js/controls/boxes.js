@@ -91,7 +91,11 @@ export function mount(root, config, { value, onChange, readOnly, data, media } =
     tools: readOnly ? [] : [undoButton, redoButton],
     draw,
     onPress,
-    onSelect: () => refresh(),
+    onSelect: (i) => {
+      refresh();
+      const b = boxes[i];
+      if (b) stage.say(`Box ${i + 1} (${name(b)}) selected: ${b.w} × ${b.h} at ${b.x}, ${b.y}.`);
+    },
     onLabel: relabel,
     onDelete: remove,
     count: () => boxes.length,
