@@ -77,9 +77,12 @@ def dark_pixels(widget: Locator) -> int:
     """How many pixels of the timeline's canvas below the ruler are drawn darker than grey."""
     return int(
         widget.evaluate(
-            """el => { const c = el.querySelector('canvas'); const d = c.getContext('2d')
-              .getImageData(0, 24 * devicePixelRatio, c.width, c.height - 24 * devicePixelRatio).data;
-              let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && d[i] < 160) n++;
+            """el => {
+              const c = el.querySelector('canvas');
+              const top = 24 * devicePixelRatio;
+              const d = c.getContext('2d').getImageData(0, top, c.width, c.height - top).data;
+              let n = 0;
+              for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && d[i] < 160) n++;
               return n; }"""
         )
     )
@@ -93,13 +96,19 @@ def near(got: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[s
             assert round(region[key], 3) == region[key], region
     tolerance = 0.02
     return [
-        {**r, "start": pytest.approx(r["start"], abs=tolerance), "end": pytest.approx(r["end"], abs=tolerance)}
+        {
+            **r,
+            "start": pytest.approx(r["start"], abs=tolerance),
+            "end": pytest.approx(r["end"], abs=tolerance),
+        }
         for r in wanted
     ]
 
 
 def rows(widget: Locator) -> list[str]:
-    return [" ".join(t.split()) for t in widget.locator(".lbr-row .lbr-pick").all_inner_texts()]
+    """The list below the timeline: "number start-end label" per region (the dash an en dash)."""
+    texts = widget.locator(".lbr-row .lbr-pick").all_inner_texts()
+    return [" ".join(t.split()).replace("\u2013", "-") for t in texts]
 
 
 def test_audio_mark_with_the_mouse_relabel_delete_undo_redo(
@@ -115,18 +124,18 @@ def test_audio_mark_with_the_mouse_relabel_delete_undo_redo(
     assert dark_pixels(widget) > 500  # the waveform is drawn from the decoded audio
 
     drag(page, widget, 0.4, 2.2)  # a drag marks a region with the active label (Speech)
-    assert rows(widget) == ["1 0:00.4–0:02.2 Speech"]
+    assert rows(widget) == ["1 0:00.4-0:02.2 Speech"]
     assert "Region 1 (Speech) added" in widget.locator("[aria-live=polite]").inner_text()
     page.keyboard.press("2")  # the selected region becomes Music
-    assert rows(widget) == ["1 0:00.4–0:02.2 Music"]
+    assert rows(widget) == ["1 0:00.4-0:02.2 Music"]
     assert widget.locator(".lbr-chip[aria-pressed=true]").inner_text().startswith("Music")
     page.keyboard.press("Escape")  # deselected: 1 now only picks the label for new regions
     page.keyboard.press("1")
-    assert rows(widget) == ["1 0:00.4–0:02.2 Music"]
+    assert rows(widget) == ["1 0:00.4-0:02.2 Music"]
     drag(page, widget, 4.2, 2.7)  # right to left works too
-    assert rows(widget) == ["1 0:00.4–0:02.2 Music", "2 0:02.7–0:04.2 Speech"]
+    assert rows(widget) == ["1 0:00.4-0:02.2 Music", "2 0:02.7-0:04.2 Speech"]
     widget.locator(".lbr-chip[data-label='noise']").click()  # a chip relabels the selected
-    assert rows(widget)[1] == "2 0:02.7–0:04.2 Noise"
+    assert rows(widget)[1] == "2 0:02.7-0:04.2 Noise"
 
     # Resize by an edge, move by the body; an overlapping region goes to a second lane.
     end_x, y = x_of(widget, 2.2)
@@ -134,15 +143,15 @@ def test_audio_mark_with_the_mouse_relabel_delete_undo_redo(
     page.mouse.down()
     page.mouse.move(x_of(widget, 2.5)[0] - 2, y, steps=4)
     page.mouse.up()
-    assert rows(widget)[0] == "1 0:00.4–0:02.5 Music"
+    assert rows(widget)[0] == "1 0:00.4-0:02.5 Music"
     drag(page, widget, 3.2, 3.0)  # the body of region 2, 0.2 s to the left
-    assert rows(widget)[1] == "2 0:02.5–0:04.0 Noise"
+    assert rows(widget)[1] == "2 0:02.5-0:04.0 Noise"
     page.keyboard.press("Escape")
     page.keyboard.press("1")  # the chip made Noise the active label; back to Speech
     page.keyboard.down("Shift")  # Shift+drag draws over the others
     drag(page, widget, 1.0, 1.5)
     page.keyboard.up("Shift")
-    assert rows(widget)[1] == "2 0:01.0–0:01.5 Speech"
+    assert rows(widget)[1] == "2 0:01.0-0:01.5 Speech"
     tops = widget.locator(".lbr-region").evaluate_all("els => els.map(e => e.offsetTop)")
     assert len(set(tops)) == 2  # two lanes: every region stays visible and clickable
     shoot(page, "regions-audio")
@@ -218,7 +227,7 @@ def test_audio_keyboard_only_play_mark_zoom_and_help(
     assert media_time(widget) == pytest.approx(4.5)
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("]")
-    assert rows(widget) == ["1 0:01.1–0:03.5 Speech"]
+    assert rows(widget) == ["1 0:01.1-0:03.5 Speech"]
     assert widget.locator(".lbr-pending").is_hidden()
     page.keyboard.press("3")  # relabel the new (selected) region: Noise
     # A second region, then ↑ / ↓ select, Alt+] moves the selected end to the playhead.
@@ -227,16 +236,16 @@ def test_audio_keyboard_only_play_mark_zoom_and_help(
     page.keyboard.press("[")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("]")
-    assert rows(widget) == ["1 0:00.0–0:01.0 Noise", "2 0:01.1–0:03.5 Noise"]
+    assert rows(widget) == ["1 0:00.0-0:01.0 Noise", "2 0:01.1-0:03.5 Noise"]
     page.keyboard.press("4")  # the new one is selected: Silence
-    assert rows(widget)[0] == "1 0:00.0–0:01.0 Silence"
+    assert rows(widget)[0] == "1 0:00.0-0:01.0 Silence"
     page.keyboard.press("ArrowDown")
     assert "Region 2 (Noise) selected" in widget.locator("[aria-live=polite]").inner_text()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")  # 4.0 s
     page.keyboard.press("Alt+BracketRight")
-    assert rows(widget)[1] == "2 0:01.1–0:04.0 Noise"
+    assert rows(widget)[1] == "2 0:01.1-0:04.0 Noise"
     # Enter plays the selected region and stops at its end.
     page.keyboard.press("Enter")
     page.wait_for_function(
@@ -261,9 +270,7 @@ def test_audio_keyboard_only_play_mark_zoom_and_help(
     page.keyboard.down("Control")
     page.mouse.wheel(0, -300)
     page.keyboard.up("Control")
-    page.wait_for_function(
-        "w => document.querySelector('.lbr-track').scrollWidth > w", arg=fit
-    )
+    page.wait_for_function("w => document.querySelector('.lbr-track').scrollWidth > w", arg=fit)
     # Speed: > faster.
     page.keyboard.press(">")
     assert widget.locator(".lbr-speed").input_value() == "1.25"
@@ -271,14 +278,22 @@ def test_audio_keyboard_only_play_mark_zoom_and_help(
     # The help overlay lists the widget's keys.
     page.keyboard.press("?")
     listed = page.locator("#lb-help").inner_text()
-    for key in ("Space / K", "[ then ]", "Alt+[ / Alt+]", "1–4", "Ctrl+Z", ", / .", "+ / − / 0"):
+    for key in (
+        "Space / K",
+        "[ then ]",
+        "Alt+[ / Alt+]",
+        "1\u20134",
+        "Ctrl+Z",
+        ", / .",
+        "+ / \u2212 / 0",
+    ):
         assert key in listed
     page.keyboard.press("Escape")
     widget.locator(".lbr-view").focus()
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Delete")  # region 1 goes
-    assert rows(widget) == ["1 0:01.1–0:04.0 Noise"]
+    assert rows(widget) == ["1 0:01.1-0:04.0 Noise"]
     assert "Region 1 (Silence) removed" in widget.locator("[aria-live=polite]").inner_text()
     page.keyboard.press("Control+Enter")
     (stored,) = wait_for_responses(db, project, 1)
@@ -311,11 +326,11 @@ def test_video_frame_steps_and_a_note_per_event(
         page.keyboard.press(".")
     page.keyboard.press(",")  # back one frame: 18 / 12 s
     page.keyboard.press("]")
-    assert rows(widget) == ["1 0:00.5–0:01.5 Goal"]
+    assert rows(widget) == ["1 0:00.5-0:01.5 Goal"]
     page.keyboard.press("Escape")
     page.keyboard.press("2")
     drag(page, widget, 2.0, 2.8)
-    assert rows(widget)[1] == "2 0:02.0–0:02.8 Shot"
+    assert rows(widget)[1] == "2 0:02.0-0:02.8 Shot"
     widget.locator(".lbr-input").nth(0).fill("  header from the corner  ")
     widget.locator(".lbr-input").nth(1).fill("saved")
     # Clicking the video plays it; the playhead follows.
@@ -353,7 +368,7 @@ def test_a_pre_annotation_appears_as_editable_regions(
     open_work(page, server, project)
     widget = ready(page, "segments")
     assert "pre-annotation" in page.locator("#lb-status").inner_text()
-    assert rows(widget) == ["1 0:00.4–0:02.2 Speech", "2 0:02.7–0:04.2 Music"]
+    assert rows(widget) == ["1 0:00.4-0:02.2 Speech", "2 0:02.7-0:04.2 Music"]
     assert widget.locator(".lbr-region").count() == 2
     widget.locator(".lbr-region[data-label='music']").click()
     page.keyboard.press("1")  # corrected
@@ -362,10 +377,10 @@ def test_a_pre_annotation_appears_as_editable_regions(
     page.mouse.down()
     page.mouse.move(x_of(widget, 0.3)[0] + 2, y, steps=4)
     page.mouse.up()
-    assert rows(widget)[0] == "1 0:00.3–0:02.2 Speech"
+    assert rows(widget)[0] == "1 0:00.3-0:02.2 Speech"
     page.keyboard.press("Control+z")
     page.keyboard.press("Control+z")
-    assert rows(widget) == ["1 0:00.4–0:02.2 Speech", "2 0:02.7–0:04.2 Music"]  # as it came
+    assert rows(widget) == ["1 0:00.4-0:02.2 Speech", "2 0:02.7-0:04.2 Music"]  # as it came
     page.keyboard.press("Control+y")
     page.keyboard.press("Control+y")
     page.keyboard.press("Control+Enter")
@@ -398,7 +413,7 @@ def test_a_reload_brings_the_regions_back(
     drag(page, widget, 2.7, 4.2)
     assert widget.locator(".lbr-input").count() == 0  # no text notes for this control
     before = rows(widget)
-    assert before == ["1 0:00.4–0:02.2 Speaker 1", "2 0:02.7–0:04.2 Speaker 2"]
+    assert before == ["1 0:00.4-0:02.2 Speaker 1", "2 0:02.7-0:04.2 Speaker 2"]
     page.reload()
     widget = ready(page, "turns")
     assert rows(widget) == before
@@ -436,16 +451,30 @@ def test_the_browser_says_what_the_server_says(
 
     kind = RegionsKind()
     configs = [
-        {"name": "segments", "kind": "regions", "title": "T", "target": "audio", "allow_text": True,
-         "labels": [{"value": "speech", "label": "Speech"}, {"value": "noise", "label": "Noise"}]},
+        {
+            "name": "segments",
+            "kind": "regions",
+            "title": "T",
+            "target": "audio",
+            "allow_text": True,
+            "labels": [
+                {"value": "speech", "label": "Speech"},
+                {"value": "noise", "label": "Noise"},
+            ],
+        },
     ]
     configs.append({**configs[0], "allow_text": False, "required": False})
     page.goto(f"{server}/login")
     for raw in configs:
         config = RegionsConfig.model_validate(raw)
         dumped = config.model_dump()
-        answers = [*BAD_ANSWERS, [{"start": 2, "end": 3, "label": "noise", "text": " hi "},
-                                  {"start": 0.5, "end": 1, "label": "speech"}]]
+        answers = [
+            *BAD_ANSWERS,
+            [
+                {"start": 2, "end": 3, "label": "noise", "text": " hi "},
+                {"start": 0.5, "end": 1, "label": "speech"},
+            ],
+        ]
         for answer in answers:
             try:
                 expected: Any = {"ok": kind.check(config, answer, None)}
@@ -469,7 +498,8 @@ def test_the_browser_says_what_the_server_says(
     widget = ready(page, "segments")
     drag(page, widget, 0.4, 2.2)
     page.evaluate(
-        """() => { const key = Object.keys(localStorage).find(k => k.startsWith('labelpool:assignment:'));
+        """() => {
+          const key = Object.keys(localStorage).find(k => k.startsWith('labelpool:assignment:'));
           const record = JSON.parse(localStorage.getItem(key));
           record.answers.segments.push({start: 2.7, end: 4.2, label: 'laughter'});
           record.changedAt = Date.now() + 60000; record.dirty = true;
@@ -477,15 +507,21 @@ def test_the_browser_says_what_the_server_says(
     )
     page.reload()
     widget = ready(page, "segments")
-    assert rows(widget)[1] == "2 0:02.7–0:04.2 laughter"
+    assert rows(widget)[1] == "2 0:02.7-0:04.2 laughter"
     page.keyboard.press("Control+Enter")
-    error = widget.locator(".lbc-error")
-    answer = [{"start": 0.4, "end": 2.2, "label": "speech"}, {"start": 2.7, "end": 4.2, "label": "laughter"}]
+    shown = widget.locator(".lbc-error")
+    answer = [
+        {"start": 0.4, "end": 2.2, "label": "speech"},
+        {"start": 2.7, "end": 4.2, "label": "laughter"},
+    ]
     schema = get_template("speech-segments").controls[0]
     with pytest.raises(AnswerError) as server_says:
         kind.check(RegionsConfig.model_validate(schema), answer, None)
-    assert error.inner_text() == server_says.value.problem
-    assert error.inner_text() == "region 2: 'laughter' is not one of the labels speech, music, noise, silence"
+    assert shown.inner_text() == server_says.value.problem
+    assert (
+        shown.inner_text()
+        == "region 2: 'laughter' is not one of the labels speech, music, noise, silence"
+    )
     widget.locator(".lbr-region[data-label='laughter']").click()
     page.keyboard.press("3")  # fixed: Noise
     page.keyboard.press("Control+Enter")
@@ -573,4 +609,61 @@ def test_phone_width_fits_and_scrolls_inside(
     assert view.evaluate("el => el.scrollWidth > 3 * el.clientWidth")  # it scrolls inside
     assert page.evaluate(overflow) <= 0
     assert page.locator("#lb-submit").is_visible()
+    console.expected_only()
+
+
+def ten_minutes_of_audio() -> bytes:
+    """A 10-minute 8 kHz WAV, quiet but for a 0.3 s tone at 5:00.0."""
+    import io
+    import wave
+
+    import numpy as np
+
+    rate = 8000
+    signal = np.full(600 * rate, 128, dtype=np.uint8)
+    burst = np.arange(int(0.3 * rate))
+    signal[300 * rate : 300 * rate + burst.size] = (128 + 90 * np.sin(burst * 0.3)).astype(np.uint8)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(1)
+        file.setframerate(rate)
+        file.writeframes(signal.tobytes())
+    return out.getvalue()
+
+
+def test_a_ten_minute_file_is_marked_to_the_tenth_of_a_second(
+    db: Session, settings: Settings, server: str, page: Page, requester: User
+) -> None:
+    ref = store_media(db, settings, requester, "long.wav", ten_minutes_of_audio())
+    project = make_project(db, requester, "speech-segments", [{"audio": ref}])
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    widget = ready(page, "segments")
+    assert widget.locator(".lbr-time").inner_text() == "0:00.0 / 10:00.0"
+    for _ in range(60):
+        page.keyboard.press("Shift+ArrowRight")
+    assert media_time(widget) == pytest.approx(300)
+    for _ in range(16):
+        page.keyboard.press("+")  # zooms around the playhead
+    view = widget.locator(".lbr-view")
+    scale = view.evaluate("el => el.scrollWidth / 600")
+    assert scale >= 400  # a tenth of a second is 40 px or more
+    playhead = widget.locator(".lbr-playhead").bounding_box()
+    box = view.bounding_box()
+    assert playhead is not None and box is not None
+    assert box["x"] < playhead["x"] < box["x"] + box["width"]  # still in view
+    assert dark_pixels(widget) > 200  # the tone's waveform, drawn at this zoom
+    shoot(page, "regions-long")
+    drag(page, widget, 300.0, 300.3)
+    assert rows(widget) == ["1 5:00.0-5:00.3 Speech"]
+    page.keyboard.press("Control+Enter")
+    (stored,) = wait_for_responses(db, project, 1)
+    assert stored.answers == {
+        "segments": near(
+            stored.answers["segments"], [{"start": 300, "end": 300.3, "label": "speech"}]
+        )
+    }
     console.expected_only()
