@@ -1,0 +1,76 @@
+"""In a real browser, on the demo as `make run` seeds it: Amara opens every project she may work
+on from /work and gets its labeling page with a real widget for every control (no JSON box), the
+media loaded and no console error, at desktop and at phone width (screenshots under
+test-artifacts/labeling-demo/, to be looked at)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from labelpool.demo.seed import DEMO_LOGINS
+
+pytestmark = pytest.mark.e2e
+
+AMARA = next(login for login in DEMO_LOGINS if login.display_name.startswith("Amara"))
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+EVERY_KIND = {"choice", "rating", "pairwise", "ranking", "text", "spans", "boxes", "regions"}
+EVERY_KIND |= {"tracks"}
+MEDIA_READY = """() =>
+  [...document.querySelectorAll('#lb-task img')].every(i => i.complete && i.naturalWidth > 0)
+  && [...document.querySelectorAll('#lb-task audio, #lb-task video')]
+    .every(m => m.readyState >= 1)"""
+
+
+def _log_in(page: Any, url: str) -> None:
+    page.goto(f"{url}/login")
+    page.fill("input[name=email]", AMARA.email)
+    page.fill("input[name=password]", AMARA.password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{url}/work")
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_amara_gets_a_labeling_page_for_every_demo_project(
+    live_server: str, browser: Any, screenshots: Path, viewport: str
+) -> None:
+    folder = screenshots / "labeling-demo"
+    folder.mkdir(exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], has_touch=viewport == "phone")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    try:
+        _log_in(page, live_server)
+        starts = page.locator("a[data-start-work]")
+        links = [starts.nth(i).get_attribute("href") for i in range(starts.count())]
+        assert len(links) >= 9, links
+        seen: set[str] = set()
+        for href in links:
+            page.goto(f"{live_server}{href}")
+            page.wait_for_selector("#lb-task:not([hidden])")
+            title = page.locator("#lb-title").inner_text()
+            controls = page.locator("#lb-controls > [data-kind]")
+            kinds = [controls.nth(i).get_attribute("data-kind") for i in range(controls.count())]
+            assert kinds, title
+            seen.update(k for k in kinds if k)
+            assert page.locator(".lbc-fallback").count() == 0, f"{title}: a JSON box"
+            page.wait_for_function(MEDIA_READY, timeout=15_000)
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (title, overflow)
+            page.evaluate("() => window.scrollTo(0, 0)")  # sticky parts drawn where they start
+            page.screenshot(path=folder / f"{_slug(title)}-{viewport}.png", full_page=True)
+        assert seen >= EVERY_KIND, seen
+        assert errors == [], errors
+    finally:
+        context.close()
