@@ -412,6 +412,7 @@ class DemoProjects:
                 row: dict[str, Any] = {
                     "id": video.filename,
                     "video": self._store(project, video.filename, video.data),
+                    "fps": video.fps,  # the tracks widget counts frames at the clip's rate
                 }
                 tracks = [t for t in video.tracks if t["label"] in labels]
                 if i == 0 and tracks:
