@@ -259,7 +259,7 @@ def test_the_keyboard_only(
     key("Control+ArrowRight")
     key("Control+Shift+ArrowUp")
     assert shown(page) == [{"x": 131, "y": 100, "w": 61, "h": 50, "label": "car"}]
-    assert said(page) == f"Box 1 is 61 {TIMES} 50."
+    assert said(page) == f"Box 1: 61 {TIMES} 50 at 131, 100."
 
     key("n")
     key("1")  # the new box is selected: now a person

@@ -1,10 +1,12 @@
-// The image stage the image widgets share (boxes; polygons and keypoints later): the image with
-// an SVG overlay whose user units are the image's natural pixels, so shapes are drawn and read
-// in image pixels at any zoom; zoom (wheel, pinch, + / − / 0) and pan (Space+drag, middle
-// button, two fingers, arrows); the selected shape; the label bar (chips, keys 1–9); the list
-// of shapes with their count; a polite live region. The widget draws in `layer` (its `draw` is
-// called after every view change) and answers a press with a gesture {move, end, cancel}.
-import { h } from "./common.js";
+// The image stage the image widgets share (boxes, polygons, keypoints): the image with an SVG
+// overlay whose user units are the image's natural pixels, so shapes are drawn and read in
+// image pixels at any zoom; zoom (wheel, pinch, + / − / 0) and pan (Space+drag, middle button,
+// two fingers, arrows); the selected shape; the label bar (chips, keys 1–9); the list of shapes
+// with their count; a polite live region. `createStage` is the stage alone (the widget draws in
+// `layer` and answers a press with a gesture {move, end, cancel}); `mountShapes` is a whole
+// widget of labelled shapes on it (state, history, list, keys), given what a kind does.
+import { controlHeader, h, isTyping, problemOf, uid } from "./common.js";
+import { History, keyOf } from "./history.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324", "#469990", "#808000"];
@@ -358,6 +360,7 @@ export function createStage(o) {
     el,
     view,
     layer,
+    readOnly,
     toImage,
     zoomAt,
     fit,
@@ -397,6 +400,222 @@ export function createStage(o) {
       const vw = Math.min(st.W, view.clientWidth / k());
       const vh = Math.min(st.H, view.clientHeight / k());
       return { x: st.cx - vw / 2, y: st.cy - vh / 2, w: vw, h: vh };
+    },
+  };
+}
+
+/**
+ * A widget of labelled shapes on the stage; returns the widget API (registry.js). `kind` says
+ * what differs: noun, plural, help / helpTouch, min / max (config keys), of(answer) → shapes,
+ * value(shape) → its answer, el(ed, shape, index | null for a draft, selected) → SVG element,
+ * area(shape) (larger drawn first), detail / where(shape) (list text), press(ed, point,
+ * event, index, handle) → gesture, create(ed, visible rect) → shape (N), nudge(ed, shape,
+ * [dx, dy], step, resize) → shape, key(ed, event) → handled, check. `ed` is the editor the
+ * kind works with: shapes (settable during a gesture), draft, draw(), add(shape),
+ * commit(before, text), stage, clampPoint(p), W(), H(), name(shape).
+ */
+export function mountShapes(root, config, { value, onChange, readOnly, data, media } = {}, kind) {
+  const labelId = uid("lbc");
+  const history = new History();
+  const Noun = kind.noun[0].toUpperCase() + kind.noun.slice(1);
+  let shapes = kind.of(value);
+  let lastTag = null;
+  let lastAt = 0;
+  const tool = (text, label, onclick) => h("button", { type: "button", class: "lbs-tool", "aria-label": label, title: label, onclick }, text);
+  const undoButton = tool("↶", "Undo (Ctrl+Z)", () => undo());
+  const redoButton = tool("↷", "Redo (Ctrl+Shift+Z)", () => redo());
+  const stage = createStage({
+    config,
+    url: imageUrl(config, data, media),
+    readOnly,
+    host: root,
+    noun: kind.noun,
+    plural: kind.plural,
+    tools: readOnly ? [] : [undoButton, redoButton],
+    draw,
+    onPress,
+    onSelect: (i) => {
+      refresh();
+      const s = shapes[i];
+      if (s) stage.say(`${Noun} ${i + 1} (${ed.name(s)}) selected: ${kind.where(s)}.`);
+    },
+    onLabel: relabel,
+    onDelete: remove,
+    count: () => shapes.length,
+  });
+  const sel = () => stage.selected;
+  const ed = {
+    stage,
+    draft: null,
+    get shapes() {
+      return shapes;
+    },
+    set shapes(next) {
+      shapes = next;
+    },
+    W: () => stage.width || Infinity,
+    H: () => stage.height || Infinity,
+    clampPoint: (p) => ({ x: clamp(p.x, 0, ed.W()), y: clamp(p.y, 0, ed.H()) }),
+    name: (s) => stage.labelOf(s.label),
+    draw,
+    add,
+    commit(before, text) {
+      record(null, before);
+      changed(text);
+    },
+  };
+  const help = readOnly ? null : h("p", { class: "lbc-help" }, stage.coarse ? kind.helpTouch : kind.help);
+  root.append(...controlHeader(config, labelId), ...[help].filter(Boolean), stage.el);
+  stage.view.setAttribute("aria-describedby", labelId);
+
+  function draw() {
+    const area = (i) => kind.area?.(shapes[i]) || 0;
+    // Larger shapes first, so a small one inside a large one stays reachable; the selected on top.
+    const order = shapes.map((_, i) => i).filter((i) => i !== sel()).sort((a, b) => area(b) - area(a));
+    const els = order.map((i) => kind.el(ed, shapes[i], i, false));
+    if (sel() !== null && shapes[sel()]) els.push(kind.el(ed, shapes[sel()], sel(), true));
+    if (ed.draft) els.push(kind.el(ed, ed.draft, null, false));
+    stage.layer.replaceChildren(...els);
+  }
+
+  function refresh() {
+    if (sel() !== null && !shapes[sel()]) stage.select(null);
+    draw();
+    const n = shapes.length;
+    const min = config[kind.min] || 0;
+    const max = config[kind.max] ?? null;
+    const limits = [min ? `at least ${min}` : "", max !== null ? `at most ${max}` : ""].filter(Boolean);
+    const rows = shapes.map((s) => ({ label: ed.name(s), color: stage.colorOf(s.label), detail: kind.detail(s), title: kind.where(s) }));
+    const counted = n ? `${n} ${n === 1 ? kind.noun : kind.plural}` : `No ${kind.plural} yet`;
+    stage.setList(rows, `${counted}${limits.length ? ` · ${limits.join(", ")}` : ""}`, n < min || (max !== null && n > max));
+    undoButton.disabled = !history.canUndo;
+    redoButton.disabled = !history.canRedo;
+  }
+
+  /** Keep the state before a change; `tag` joins a run of the same small change into one step. */
+  function record(tag = null, state = shapes) {
+    const now = Date.now();
+    if (!tag || tag !== lastTag || now - lastAt > 1000) history.record(state);
+    lastTag = tag;
+    lastAt = now;
+  }
+  function changed(text) {
+    refresh();
+    if (text) stage.say(text);
+    onChange?.(getValue());
+  }
+  function add(shape) {
+    const max = config[kind.max];
+    if (max != null && shapes.length >= max) {
+      stage.say(`At most ${max} ${kind.plural}: delete one to add another.`);
+      return;
+    }
+    record();
+    shapes = [...shapes, shape];
+    stage.select(shapes.length - 1);
+    changed(`${Noun} ${shapes.length} (${ed.name(shape)}) added, ${kind.where(shape)}.`);
+  }
+  function remove(i) {
+    if (readOnly || !shapes[i]) return;
+    record();
+    const gone = shapes[i];
+    shapes = shapes.filter((_, j) => j !== i);
+    const s = sel();
+    if (s !== null) stage.select(s === i ? null : s > i ? s - 1 : s);
+    changed(`${Noun} ${i + 1} (${ed.name(gone)}) deleted.`);
+  }
+  function relabel(labelIndex) {
+    const label = config.labels[labelIndex];
+    const i = sel();
+    if (readOnly || !label) return;
+    if (i === null || shapes[i].label === label.value) {
+      stage.say(`Label for new ${kind.plural}: ${label.label}.`);
+      return;
+    }
+    record();
+    shapes = shapes.map((s, j) => (j === i ? { ...s, label: label.value } : s));
+    changed(`${Noun} ${i + 1} is now ${label.label}.`);
+  }
+  function nudge(arrow, step, resize) {
+    const i = sel();
+    const next = kind.nudge(ed, shapes[i], arrow, step, resize);
+    if (!next || JSON.stringify(next) === JSON.stringify(shapes[i])) return;
+    record(`${resize ? "size" : "move"}:${i}`);
+    shapes = shapes.map((s, j) => (j === i ? next : s));
+    changed(`${Noun} ${i + 1}: ${kind.where(next)}.`);
+  }
+  function restore(state, text) {
+    if (state === undefined) {
+      stage.say(`Nothing to ${text.toLowerCase()}.`);
+      return;
+    }
+    shapes = state;
+    lastTag = null;
+    changed(`${text}.`);
+  }
+  const undo = () => restore(history.undo(shapes), "Undo");
+  const redo = () => restore(history.redo(shapes), "Redo");
+
+  function onPress(p, event) {
+    const hit = event.target.closest?.("[data-index]");
+    const i = hit && hit.dataset.index !== "" ? Number(hit.dataset.index) : null;
+    if (readOnly) {
+      if (i !== sel()) stage.select(i);
+      return null;
+    }
+    return kind.press(ed, p, event, i, event.target.dataset?.handle);
+  }
+
+  function getValue() {
+    return shapes.length ? shapes.map(kind.value) : null;
+  }
+  function setValue(answer) {
+    stage.cancelGesture();
+    shapes = kind.of(answer);
+    ed.draft = null;
+    history.clear();
+    stage.select(null);
+  }
+  setValue(value);
+
+  return {
+    getValue,
+    setValue,
+    validate: () => problemOf(kind.check, config, getValue(), data),
+    focus: () => stage.view.focus(),
+    handleKey(event) {
+      if (isTyping(event)) return false;
+      const action = keyOf(event);
+      if (action) {
+        if (readOnly) return false;
+        if (action === "undo") undo();
+        else redo();
+        return true;
+      }
+      if (event.key === "Escape" && stage.gesture) {
+        stage.cancelGesture();
+        return true;
+      }
+      if (event.target?.tagName === "BUTTON" && (event.key === "Enter" || event.key === " ")) return false;
+      if (!readOnly && !event.altKey) {
+        if (kind.key?.(ed, event)) return true;
+        const arrow = ARROWS[event.key];
+        if (arrow && sel() !== null && root.contains(event.target)) {
+          nudge(arrow, event.shiftKey ? 10 : 1, event.ctrlKey || event.metaKey);
+          return true;
+        }
+        if (!event.ctrlKey && !event.metaKey) {
+          if ((event.key === "n" || event.key === "N") && stage.width) {
+            add(kind.create(ed, stage.visible()));
+            return true;
+          }
+          if ((event.key === "Delete" || event.key === "Backspace") && sel() !== null) {
+            remove(sel());
+            return true;
+          }
+        }
+      }
+      return stage.handleKey(event);
     },
   };
 }
