@@ -351,7 +351,7 @@ def test_rename_relabel_cut_and_delete_from_the_list(
     widget.get_by_role("button", name="Person").click()
     drag(page, (start["x"], start["y"]), (start["x"] + start["w"], start["y"] + start["h"]))
     scrub.fill("35")
-    widget.get_by_role("button", name="Keyframe at this frame (F) (person-1)").click()
+    widget.get_by_role("button", name="Keyframe of person-1 at this frame (F)").click()
     drag(page, (start["x"] + 5, start["y"] + 5), (end["x"] + 5, end["y"] + 5))
     drag(page, (20, 20), (60, 50))  # a second track, at frame 35 only
     assert value_of_rows(page) == ["person-1", "person-2"]
@@ -376,19 +376,19 @@ def test_rename_relabel_cut_and_delete_from_the_list(
 
     # Jump between keyframes from the row, cut the car's track at frame 20, delete a keyframe.
     car_row = rows.first
-    car_row.get_by_role("button", name="Previous keyframe ([) (car-1)").click()
+    car_row.get_by_role("button", name="Previous keyframe of car-1 ([)").click()
     assert frame_of(page) == 0
-    car_row.get_by_role("button", name="Next keyframe (]) (car-1)").click()
+    car_row.get_by_role("button", name="Next keyframe of car-1 (])").click()
     assert frame_of(page) == 35
     scrub.fill("20")
-    car_row.get_by_role("button", name="The track ends at this frame (E) (car-1)").click()
+    car_row.get_by_role("button", name="car-1 ends at this frame (E)").click()
     assert "2 keyframes" in car_row.inner_text()  # 0 and 20; 35 is gone
     assert "keyframe here" in car_row.inner_text()
     scrub.fill("30")
     # Neither is in view at frame 30: only the selected car's ghost (where it ended) is shown.
     assert [(b["id"], b["ghost"]) for b in shown_boxes(page)] == [("car-1", True)]
     scrub.fill("0")
-    car_row.get_by_role("button", name="Delete the keyframe at this frame (X) (car-1)").click()
+    car_row.get_by_role("button", name="Delete the keyframe of car-1 at this frame (X)").click()
     assert "1 keyframe" in car_row.inner_text()
     # The kite goes: ✕.
     rows.nth(1).get_by_role("button", name="Delete track kite (Delete)").click()
@@ -771,7 +771,7 @@ def test_at_phone_width(
     shoot(phone, "tracks")
     drag(phone, (100, 60), (220, 150))
     phone.locator(f"{TRACKS} .lbc-tr-track").get_by_role(
-        "button", name="Next keyframe (]) (person-1)"
+        "button", name="Next keyframe of person-1 (])"
     ).wait_for()
     phone.get_by_role("button", name="Play (Space or K)").tap()
     phone.wait_for_function(f"() => !{VIDEO}.paused")

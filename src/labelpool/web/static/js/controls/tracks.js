@@ -1,8 +1,9 @@
 // tracks: objects followed through a video as keyframed boxes, moving linearly in between
 // (labelpool/controls/tracks.py: the same answer, check and words). The clip plays under an SVG
 // overlay in video pixels showing every track at the current frame; drag on the paused video to
-// add a track, drag a box or a handle to set a keyframe at this frame. A list of the tracks with
-// their timelines; the keyboard does everything (see shortcuts). Undo: history.js.
+// add a track, drag a box or a handle to set a keyframe at this frame (the selected track, out
+// of view, shows as a ghost to drag here). A list of tracks with timelines; every action has a
+// key (shortcuts). Frame n is shown at time (n + 0.5) / fps. Undo: history.js.
 import { AnswerError, controlHeader, digitOf, h, listing, problemOf, quoted, typeName, uid } from "./common.js";
 import { HISTORY_SHORTCUTS, History, keyOf } from "./history.js";
 
@@ -13,31 +14,29 @@ const HANDLES = { nw: [0, 0], n: [0.5, 0], ne: [1, 0], e: [1, 0.5], se: [1, 1], 
 const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const ends = (t) => [t.keyframes[0].frame, t.keyframes[t.keyframes.length - 1].frame];
 
-function svg(tag, attrs = {}) {
+function svg(tag, attrs) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) el.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs)) if (v !== null) el.setAttribute(k, String(v));
   return el;
 }
 
-/** "m:ss.s" of a time in seconds (tenths cut, never rounded up into the next frame's time). */
-function clock(seconds) {
-  const d = Math.floor(seconds * 10 + 1e-6);
+/** m:ss.s, tenths cut (never rounded up into the next frame's time). */
+const clock = (s) => {
+  const d = Math.floor(s * 10 + 1e-6);
   return `${Math.floor(d / 600)}:${String(Math.floor((d % 600) / 10)).padStart(2, "0")}.${d % 10}`;
-}
+};
 
-/** The track's box at `frame`, linear between keyframes; null outside first..last (tracks.interpolate). */
+/** The box at `frame`, linear between keyframes; null outside first..last (tracks.interpolate). */
 export function boxAt(track, frame) {
   const kfs = track.keyframes;
   if (!kfs.length || frame < kfs[0].frame || frame > kfs[kfs.length - 1].frame) return null;
-  for (let i = 0; i + 1 < kfs.length; i += 1) {
-    const [a, b] = [kfs[i], kfs[i + 1]];
-    if (a.frame <= frame && frame < b.frame) {
-      const t = (frame - a.frame) / (b.frame - a.frame);
-      return Object.fromEntries(BOX.map((k) => [k, a[k] + (b[k] - a[k]) * t]));
-    }
-  }
-  return Object.fromEntries(BOX.map((k) => [k, kfs[kfs.length - 1][k]]));
+  const i = kfs.findIndex((k, j) => j + 1 < kfs.length && k.frame <= frame && frame < kfs[j + 1].frame);
+  if (i < 0) return Object.fromEntries(BOX.map((k) => [k, kfs[kfs.length - 1][k]]));
+  const [a, b] = [kfs[i], kfs[i + 1]];
+  const t = (frame - a.frame) / (b.frame - a.frame);
+  return Object.fromEntries(BOX.map((k) => [k, a[k] + (b[k] - a[k]) * t]));
 }
 
 function object(name, what, value, required, optional = []) {
@@ -51,8 +50,7 @@ function object(name, what, value, required, optional = []) {
 
 /** The server's check (tracks.py), the same order and words; returns the normalised answer. */
 export function check(config, answer) {
-  const name = config.name;
-  const fail = (problem) => new AnswerError(name, problem);
+  const fail = (problem) => new AnswerError(config.name, problem);
   if (!Array.isArray(answer)) throw fail(`expected a list of tracks, got ${typeName(answer)}`);
   if (!answer.length) {
     if (config.required) throw fail("add at least one track");
@@ -62,7 +60,7 @@ export function check(config, answer) {
   const ids = new Set();
   return answer.map((raw, index) => {
     let what = `track ${index + 1}`;
-    const track = object(name, what, raw, ["label", "keyframes"], ["id"]);
+    const track = object(config.name, what, raw, ["label", "keyframes"], ["id"]);
     const item = {};
     if (track.id !== null && track.id !== undefined) {
       if (typeof track.id !== "string" || !track.id) throw fail(`${what}: id should be non-empty text`);
@@ -76,7 +74,7 @@ export function check(config, answer) {
     if (!Array.isArray(track.keyframes) || !track.keyframes.length) throw fail(`${what} needs at least one keyframe`);
     let last = null;
     item.keyframes = track.keyframes.map((rawKeyframe) => {
-      const kf = object(name, `${what}, a keyframe`, rawKeyframe, ["frame", ...BOX]);
+      const kf = object(config.name, `${what}, a keyframe`, rawKeyframe, ["frame", ...BOX]);
       if (!Number.isInteger(kf.frame) || kf.frame < 0) throw fail(`${what}: frame should be a frame number (0 or more), got ${quoted(kf.frame)}`);
       const at = `${what}, the box at frame ${kf.frame}`;
       for (const k of BOX) if (!isNumber(kf[k])) throw fail(`${at}: ${k} should be a number, got ${quoted(kf[k])}`);
@@ -96,17 +94,17 @@ export function shortcuts(config) {
   const n = Math.min(config.labels.length, 9);
   return [
     ["Space / K", "play or pause"],
-    [", / .", "previous / next frame (with Shift: 10 frames)"],
+    [", / .", "previous / next frame (Shift: 10 frames)"],
     ["Home / End", "first / last frame"],
     ["- / +", "slower / faster"],
-    [n > 1 ? `1–${n}` : "1", "the label of new tracks; relabels the selected track"],
-    ["N", "new track at the centre, keyframe at this frame"],
+    [n > 1 ? `1–${n}` : "1", "label of new tracks; relabels the selected track"],
+    ["N", "new track at the centre"],
     ["T / Shift+T", "select the next / previous track"],
-    ["← ↑ → ↓", "move the selected box, a keyframe at this frame (Shift: 10 px); none selected: ← / → step frames"],
-    ["Ctrl+← ↑ → ↓", "resize the selected box (Shift: 10 px)"],
+    ["← ↑ → ↓", "move the selected box here (Shift: 10 px); none selected: ← / → step frames"],
+    ["Ctrl+← ↑ → ↓", "resize the selected box here"],
     ["[ / ]", "previous / next keyframe"],
     ["F", "keyframe here, the box as shown"],
-    ["X", "delete the keyframe at this frame"],
+    ["X", "delete the keyframe here"],
     ["E", "the selected track ends here"],
     ["Delete", "delete the selected track"],
     ["Esc", "deselect"],
@@ -126,28 +124,21 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   };
   const nameOf = (v) => labels.find((l) => l.value === v)?.label ?? String(v);
   const history = new History();
-  let tracks = [];
-  let selected = -1;
-  let active = 0; // the label of new tracks
-  let frame = 0;
-  let frames = 1;
-  let W = 0;
-  let H = 0;
+  let [tracks, rows, selected, active, frame, frames, W, H] = [[], [], -1, 0, 0, 1, 0, 0];
   let drag = null;
   let run = 0; // the playback loop's generation: a stale frame callback stops itself
-  let rows = [];
 
+  const button = (text, label, onclick, cls = "btn-ghost") => h("button", { type: "button", class: `btn ${cls} btn-small`, "aria-label": label, title: label, onclick }, text);
   const video = h("video", { preload: "auto", muted: true, playsinline: true, "aria-hidden": "true" });
-  video.muted = true;
+  video.muted = true; // the attribute alone does not mute a video made by script
   const overlay = svg("svg", { class: "lbc-tr-svg", preserveAspectRatio: "none", "aria-hidden": "true" });
   const note = h("p", { class: "lbc-tr-note" }, src ? "Loading the video…" : "The video of this item is missing; report it as broken media.");
-  const stage = h("div", { class: "lbc-tr-stage", tabindex: "0", role: "application", "aria-label": "Video with tracks", "aria-describedby": `${labelId}-how` }, video, overlay, note);
-  const chips = labels.map((label, i) =>
-    h("button", { type: "button", class: "lbc-tr-chip", "aria-pressed": "false", disabled: readOnly, title: i < 9 ? `Key ${i + 1}` : null, onclick: () => chooseLabel(i) },
-      h("span", { class: "lbc-tr-dot", "aria-hidden": "true" }), label.label, i < 9 ? h("span", { class: "lb-kbd", "aria-hidden": "true" }, String(i + 1)) : null),
-  );
-  chips.forEach((chip, i) => chip.style.setProperty("--c", colorOf(labels[i].value)));
-  const button = (text, label, onclick, cls = "btn-ghost") => h("button", { type: "button", class: `btn ${cls} btn-small`, "aria-label": label, title: label, onclick }, text);
+  const stage = h("div", { class: `lbc-tr-stage${readOnly ? " is-readonly" : ""}`, tabindex: "0", role: "application", "aria-describedby": `${labelId}-how` }, video, overlay, note);
+  const chips = labels.map((label, i) => {
+    const chip = h("button", { type: "button", class: "lbc-tr-chip", onclick: () => chooseLabel(i) }, h("span", { class: "lbc-tr-dot" }), label.label, i < 9 ? h("span", { class: "lb-kbd", "aria-hidden": "true" }, String(i + 1)) : null);
+    chip.style.setProperty("--c", colorOf(label.value));
+    return chip;
+  });
   const playButton = button("▶\uFE0E Play", "Play (Space or K)", () => (video.paused ? play() : pause()), "btn-secondary lbc-tr-play");
   const clockEl = h("span", { class: "lbc-tr-clock" });
   const scrub = h("input", { type: "range", class: "lbc-tr-scrub", min: "0", max: "0", step: "1", value: "0", "aria-label": "Frame" });
@@ -157,16 +148,10 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   const list = h("ol", { class: "lbc-tr-list", "aria-label": "Tracks" });
   const summary = h("p", { class: "lbc-tr-summary" });
   const live = h("p", { class: "sr-only", "aria-live": "polite" });
-  root.append(
-    ...controlHeader(config, labelId),
-    h("p", { class: "lbc-help", id: `${labelId}-how` }, readOnly ? "Play or scrub the clip to see every track." : "Pause, then drag on the video to add a track; drag a box or its handles to set a keyframe at this frame. ? lists the keys."),
-    ...(readOnly ? [] : [h("div", { class: "lbc-tr-labels", role: "group", "aria-label": "Label of new tracks" }, chips)]),
-    player,
-    summary,
-    list,
-    live,
-  );
-  if (readOnly) stage.classList.add("is-readonly");
+  const how = readOnly ? "Play or scrub the clip to see every track." : "Pause, then drag on the video to add a track; drag a box or its handles to set a keyframe at this frame. ? lists the keys.";
+  root.append(...controlHeader(config, labelId), h("p", { class: "lbc-help", id: `${labelId}-how` }, how));
+  if (!readOnly) root.append(h("div", { class: "lbc-tr-labels", role: "group", "aria-label": "Label of new tracks" }, chips));
+  root.append(player, summary, list, live);
   const say = (text) => (live.textContent = text);
   const selectedTrack = () => tracks[selected] || null;
 
@@ -174,7 +159,7 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   const frameOf = (t) => clamp(Math.floor(t * fps + 1e-3), 0, frames - 1);
   function seek(n) {
     frame = clamp(Math.round(n), 0, frames - 1);
-    if (W) video.currentTime = (frame + 0.5) / fps; // the middle of frame n: n is the frame shown
+    if (W) video.currentTime = (frame + 0.5) / fps;
     drawFrame();
   }
   const step = (n) => (pause(), seek(frame + n));
@@ -197,12 +182,12 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   function pause() {
     if (video.paused) return;
     video.pause();
-    seek(frameOf(video.currentTime));
+    seek(frameOf(video.currentTime)); // settle on the frame shown
   }
+  const toggle = () => (video.paused ? play() : pause());
   video.addEventListener("loadedmetadata", () => {
-    W = video.videoWidth;
-    H = video.videoHeight;
-    frames = Number.isFinite(video.duration) ? Math.max(1, Math.round(video.duration * fps)) : Math.max(1, ...tracks.flatMap((t) => t.keyframes.map((k) => k.frame + 1)));
+    [W, H] = [video.videoWidth, video.videoHeight];
+    frames = Math.max(1, Number.isFinite(video.duration) ? Math.round(video.duration * fps) : 1 + Math.max(0, ...tracks.map((t) => t.keyframes.length && ends(t)[1])));
     overlay.setAttribute("viewBox", `0 0 ${W} ${H}`);
     player.style.setProperty("--lbc-tr-ratio", String(W / H));
     scrub.max = String(frames - 1);
@@ -217,21 +202,17 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   for (const type of ["play", "pause"]) {
     video.addEventListener(type, () => {
       playButton.textContent = video.paused ? "▶\uFE0E Play" : "❚❚ Pause";
-      playButton.setAttribute("aria-label", video.paused ? "Play (Space or K)" : "Pause (Space or K)");
+      playButton.setAttribute("aria-label", `${video.paused ? "Play" : "Pause"} (Space or K)`);
     });
   }
   video.addEventListener("ended", () => seek(frames - 1));
-  scrub.addEventListener("input", () => {
-    if (!video.paused) video.pause();
-    seek(Number(scrub.value));
-  });
-  speed.addEventListener("change", () => (video.playbackRate = Number(speed.value)));
-  function changeSpeed(by) {
-    const i = clamp(SPEEDS.indexOf(Number(speed.value)) + by, 0, SPEEDS.length - 1);
-    speed.value = String(SPEEDS[i]);
-    video.playbackRate = SPEEDS[i];
-    say(`Speed ${SPEEDS[i]}×`);
+  scrub.addEventListener("input", () => (video.pause(), seek(Number(scrub.value))));
+  function setSpeed(i) {
+    speed.selectedIndex = clamp(i, 0, SPEEDS.length - 1);
+    video.playbackRate = SPEEDS[speed.selectedIndex];
+    say(`Speed ${video.playbackRate}×`);
   }
+  speed.addEventListener("change", () => setSpeed(speed.selectedIndex));
   if (src) video.src = src;
   new ResizeObserver(() => drawOverlay()).observe(stage);
 
@@ -246,6 +227,7 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     onChange?.();
     return true;
   }
+  /** `<label>-<n>`, n one more than any such id's (of the other tracks). */
   function nextId(label, except = -1) {
     let n = 0;
     tracks.forEach((t, i) => {
@@ -255,14 +237,12 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     return `${label}-${n + 1}`;
   }
   function setKeyframe(track, at, box) {
-    const kf = { frame: at, ...box };
     const i = track.keyframes.findIndex((k) => k.frame >= at);
-    if (i < 0) track.keyframes.push(kf);
-    else track.keyframes.splice(i, track.keyframes[i].frame === at ? 1 : 0, kf);
+    if (i < 0) track.keyframes.push({ frame: at, ...box });
+    else track.keyframes.splice(i, track.keyframes[i].frame === at ? 1 : 0, { frame: at, ...box });
   }
   /** A box inside the frame in whole pixels; `keep` moves it in whole instead of cutting it. */
-  function fit(b, keep = false) {
-    let { x, y, w, h: ht } = b;
+  function fit({ x, y, w, h: ht }, keep = false) {
     if (keep) {
       [w, ht] = [Math.min(w, W), Math.min(ht, H)];
       [x, y] = [clamp(x, 0, W - w), clamp(y, 0, H - ht)];
@@ -273,18 +253,21 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     }
     return { x: Math.round(x), y: Math.round(y), w: Math.max(1, Math.round(w)), h: Math.max(1, Math.round(ht)) };
   }
+  /** The frame a track is nearest to here (this one when in view). */
+  const nearest = (t) => clamp(frame, ...ends(t));
   /** The box shown for a track here, else the one at its nearest end (to extend it to here). */
-  const boxOrNearest = (t) => boxAt(t, frame) || (t.keyframes.length ? boxAt(t, frame < t.keyframes[0].frame ? t.keyframes[0].frame : t.keyframes[t.keyframes.length - 1].frame) : null);
-  function keyframeHere(box, what = "keyframe") {
+  const boxOrNearest = (t) => (t.keyframes.length ? boxAt(t, nearest(t)) : null);
+  function keyframeHere(box = null, what = "keyframe") {
     const t = selectedTrack();
     if (!t || !W) return false;
     pause();
-    return change(() => setKeyframe(t, frame, fit(box || boxOrNearest(t), !!box?.keep)), `${t.id}: ${what} at frame ${frame}`);
+    box ||= boxOrNearest(t);
+    return change(() => setKeyframe(t, frame, fit(box, box.keep)), `${t.id}: ${what} at frame ${frame}`);
   }
   function addTrack(box) {
     const label = labels[active].value;
     const id = nextId(label);
-    change(() => {
+    return change(() => {
       tracks.push({ id, label, keyframes: [{ frame, ...fit(box) }] });
       selected = tracks.length - 1;
     }, `Track ${id} (${nameOf(label)}) added at frame ${frame}`);
@@ -292,26 +275,19 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   function chooseLabel(i) {
     if (readOnly || i >= labels.length) return false;
     active = i;
+    chips.forEach((chip, j) => chip.setAttribute("aria-pressed", String(j === i)));
     const t = selectedTrack();
-    if (t && t.label !== labels[i].value) {
-      const auto = typeof t.id === "string" && t.id.match(/^(.*)-\d+$/)?.[1] === t.label; // an auto id follows the label
-      const was = t.id;
-      change(() => {
-        if (auto) t.id = nextId(labels[i].value, selected);
-        t.label = labels[i].value;
-      }, `${was} relabelled ${labels[i].label}${auto ? `, now ${t.id}` : ""}`);
-    } else {
-      drawList();
-      say(`New tracks: ${labels[i].label}`);
-    }
-    return true;
+    if (!t || t.label === labels[i].value) return say(`New tracks: ${labels[i].label}`), true;
+    const auto = String(t.id).match(/^(.*)-\d+$/)?.[1] === t.label; // an automatic id follows the label
+    const was = t.id;
+    return change(() => {
+      if (auto) t.id = nextId(labels[i].value, selected);
+      t.label = labels[i].value;
+    }, `${was} relabelled ${labels[i].label}${auto ? `, now ${t.id}` : ""}`);
   }
   function deleteTrack(i = selected) {
     const t = tracks[i];
-    return !!t && change(() => {
-      tracks.splice(i, 1);
-      selected = -1;
-    }, `Track ${t.id} deleted`);
+    return !!t && change(() => ((selected = -1), tracks.splice(i, 1)), `Track ${t.id} deleted`);
   }
   function deleteKeyframe(i = selected) {
     const t = tracks[i];
@@ -323,43 +299,34 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   function endsHere(i = selected) {
     const t = tracks[i];
     const box = t && boxAt(t, frame);
-    if (!box || t.keyframes[t.keyframes.length - 1].frame === frame) return false;
+    if (!box || ends(t)[1] === frame) return false;
     return change(() => {
       setKeyframe(t, frame, fit(box));
       t.keyframes = t.keyframes.filter((k) => k.frame <= frame);
     }, `${t.id} ends at frame ${frame}`);
   }
   function rename(i, input) {
-    const t = tracks[i];
-    const id = input.value.trim();
+    const [t, id] = [tracks[i], input.value.trim()];
     if (id === t.id) return;
-    if (!id || tracks.some((o, j) => j !== i && o.id === id)) {
+    if (!id || tracks.some((o) => o !== t && o.id === id)) {
       input.value = t.id;
       say(id ? `The id ${id} is taken by another track` : "A track needs an id");
-      return;
-    }
-    const was = t.id;
-    change(() => (t.id = id), `Track ${was} renamed ${id}`);
+    } else change(() => (t.id = id), `Track renamed ${id}`);
   }
   /** Select track i (-1: none); `follow` goes to its nearest end when it is not in view here. */
   function pick(i, announce = true, follow = true) {
     selected = i;
     const t = tracks[i];
-    if (t && follow && !boxAt(t, frame) && t.keyframes.length) {
-      pause();
-      seek(frame < t.keyframes[0].frame ? t.keyframes[0].frame : t.keyframes[t.keyframes.length - 1].frame);
-    }
+    if (t && follow && t.keyframes.length && nearest(t) !== frame) step(nearest(t) - frame);
     rows.forEach((r, j) => r.li.classList.toggle("is-selected", j === i));
     drawFrame();
     if (t && announce) say(`${t.id} (${nameOf(t.label)}) selected, ${plural(t.keyframes.length, "keyframe")}`);
   }
-  /** Seek to the previous (-1) or next (1) keyframe of the selected track (of any, if none). */
+  /** To the previous (-1) or next (1) keyframe of track i (of any track, if none). */
   function jump(dir, i = selected) {
-    const all = (tracks[i] ? [tracks[i]] : tracks).flatMap((t) => t.keyframes.map((k) => k.frame));
-    const to = dir < 0 ? Math.max(-1, ...all.filter((f) => f < frame)) : Math.min(Infinity, ...all.filter((f) => f > frame));
-    if (to < 0 || to === Infinity) return say(dir < 0 ? "No keyframe before this frame" : "No keyframe after this frame");
-    pause();
-    seek(to);
+    const all = (tracks[i] ? [tracks[i]] : tracks).flatMap((t) => t.keyframes.map((k) => k.frame)).filter((f) => (f - frame) * dir > 0);
+    if (!all.length) return say(`No keyframe ${dir < 0 ? "before" : "after"} this frame`);
+    step((dir < 0 ? Math.max(...all) : Math.min(...all)) - frame);
   }
 
   // --- drawing -------------------------------------------------------------------------------
@@ -367,32 +334,34 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     overlay.replaceChildren();
     if (!W) return;
     const s = W / (overlay.getBoundingClientRect().width || W); // video pixels per screen pixel
+    const stroke = (color, width, dash = null) => ({ stroke: color, "stroke-width": width, "stroke-dasharray": dash, "vector-effect": "non-scaling-stroke" });
     tracks.forEach((t, i) => {
       const on = i === selected;
       let b = drag?.index === i && drag.box ? drag.box : boxAt(t, frame);
-      const ghost = !b && on && !readOnly; // the selected track out of view: drag it here to extend it
+      const ghost = !b && on && !readOnly;
       if (ghost) b = boxOrNearest(t);
       if (!b || !BOX.every((k) => isNumber(b[k]))) return;
       const color = colorOf(t.label);
       const key = t.keyframes.some((k) => k.frame === frame);
       const g = svg("g", { class: `lbc-tr-box${on ? " is-selected" : ""}${ghost ? " is-ghost" : ""}`, "data-track": i });
-      g.append(svg("rect", { x: b.x, y: b.y, width: b.w, height: b.h, fill: color, "fill-opacity": on ? 0.2 : 0.08, stroke: color, "stroke-width": on ? 3 : 2, "stroke-dasharray": key ? null : ghost ? "2 4" : "6 4", "vector-effect": "non-scaling-stroke", class: "lbc-tr-body" }));
+      g.append(svg("rect", { x: b.x, y: b.y, width: b.w, height: b.h, fill: color, "fill-opacity": on ? 0.2 : 0.08, class: "lbc-tr-body", ...stroke(color, on ? 3 : 2, key ? null : ghost ? "2 4" : "6 4") }));
       const text = `${t.id} · ${ghost ? "not in view" : nameOf(t.label)}`;
-      const [th, tw] = [17 * s, (text.length * 6.6 + 10) * s];
-      const ty = b.y >= th ? b.y - th : b.y;
-      g.append(svg("rect", { x: b.x, y: ty, width: tw, height: th, fill: color, rx: 2 * s, class: "lbc-tr-body" }), svg("text", { x: b.x + 5 * s, y: ty + 12.5 * s, "font-size": 12 * s, class: "lbc-tr-tag" }));
-      g.lastChild.textContent = text;
+      const th = 17 * s;
+      const ty = b.y >= th ? b.y - th : b.y; // the tag above the box, or inside it at the top edge
+      const tag = svg("text", { x: b.x + 5 * s, y: ty + 12.5 * s, "font-size": 12 * s, class: "lbc-tr-tag" });
+      tag.textContent = text;
+      g.append(svg("rect", { x: b.x, y: ty, width: (text.length * 6.6 + 10) * s, height: th, fill: color, rx: 2 * s, class: "lbc-tr-body" }), tag);
       if (on && !readOnly) {
         for (const [name, [fx, fy]] of Object.entries(HANDLES)) {
-          const r = 5 * s;
-          g.append(svg("rect", { x: b.x + b.w * fx - r, y: b.y + b.h * fy - r, width: 2 * r, height: 2 * r, stroke: color, "stroke-width": 1.5, "vector-effect": "non-scaling-stroke", class: `lbc-tr-handle lbc-tr-${name}`, "data-handle": name }));
+          g.append(svg("rect", { x: b.x + b.w * fx - 5 * s, y: b.y + b.h * fy - 5 * s, width: 10 * s, height: 10 * s, class: `lbc-tr-handle lbc-tr-${name}`, "data-handle": name, ...stroke(color, 1.5) }));
         }
       }
       overlay.append(g);
     });
     if (drag?.mode === "draw" && drag.box) {
+      const { x, y, w, h: ht } = drag.box;
       const c = colorOf(labels[active].value);
-      overlay.append(svg("rect", { x: drag.box.x, y: drag.box.y, width: drag.box.w, height: drag.box.h, fill: c, "fill-opacity": 0.15, stroke: c, "stroke-width": 2, "stroke-dasharray": "4 3", "vector-effect": "non-scaling-stroke" }));
+      overlay.append(svg("rect", { x, y, width: w, height: ht, fill: c, "fill-opacity": 0.15, ...stroke(c, 2, "4 3") }));
     }
   }
   const pct = (f) => `${frames > 1 ? (clamp(f, 0, frames - 1) / (frames - 1)) * 100 : 0}%`;
@@ -404,71 +373,74 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     scrub.setAttribute("aria-valuetext", clockEl.textContent);
     rows.forEach((r, i) => {
       const kfs = tracks[i].keyframes.map((k) => k.frame);
-      const inView = !!boxAt(tracks[i], frame);
+      const [inView, here] = [!!boxAt(tracks[i], frame), kfs.includes(frame)];
       r.now.style.left = pct(frame);
       r.li.classList.toggle("is-out", !inView);
-      r.state.textContent = !inView ? "not in view" : kfs.includes(frame) ? "keyframe here" : "interpolated";
+      r.state.textContent = !inView ? "not in view" : here ? "keyframe here" : "interpolated";
       r.prev.disabled = !kfs.some((f) => f < frame);
       r.next.disabled = !kfs.some((f) => f > frame);
       if (readOnly) return;
-      r.del.disabled = !kfs.includes(frame);
-      r.add.disabled = !W || kfs.includes(frame);
+      r.del.disabled = !here;
+      r.add.disabled = !W || here;
       r.ends.disabled = !inView || kfs[kfs.length - 1] === frame;
     });
   }
-  function drawList() {
-    rows = tracks.map((t, i) => {
-      const id = h("input", { type: "text", class: "lbc-tr-id", value: t.id ?? "", "aria-label": `Id of track ${i + 1}`, readonly: readOnly, spellcheck: "false", autocomplete: "off" });
-      id.addEventListener("change", () => rename(i, id));
-      id.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" || e.key === "Escape") {
-          e.preventDefault(); // Enter would submit the page's form
-          if (e.key === "Escape") id.value = t.id;
-          stage.focus();
-        }
-      });
-      const act = (text, label, on) => button(text, `${label} (${t.id})`, (e) => (e.stopPropagation(), pick(i, false, false), on(i)));
-      const r = {
-        prev: act("‹ Keyframe", "Previous keyframe ([)", (j) => jump(-1, j)),
-        next: act("Keyframe ›", "Next keyframe (])", (j) => jump(1, j)),
-        add: act("+ Keyframe", "Keyframe at this frame (F)", () => keyframeHere()),
-        del: act("− Keyframe", "Delete the keyframe at this frame (X)", deleteKeyframe),
-        ends: act("Ends here", "The track ends at this frame (E)", endsHere),
-        now: h("span", { class: "lbc-tr-now" }),
-        state: h("span", { class: "lbc-tr-state" }),
-      };
-      const time = h("div", { class: "lbc-tr-time", title: "Click to go to that frame" },
-        h("span", { class: "lbc-tr-span" }), t.keyframes.map((k) => h("span", { class: "lbc-tr-tick", title: `Keyframe at frame ${k.frame}` })), r.now);
-      const kfs = t.keyframes.filter((k) => Number.isInteger(k.frame));
-      if (kfs.length) Object.assign(time.firstChild.style, { left: pct(kfs[0].frame), width: `calc(${pct(kfs[kfs.length - 1].frame)} - ${pct(kfs[0].frame)})` });
-      t.keyframes.forEach((k, j) => (time.children[j + 1].style.left = pct(k.frame)));
-      time.addEventListener("click", (e) => {
-        e.stopPropagation();
-        const box = time.getBoundingClientRect();
-        pause();
-        pick(i, false, false);
-        seek(((e.clientX - box.left) / box.width) * (frames - 1));
-        stage.focus({ preventScroll: true });
-      });
-      const remove = button("✕", `Delete track ${t.id} (Delete)`, (e) => (e.stopPropagation(), deleteTrack(i)), "btn-ghost lbc-tr-remove");
-      r.li = h("li", { class: `lbc-tr-track${i === selected ? " is-selected" : ""}`, "data-track": t.id },
-        h("div", { class: "lbc-tr-row" },
-          h("span", { class: "lbc-tr-dot", "aria-hidden": "true" }), id,
-          h("span", { class: "lbc-tr-label" }, nameOf(t.label)),
-          h("span", { class: "lbc-tr-meta" }, plural(t.keyframes.length, "keyframe"), " · ", r.state),
-          h("span", { class: "lbc-tr-acts" }, r.prev, r.next, readOnly ? null : [r.add, r.del, r.ends, remove])),
-        time);
-      r.li.style.setProperty("--c", colorOf(t.label));
-      r.li.addEventListener("click", (e) => {
-        if (e.target.closest("input, button")) return;
-        pick(i);
-        stage.focus({ preventScroll: true }); // the keys act on the widget
-      });
-      return r;
+  function row(t, i) {
+    const id = h("input", { type: "text", class: "lbc-tr-id", value: t.id ?? "", "aria-label": `Id of track ${i + 1}`, readonly: readOnly, spellcheck: "false", autocomplete: "off" });
+    id.addEventListener("change", () => rename(i, id));
+    id.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter" && e.key !== "Escape") return;
+      e.preventDefault(); // Enter would submit the page's form
+      if (e.key === "Escape") id.value = t.id;
+      stage.focus();
     });
+    const act = (text, label, on, cls) => button(text, label.replace("#", t.id), (e) => (e.stopPropagation(), pick(i, false, false), on(i)), cls);
+    const r = {
+      prev: act("‹ Keyframe", "Previous keyframe of # ([)", (j) => jump(-1, j)),
+      next: act("Keyframe ›", "Next keyframe of # (])", (j) => jump(1, j)),
+      add: act("+ Keyframe", "Keyframe of # at this frame (F)", () => keyframeHere()),
+      del: act("− Keyframe", "Delete the keyframe of # at this frame (X)", deleteKeyframe),
+      ends: act("Ends here", "# ends at this frame (E)", endsHere),
+      remove: act("✕", "Delete track # (Delete)", deleteTrack, "btn-ghost lbc-tr-remove"),
+      now: h("span", { class: "lbc-tr-now" }),
+      state: h("span", { class: "lbc-tr-state" }),
+    };
+    const time = h("div", { class: "lbc-tr-time", title: "Go to a frame" }, h("span", { class: "lbc-tr-span" }), r.now);
+    for (const k of t.keyframes) {
+      const tick = h("span", { class: "lbc-tr-tick", title: `Keyframe at frame ${k.frame}` });
+      tick.style.left = pct(k.frame);
+      time.append(tick);
+    }
+    if (t.keyframes.length) {
+      const [first, last] = ends(t);
+      Object.assign(time.firstChild.style, { left: pct(first), width: `calc(${pct(last)} - ${pct(first)})` });
+    }
+    time.addEventListener("click", (e) => {
+      e.stopPropagation();
+      const box = time.getBoundingClientRect();
+      pick(i, false, false);
+      step(Math.round(((e.clientX - box.left) / box.width) * (frames - 1)) - frame);
+      stage.focus({ preventScroll: true });
+    });
+    r.li = h("li", { class: `lbc-tr-track${i === selected ? " is-selected" : ""}`, "data-track": t.id },
+      h("div", { class: "lbc-tr-row" },
+        h("span", { class: "lbc-tr-dot" }), id, h("span", { class: "lbc-tr-label" }, nameOf(t.label)),
+        h("span", { class: "lbc-tr-meta" }, plural(t.keyframes.length, "keyframe"), " · ", r.state),
+        h("span", { class: "lbc-tr-acts" }, r.prev, r.next, readOnly ? null : [r.add, r.del, r.ends, r.remove])),
+      time);
+    r.li.style.setProperty("--c", colorOf(t.label));
+    r.li.addEventListener("click", (e) => {
+      if (e.target.closest("input, button")) return;
+      pick(i);
+      stage.focus({ preventScroll: true }); // the keys act on the widget
+    });
+    return r;
+  }
+  function drawList() {
+    rows = tracks.map(row);
     list.replaceChildren(...rows.map((r) => r.li));
-    summary.textContent = tracks.length ? `${plural(tracks.length, "track")}` : readOnly ? "No tracks." : "No tracks yet: pause where an object appears and drag a box around it (or press N).";
-    chips.forEach((chip, i) => chip.setAttribute("aria-pressed", String(i === active)));
+    summary.textContent = tracks.length ? plural(tracks.length, "track") : readOnly ? "No tracks." : "No tracks yet: pause where an object appears and drag a box around it (or press N).";
+    chips.forEach((chip, j) => chip.setAttribute("aria-pressed", String(j === active)));
     stage.setAttribute("aria-label", `Video with ${plural(tracks.length, "track")}${selectedTrack() ? `; ${selectedTrack().id} selected` : ""}`);
     drawFrame();
   }
@@ -484,26 +456,23 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     stage.focus({ preventScroll: true });
     pause();
     const g = e.target.closest("[data-track]");
-    const p = point(e);
+    drag = { mode: "draw", p0: point(e), box: null };
     if (g) {
       pick(Number(g.dataset.track), false, false);
-      drag = { mode: e.target.dataset.handle || "move", index: selected, p0: p, b0: boxOrNearest(tracks[selected]), box: null };
-    } else drag = { mode: "draw", p0: p, box: null };
+      Object.assign(drag, { mode: e.target.dataset.handle || "move", index: selected, b0: boxOrNearest(tracks[selected]) });
+    }
     overlay.setPointerCapture(e.pointerId);
   });
   overlay.addEventListener("pointermove", (e) => {
     if (!drag) return;
-    const p = point(e);
-    const [dx, dy] = [p.x - drag.p0.x, p.y - drag.p0.y];
     const { mode, b0, p0 } = drag;
+    const p = point(e);
+    const [dx, dy] = [p.x - p0.x, p.y - p0.y];
     if (mode === "draw") drag.box = { x: Math.min(p0.x, p.x), y: Math.min(p0.y, p.y), w: Math.abs(dx), h: Math.abs(dy) };
     else if (mode === "move") drag.box = fit({ ...b0, x: b0.x + dx, y: b0.y + dy }, true);
     else {
-      let [x1, y1, x2, y2] = [b0.x, b0.y, b0.x + b0.w, b0.y + b0.h];
-      if (mode.includes("w")) x1 += dx;
-      if (mode.includes("e")) x2 += dx;
-      if (mode.includes("n")) y1 += dy;
-      if (mode.includes("s")) y2 += dy;
+      const [x1, x2] = [b0.x + (mode.includes("w") ? dx : 0), b0.x + b0.w + (mode.includes("e") ? dx : 0)];
+      const [y1, y2] = [b0.y + (mode.includes("n") ? dy : 0), b0.y + b0.h + (mode.includes("s") ? dy : 0)];
       drag.box = fit({ x: Math.min(x1, x2), y: Math.min(y1, y2), w: Math.abs(x2 - x1), h: Math.abs(y2 - y1) });
     }
     drawOverlay();
@@ -512,77 +481,70 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     const d = drag;
     drag = null;
     if (!d) return;
-    if (!d.box) return d.mode === "draw" ? pick(-1, false) : drawOverlay();
-    if (d.mode === "draw") {
-      if (d.box.w >= 3 && d.box.h >= 3) addTrack(d.box);
-      else pick(-1, false);
-      return;
-    }
+    if (d.mode === "draw") return d.box?.w >= 3 && d.box.h >= 3 ? addTrack(d.box) : pick(-1, false);
     const t = tracks[d.index];
-    if (BOX.some((k) => d.box[k] !== d.b0[k])) change(() => setKeyframe(t, frame, d.box), `${t.id}: keyframe at frame ${frame}`);
+    if (d.box && BOX.some((k) => d.box[k] !== d.b0[k])) change(() => setKeyframe(t, frame, d.box), `${t.id}: keyframe at frame ${frame}`);
     else drawOverlay();
   });
-  overlay.addEventListener("pointercancel", () => {
-    drag = null;
-    drawOverlay();
-  });
+  overlay.addEventListener("pointercancel", () => ((drag = null), drawOverlay()));
 
   // --- the keyboard --------------------------------------------------------------------------
   function undoRedo(which) {
     const state = which === "undo" ? history.undo(tracks) : history.redo(tracks);
-    if (state === undefined) return say(which === "undo" ? "Nothing to undo" : "Nothing to redo");
+    if (state === undefined) return say(`Nothing to ${which}`);
     tracks = state;
     selected = Math.min(selected, tracks.length - 1);
     drawList();
     say(which === "undo" ? "Undone" : "Redone");
     onChange?.();
   }
-  function nudge(key, size, by) {
-    const t = selectedTrack();
-    const b = t && boxOrNearest(t);
-    if (!b) return false;
+  function nudge(key, resize, by) {
+    pause();
+    const b = boxOrNearest(selectedTrack());
     const [dx, dy] = { ArrowLeft: [-by, 0], ArrowRight: [by, 0], ArrowUp: [0, -by], ArrowDown: [0, by] }[key];
-    const box = size ? { x: b.x, y: b.y, w: Math.max(1, b.w + dx), h: Math.max(1, b.h + dy) } : { ...b, x: b.x + dx, y: b.y + dy, keep: true };
-    return keyframeHere(box, size ? "resized, keyframe" : "moved, keyframe");
+    if (resize) return keyframeHere({ ...b, w: Math.max(1, b.w + dx), h: Math.max(1, b.h + dy) }, "resized, keyframe");
+    return keyframeHere({ ...b, x: b.x + dx, y: b.y + dy, keep: true }, "moved, keyframe");
   }
   function handleKey(event) {
     if (event.altKey) return false;
     const inside = root.contains(event.target);
-    const native = inside && event.target !== stage && Boolean(event.target.closest?.("button, input, select, a"));
+    // Keys a focused button, field or the scrubber uses itself (or the page scrolls with).
+    const own = !inside || (event.target !== stage && Boolean(event.target.closest?.("button, input, select, a")));
     const ctrl = event.ctrlKey || event.metaKey;
     const undo = keyOf(event);
     if (undo) return !readOnly && (undoRedo(undo), true);
     const key = event.key;
     const by = event.shiftKey ? 10 : 1;
     if (key.startsWith("Arrow")) {
-      if (!inside || native) return false; // a focused button, the scrubber or a page scroll
-      if (!readOnly && selectedTrack()) return nudge(key, ctrl, by) || true;
+      if (own) return false;
+      if (!readOnly && selectedTrack()?.keyframes.length) return nudge(key, ctrl, by);
       if (ctrl || (key !== "ArrowLeft" && key !== "ArrowRight")) return false;
       return step(key === "ArrowLeft" ? -by : by), true;
     }
     if (ctrl) return false;
-    if (key === " ") return inside && !native && (video.paused ? play() : pause(), true);
     const dir = { ",": -1, "<": -1, ".": 1, ">": 1 }[key] ?? { Comma: -1, Period: 1 }[event.code];
     if (dir) return step(dir * by), true;
     const digit = digitOf(event);
     if (digit) return chooseLabel(digit - 1);
     const name = key.toLowerCase();
-    if ((name === "home" || name === "end") && native) return false;
+    if ([" ", "home", "end"].includes(name) && own) return false;
+    const n = tracks.length;
     const views = {
-      k: () => (video.paused ? play() : pause()),
+      " ": toggle,
+      k: toggle,
       home: () => step(-frames),
       end: () => step(frames),
-      "-": () => changeSpeed(-1),
-      "+": () => changeSpeed(1),
-      "=": () => changeSpeed(1),
+      "-": () => setSpeed(speed.selectedIndex - 1),
+      "+": () => setSpeed(speed.selectedIndex + 1),
       "[": () => jump(-1),
       "]": () => jump(1),
-      t: () => tracks.length && pick(selected < 0 ? (event.shiftKey ? tracks.length - 1 : 0) : (selected + (event.shiftKey ? -1 : 1) + tracks.length) % tracks.length),
+      t: () => n && pick(selected < 0 ? (event.shiftKey ? n - 1 : 0) : (selected + (event.shiftKey ? n - 1 : 1)) % n),
     };
+    views["="] = views["+"];
     if (views[name]) return views[name](), true;
     if (name === "escape") return selected >= 0 && (pick(-1, false), say("Nothing selected"), true);
     const edits = {
-      n: () => W > 0 && (pause(), addTrack({ x: W * 0.375, y: H * 0.375, w: W / 4, h: H / 4 }), true),
+      n: () => W > 0 && (pause(), addTrack({ x: W * 0.375, y: H * 0.375, w: W / 4, h: H / 4 })),
       f: () => keyframeHere(),
       x: () => deleteKeyframe(),
       e: () => endsHere(),
@@ -593,12 +555,10 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   }
 
   function setValue(answer) {
-    tracks = Array.isArray(answer)
-      ? answer.filter((t) => t && typeof t === "object").map((t) => ({ id: t.id, label: t.label, keyframes: Array.isArray(t.keyframes) ? t.keyframes.map((k) => ({ ...k })) : [] }))
-      : [];
-    for (const t of tracks) if (t.id === null || t.id === undefined) t.id = nextId(t.label); // pre-annotations may come without ids
-    selected = -1;
-    drag = null;
+    const given = Array.isArray(answer) ? answer.filter((t) => t && typeof t === "object") : [];
+    tracks = given.map((t) => ({ id: t.id, label: t.label, keyframes: Array.isArray(t.keyframes) ? t.keyframes.map((k) => ({ ...k })) : [] }));
+    for (const t of tracks) t.id ??= nextId(t.label); // a pre-annotation may come without ids
+    [selected, drag] = [-1, null];
     history.clear();
     drawList();
   }
@@ -606,11 +566,5 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     return tracks.length ? tracks.map((t) => ({ id: t.id, label: t.label, keyframes: t.keyframes.map((k) => ({ ...k })) })) : null;
   }
   setValue(value);
-  return {
-    getValue,
-    setValue,
-    validate: () => problemOf(check, config, getValue(), data),
-    focus: () => stage.focus(),
-    handleKey,
-  };
+  return { getValue, setValue, validate: () => problemOf(check, config, getValue(), data), focus: () => stage.focus(), handleKey };
 }
