@@ -28,9 +28,12 @@ from tests.work.labeling.browser import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 pytestmark = pytest.mark.e2e
+
+# After the only item is sent the page asks for the next: a 409 (no work), which Chromium logs.
+NO_MORE_WORK = "status of 409 (Conflict)"
 
 
 def audio_project(
@@ -187,7 +190,7 @@ def test_audio_mark_with_the_mouse_relabel_delete_undo_redo(
             ],
         )
     }
-    console.expected_only()
+    console.expected_only(NO_MORE_WORK)
 
 
 def media_time(widget: Locator) -> float:
@@ -298,7 +301,7 @@ def test_audio_keyboard_only_play_mark_zoom_and_help(
     page.keyboard.press("Control+Enter")
     (stored,) = wait_for_responses(db, project, 1)
     assert stored.answers == {"segments": [{"start": 1.1, "end": 4.0, "label": "noise"}]}
-    console.expected_only()
+    console.expected_only(NO_MORE_WORK)
 
 
 def test_video_frame_steps_and_a_note_per_event(
@@ -338,7 +341,7 @@ def test_video_frame_steps_and_a_note_per_event(
     widget.locator("video.lbr-video").click()
     page.wait_for_function("() => document.querySelector('.lbc-regions video').currentTime > 1.8")
     left = widget.locator(".lbr-playhead").evaluate("el => el.offsetLeft")
-    assert left > widget.locator(".lbr-track").evaluate("el => el.offsetWidth") * 1.8 / 3
+    assert left > widget.locator(".lbr-track").evaluate("el => el.offsetWidth") * 1.6 / 3
     shoot(page, "regions-video")
     page.keyboard.press("k")
     page.keyboard.press("Control+Enter")
@@ -352,7 +355,7 @@ def test_video_frame_steps_and_a_note_per_event(
             ],
         )
     }
-    console.expected_only()
+    console.expected_only(NO_MORE_WORK)
 
 
 def test_a_pre_annotation_appears_as_editable_regions(
@@ -394,7 +397,7 @@ def test_a_pre_annotation_appears_as_editable_regions(
             ],
         )
     }
-    console.expected_only()
+    console.expected_only(NO_MORE_WORK)
 
 
 def test_a_reload_brings_the_regions_back(
@@ -422,7 +425,7 @@ def test_a_reload_brings_the_regions_back(
     (stored,) = wait_for_responses(db, project, 1)
     assert stored.answers["speaker_count"] == "2"
     assert [r["label"] for r in stored.answers["turns"]] == ["speaker_1", "speaker_2"]
-    console.expected_only()
+    console.expected_only(NO_MORE_WORK)
 
 
 BAD_ANSWERS: list[Any] = [
@@ -527,7 +530,7 @@ def test_the_browser_says_what_the_server_says(
     page.keyboard.press("Control+Enter")
     (stored,) = wait_for_responses(db, project, 1)
     assert [r["label"] for r in stored.answers["segments"]] == ["speech", "noise"]
-    console.expected_only()
+    console.expected_only(NO_MORE_WORK)
 
 
 def test_read_only_shows_and_plays_but_changes_nothing(
@@ -586,30 +589,52 @@ def test_read_only_shows_and_plays_but_changes_nothing(
     console.expected_only()
 
 
-def test_phone_width_fits_and_scrolls_inside(
-    db: Session, settings: Settings, server: str, requester: User, page: Page
+def test_phone_width_fits_touch_marks_and_scrolls_inside(
+    browser: Browser, db: Session, settings: Settings, server: str, requester: User
 ) -> None:
     project = audio_project(db, settings, requester)
     (amara,) = contributors(db, 1)
-    page.set_viewport_size(PHONE)
-    console = Console(page)
-    log_in(page, server, amara)
-    open_work(page, server, project)
-    widget = ready(page, "segments")
-    drag(page, widget, 0.4, 2.2)
-    page.keyboard.press("2")
-    page.keyboard.press("Escape")
-    drag(page, widget, 2.7, 4.2)
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    phone = context.new_page()
+    console = Console(phone)
+    log_in(phone, server, amara)
+    open_work(phone, server, project)
+    widget = ready(phone, "segments")
+    touch = context.new_cdp_session(phone)
+
+    def swipe(a: float, b: float) -> None:
+        (x0, y), (x1, _) = x_of(widget, a), x_of(widget, b)
+        points = [x0 + (x1 - x0) * i / 6 for i in range(7)]
+        for kind, x in [("touchStart", x0), *(("touchMove", p) for p in points[1:])]:
+            touch.send(
+                "Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]}
+            )
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    swipe(0.4, 2.2)  # a finger drawn across the timeline marks a region
+    assert rows(widget) == ["1 0:00.4-0:02.2 Speech"]
+    phone.wait_for_timeout(600)  # a tap during the synthetic swipe's fling would only stop it
+    widget.locator(".lbr-chip[data-label='music']").tap()  # relabel it
+    widget.locator(".lbr-region").tap()  # a tap on the region selects it (it was already)
+    assert rows(widget) == ["1 0:00.4-0:02.2 Music"]
     overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    assert page.evaluate(overflow) <= 0
-    shoot(page, "regions-audio")
-    for _ in range(4):
-        page.keyboard.press("+")
+    assert phone.evaluate(overflow) <= 0
+    shoot(phone, "regions-audio")
+    for _ in range(3):
+        widget.locator("button[aria-label='Zoom in (+)']").tap()
     view = widget.locator(".lbr-view")
     assert view.evaluate("el => el.scrollWidth > 3 * el.clientWidth")  # it scrolls inside
-    assert page.evaluate(overflow) <= 0
-    assert page.locator("#lb-submit").is_visible()
-    console.expected_only()
+    assert phone.evaluate(overflow) <= 0
+    widget.locator(".lbr-play").tap()
+    phone.wait_for_function("() => document.querySelector('.lbc-regions video').currentTime > 0.2")
+    widget.locator(".lbr-play").tap()
+    phone.locator("#lb-submit").tap()
+    (stored,) = wait_for_responses(db, project, 1)
+    assert stored.answers == {
+        "segments": near(stored.answers["segments"], [{"start": 0.4, "end": 2.2, "label": "music"}])
+    }
+    context.close()
+    console.expected_only(NO_MORE_WORK)
 
 
 def ten_minutes_of_audio() -> bytes:
@@ -666,4 +691,4 @@ def test_a_ten_minute_file_is_marked_to_the_tenth_of_a_second(
             stored.answers["segments"], [{"start": 300, "end": 300.3, "label": "speech"}]
         )
     }
-    console.expected_only()
+    console.expected_only(NO_MORE_WORK)

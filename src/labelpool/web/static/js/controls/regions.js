@@ -226,6 +226,7 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
 
   // --- playback ----------------------------------------------------------------------------------
   const now = () => el.currentTime || 0;
+  let frame = 0;
   function seek(t) {
     if (!duration) return;
     el.currentTime = clamp(t, 0, duration);
@@ -256,31 +257,34 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     if (!el.paused) {
       const x = t * pps - view.scrollLeft;
       if (x < 0 || x > view.clientWidth - 8) view.scrollLeft = t * pps - view.clientWidth * 0.1; // follow the playhead
-      requestAnimationFrame(tick);
+      frame ||= requestAnimationFrame(() => ((frame = 0), tick())); // one loop, however often called
     }
   }
-  el.addEventListener("play", () => {
-    play.textContent = "❚❚";
-    play.setAttribute("aria-label", "Pause (Space)");
-    tick();
-  });
-  el.addEventListener("pause", () => {
-    play.textContent = "▶";
-    play.setAttribute("aria-label", "Play (Space)");
-    tick();
-  });
+  for (const type of ["play", "pause"]) {
+    el.addEventListener(type, () => {
+      play.textContent = el.paused ? "▶" : "❚❚";
+      play.setAttribute("aria-label", el.paused ? "Play (Space)" : "Pause (Space)");
+      tick();
+    });
+  }
   el.addEventListener("seeked", tick);
   el.addEventListener("loadedmetadata", () => {
     isVideo = el.videoWidth > 0;
     el.hidden = !isVideo;
-    duration = Number.isFinite(el.duration) ? el.duration : 0;
     root.classList.toggle("is-video", isVideo);
     root.dataset.media = "ready";
-    note.hidden = Boolean(duration);
     if (!isVideo) loadWave();
-    zoom(0);
-    tick();
+    setDuration();
+    draw(); // the lanes' height depends on the kind of media
   });
+  // A streamed file may learn its length late (duration Infinity until then).
+  el.addEventListener("durationchange", setDuration);
+  function setDuration() {
+    if (!Number.isFinite(el.duration) || el.duration === duration) return;
+    duration = el.duration;
+    note.hidden = true;
+    zoom(0);
+  }
   el.addEventListener("error", () => {
     root.dataset.media = "error";
     note.textContent = `The ${config.target} could not be loaded; report it as broken media.`;
@@ -313,6 +317,7 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
       root.dataset.wave = "ready";
       if (!duration) {
         duration = buffer.duration;
+        note.hidden = true;
         zoom(0);
       }
       paint();
