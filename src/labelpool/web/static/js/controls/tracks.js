@@ -318,6 +318,8 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     selected = i;
     const t = tracks[i];
     if (t && follow && t.keyframes.length && nearest(t) !== frame) step(nearest(t) - frame);
+    if (t && labels.some((l) => l.value === t.label)) active = labels.findIndex((l) => l.value === t.label); // the chips say its label
+    chips.forEach((chip, j) => chip.setAttribute("aria-pressed", String(j === active)));
     rows.forEach((r, j) => r.li.classList.toggle("is-selected", j === i));
     drawFrame();
     if (t && announce) say(`${t.id} (${nameOf(t.label)}) selected, ${plural(t.keyframes.length, "keyframe")}`);
