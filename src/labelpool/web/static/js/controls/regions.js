@@ -169,6 +169,8 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
   const numberOf = (r) => sorted().indexOf(r) + 1;
   const byId = (id) => regions.find((r) => r.id === Number(id));
   const nameOf = (r) => labelOf(r.label)?.label ?? String(r.label);
+  const colorOf = (r) => labelOf(r.label)?.color || "#9aa5b4"; // grey: a label the control lacks
+  const nameParts = (r, n) => [`${n} ${nameOf(r)}`, r.text ? h("span", { class: "lbr-text" }, ` · ${r.text}`) : ""];
   const total = () => Math.max(duration, ...regions.map((r) => r.end), 0.001);
   const snapshot = () => regions.map((r) => ({ ...r }));
   const say = (text) => (live.textContent = text);
@@ -419,11 +421,11 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
           "div",
           { class: `lbr-region${r.id === selected ? " is-selected" : ""}${l ? "" : " is-unknown"}`, "data-id": r.id, "data-label": String(r.label), title: `${index + 1}. ${nameOf(r)} ${clock(r.start)}–${clock(r.end)}` },
           readOnly ? null : h("span", { class: "lbr-h lbr-h-s" }),
-          h("span", { class: "lbr-name" }, `${index + 1} ${nameOf(r)}`, r.text ? h("span", { class: "lbr-text" }, ` · ${r.text}`) : null),
+          h("span", { class: "lbr-name" }, ...nameParts(r, index + 1)),
           readOnly ? null : h("span", { class: "lbr-h lbr-h-e" }),
         );
         Object.assign(div.style, { left: `${r.start * pps}px`, width: `${Math.max(2, (r.end - r.start) * pps)}px`, top: `${lane.get(r) * laneH}px`, height: `${laneH - 2}px` });
-        div.style.setProperty("--c", l ? l.color : "#9aa5b4");
+        div.style.setProperty("--c", colorOf(r));
         return div;
       }),
     );
@@ -437,42 +439,35 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     paint();
   }
 
-  const pick = (r, index) =>
-    h("button", { type: "button", class: "lbr-pick", "aria-label": `Select region ${index + 1}`, onclick: () => (select(r), view.focus()) }, h("span", { class: "lbr-n" }, String(index + 1)), h("span", { class: "lbr-span" }, `${clock(r.start)}–${clock(r.end)}`), h("span", { class: "lbr-label" }, nameOf(r)));
-  const playBtn = (r, index) => h("button", { type: "button", class: "btn btn-ghost btn-small", "aria-label": `Play region ${index + 1}`, title: "Play", onclick: () => playRegion(r) }, "▶");
-
   function drawList() {
-    const focusedText = list.contains(document.activeElement) && document.activeElement.tagName === "INPUT";
-    if (focusedText) return; // typing a note: leave the row (and the caret) alone
+    if (list.contains(document.activeElement) && document.activeElement.tagName === "INPUT") return; // typing a note: leave the rows (and the caret) alone
     empty.hidden = regions.length > 0;
     list.replaceChildren(
       ...sorted().map((r, index) => {
-        if (readOnly) {
-          const row = h("li", { class: `lbr-row${r.id === selected ? " is-selected" : ""}`, "data-id": r.id }, pick(r, index), r.text ? h("span", { class: "lbr-said" }, r.text) : null, playBtn(r, index));
-          row.style.setProperty("--c", labelOf(r.label)?.color || "#9aa5b4");
-          return row;
+        const n = index + 1;
+        const btn = (cls, label, text, f) => h("button", { type: "button", class: `btn btn-ghost btn-small ${cls}`, "aria-label": `${label} region ${n}`, title: label, onclick: f }, text);
+        let note = null;
+        if (readOnly) note = r.text ? h("span", { class: "lbr-said" }, r.text) : null;
+        else if (config.allow_text) {
+          note = h("input", { type: "text", class: "lbr-input", value: r.text, placeholder: "Text (transcript or note)", "aria-label": `Text of region ${n}` });
+          note.addEventListener("focus", () => (textRecorded = false));
+          note.addEventListener("input", () => {
+            if (!textRecorded) history.record(snapshot()); // one undo step per visit to the field
+            textRecorded = true;
+            r.text = note.value;
+            lanes.querySelector(`[data-id="${r.id}"] .lbr-name`)?.replaceChildren(...nameParts(r, n));
+            onChange?.();
+          });
         }
-        const input = config.allow_text
-          ? h("input", { type: "text", class: "lbr-input", value: r.text, placeholder: "Text (transcript or note)", "aria-label": `Text of region ${index + 1}` })
-          : null;
-        input?.addEventListener("focus", () => (textRecorded = false));
-        input?.addEventListener("input", () => {
-          if (!textRecorded) history.record(snapshot());
-          textRecorded = true;
-          r.text = input.value;
-          const name = lanes.querySelector(`[data-id="${r.id}"] .lbr-name`);
-          if (name) name.replaceChildren(`${index + 1} ${nameOf(r)}`, r.text ? h("span", { class: "lbr-text" }, ` · ${r.text}`) : "");
-          onChange?.();
-        });
         const row = h(
           "li",
           { class: `lbr-row${r.id === selected ? " is-selected" : ""}`, "data-id": r.id },
-          pick(r, index),
-          input,
-          playBtn(r, index),
-          h("button", { type: "button", class: "btn btn-ghost btn-small lbr-del", "aria-label": `Remove region ${index + 1}`, title: "Remove", onclick: () => (remove(r), view.focus()) }, "✕"),
+          h("button", { type: "button", class: "lbr-pick", "aria-label": `Select region ${n}`, onclick: () => (select(r), view.focus()) }, h("span", { class: "lbr-n" }, String(n)), h("span", { class: "lbr-span" }, `${clock(r.start)}–${clock(r.end)}`), h("span", { class: "lbr-label" }, nameOf(r))),
+          note,
+          btn("", "Play", "▶", () => playRegion(r)),
+          readOnly ? null : btn("lbr-del", "Remove", "✕", () => (remove(r), view.focus())),
         );
-        row.style.setProperty("--c", labelOf(r.label)?.color || "#9aa5b4");
+        row.style.setProperty("--c", colorOf(r));
         return row;
       }),
     );
@@ -543,9 +538,9 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     const dt = t - drag.t0; // edges and bodies move by the pointer's travel: no jump on grab
     if (drag.mode === "new") [r.start, r.end] = [ms(Math.min(drag.t0, t)), ms(Math.max(drag.t0, t))];
     else if (drag.mode === "start") r.start = ms(clamp(orig.start + dt, 0, r.end - MIN_LEN));
-    else if (drag.mode === "end") r.end = ms(clamp(orig.end + dt, r.start + MIN_LEN, total()));
+    else if (drag.mode === "end") r.end = ms(clamp(orig.end + dt, r.start + MIN_LEN, Math.max(duration, orig.end)));
     else {
-      r.start = ms(clamp(orig.start + dt, 0, total() - (orig.end - orig.start)));
+      r.start = ms(clamp(orig.start + dt, 0, Math.max(duration, orig.end) - (orig.end - orig.start)));
       r.end = ms(r.start + orig.end - orig.start);
     }
     draw();
