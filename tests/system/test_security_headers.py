@@ -39,6 +39,7 @@ def test_media_from_an_object_store_is_allowed_by_the_policy() -> None:
     policy = _policy(content_security_policy(("http://minio.local:9000",)))
     assert "http://minio.local:9000" in policy["img-src"].split()
     assert "http://minio.local:9000" in policy["media-src"].split()
+    assert policy["connect-src"].split() == ["'self'", "http://minio.local:9000"]  # waveforms
     assert "http://minio.local:9000" not in policy["script-src"]
 
 

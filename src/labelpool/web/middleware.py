@@ -302,7 +302,7 @@ def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
     """Scripts and styles from labelpool's own files only: no inline script, no eval.
 
     Style attributes stay allowed (progress bars set their width); media may also come from
-    `media_origins` (an object store the media URLs redirect to).
+    `media_origins` (an object store the media URLs redirect to), to show and to fetch.
     """
     media = " ".join(("'self'", "data:", "blob:", *media_origins))
     return "; ".join(
@@ -313,6 +313,8 @@ def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
             "style-src-attr 'unsafe-inline'",
             f"img-src {media}",
             f"media-src {media}",
+            # the audio widget fetches the file to draw its waveform
+            f"connect-src {' '.join(("'self'", *media_origins))}",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
