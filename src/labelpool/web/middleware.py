@@ -305,6 +305,7 @@ def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
     `media_origins` (an object store the media URLs redirect to), to show and to fetch.
     """
     media = " ".join(("'self'", "data:", "blob:", *media_origins))
+    connect = " ".join(("'self'", *media_origins))
     return "; ".join(
         (
             "default-src 'self'",
@@ -314,7 +315,7 @@ def content_security_policy(media_origins: tuple[str, ...] = ()) -> str:
             f"img-src {media}",
             f"media-src {media}",
             # the audio widget fetches the file to draw its waveform
-            f"connect-src {' '.join(("'self'", *media_origins))}",
+            f"connect-src {connect}",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
