@@ -7,7 +7,9 @@ from typing import Any
 from labelpool.controls.base import ControlKind
 from labelpool.controls.boxes import BoxesKind
 from labelpool.controls.choice import ChoiceKind
+from labelpool.controls.keypoints import KeypointsKind
 from labelpool.controls.pairwise import PairwiseKind
+from labelpool.controls.polygons import PolygonsKind
 from labelpool.controls.ranking import RankingKind
 from labelpool.controls.rating import RatingKind
 from labelpool.controls.regions import RegionsKind
@@ -25,6 +27,8 @@ KINDS: dict[str, ControlKind[Any]] = {
         TextKind(),
         SpansKind(),
         BoxesKind(),
+        PolygonsKind(),
+        KeypointsKind(),
         RegionsKind(),
         TracksKind(),
     )

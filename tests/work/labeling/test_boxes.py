@@ -677,3 +677,207 @@ def test_a_phone_draws_with_a_finger_and_pinches_to_zoom(
     assert stored.answers == {"objects": [box]}
     context.close()
     console.expected_only()
+
+
+# --- the stage's other kinds: polygons and keypoints ---------------------------------------------
+# Not in the page's registry yet: mounted into the labeling page by hand (the image and a session
+# are there), their keys given to the widget as the page would.
+
+LABELS = [
+    {"value": "person", "label": "Person", "color": "#e6194b"},
+    {"value": "car", "label": "Car", "color": "#4363d8"},
+    {"value": "bus", "label": "Bus", "color": "#911eb4"},
+]
+
+
+def mount_kind(page: Page, kind: str, **config: Any) -> str:
+    """Mount the `kind` widget (name 'shapes') above the task; returns its root's selector."""
+    full = {"name": "shapes", "kind": kind, "title": f"Mark the {kind}", "target": "image"}
+    page.evaluate(
+        """async ([kind, config]) => {
+          const module = await import(`/static/js/controls/${kind}.js`);
+          const root = document.createElement('fieldset');
+          root.className = `lbc lbc-${kind}`;
+          root.dataset.control = 'shapes';
+          document.querySelector('.lb-work').prepend(root);
+          const media = { image: document.querySelector('.lbs-img').src };
+          window.shapes = module.mount(root, config, { value: null, data: {}, media });
+          window.shapesModule = module;
+          root.addEventListener('keydown', event => {
+            if (window.shapes.handleKey(event)) event.preventDefault();
+            event.stopPropagation();  // the page's own widget stays out of it
+          });
+          root.querySelector('.lbs-view').focus();
+        }""",
+        [kind, {**full, "labels": LABELS, "required": False, **config}],
+    )
+    page.wait_for_selector("[data-control='shapes'] .lbs-view[data-ready]")
+    return "[data-control='shapes'] .lbs-view"
+
+
+def value(page: Page) -> Any:
+    return page.evaluate("() => window.shapes.getValue()")
+
+
+def click(page: Page, where: str, x: float, y: float) -> None:
+    page.evaluate("w => document.querySelector(w).scrollIntoView({block: 'center'})", where)
+    page.mouse.click(*screen(page, x, y, where))
+
+
+def same_words(page: Page, kind: str, config: dict[str, Any], answers: list[Any]) -> None:
+    """The widget's check says what the server's says, for every answer, word for word."""
+    full = {"name": "shapes", "kind": kind, "title": "t", "target": "image", "labels": LABELS}
+    says = page.evaluate(
+        """async ([config, answers]) => {
+          const { problemOf } = await import('/static/js/controls/common.js');
+          return answers.map(a => problemOf(window.shapesModule.check, config, a));
+        }""",
+        [{**full, "required": True, **config}, answers],
+    )
+    assert says == [server_problem_of(kind, {**full, **config}, a) for a in answers]
+
+
+def server_problem_of(kind_name: str, config: dict[str, Any], answer: Any) -> str | None:
+    kind = kind_for(kind_name)
+    try:
+        kind.validate_answer(kind.parse_config(config), answer)
+    except AnswerError as error:
+        return error.problem
+    return None
+
+
+def test_polygons_on_the_stage(
+    db: Session, settings: Settings, server: str, page: Page, requester: User
+) -> None:
+    project, _ = boxes_project(db, settings, requester)
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    start(page, server, amara, project)
+    where = mount_kind(page, "polygons", max_polygons=5)
+    for x, y in [(40, 40), (140, 40), (140, 120)]:
+        click(page, where, x, y)
+    click(page, where, 40.5, 40.5)  # the first vertex closes the outline
+    assert value(page) == [{"points": [[40, 40], [140, 40], [140, 120]], "label": "person"}]
+
+    page.keyboard.press("Escape")  # the new polygon is selected: a number would relabel it
+    page.keyboard.press("2")  # Car for the next one, closed with Enter
+    for x, y in [(200, 50), (260, 60), (230, 130)]:
+        click(page, where, x, y)
+    page.keyboard.press("Enter")
+    for x, y in [(10, 150), (60, 150)]:
+        click(page, where, x, y)
+    page.keyboard.press("Backspace")  # takes the last vertex back ...
+    page.keyboard.press("Escape")  # ... and Esc drops the outline
+    assert [p["label"] for p in value(page)] == ["person", "car"]
+
+    click(page, where, 120, 60)  # selects the triangle: its vertices and midpoints are handles
+    drag(page, (140, 120), (150, 130), where=where)  # a vertex
+    drag(page, (90, 40), (90, 20), where=where)  # an edge's midpoint: a new vertex
+    drag(page, (120, 50), (130, 55), where=where)  # the polygon
+    assert value(page)[0] == {
+        "points": [[50, 45], [100, 25], [150, 45], [160, 135]],
+        "label": "person",
+    }
+    page.keyboard.press("3")
+    page.keyboard.press("Control+ArrowRight")  # stretched 1 px wider
+    assert value(page)[0] == {
+        "points": [[50, 45], [100, 25], [151, 45], [161, 135]],
+        "label": "bus",
+    }
+    page.keyboard.press("Delete")
+    assert len(value(page)) == 1
+    for _ in range(3):  # the delete, the stretch, the relabel
+        page.keyboard.press("Control+z")
+    assert value(page)[0] == {
+        "points": [[50, 45], [100, 25], [150, 45], [160, 135]],
+        "label": "person",
+    }
+    page.keyboard.press("n")  # a square in the middle of the view
+    assert value(page)[2] == {
+        "points": [[130, 90], [190, 90], [190, 150], [130, 150]],
+        "label": "bus",
+    }
+    shoot(page, "polygons")
+
+    ok = {"points": [[0, 0], [10, 0], [0, 10]], "label": "car"}
+    same_words(
+        page,
+        "polygons",
+        {"min_polygons": 2, "max_polygons": 2},
+        [
+            [],
+            [ok],
+            [ok, ok, ok],
+            "shapes",
+            [ok, None],
+            [ok, {"points": [[0, 0], [1, 0]], "label": "car"}],
+            [ok, {"points": "0 0", "label": "car"}],
+            [ok, {"points": [[0, 0], [1, 0], [2]], "label": "car"}],
+            [ok, {"points": [[0, 0], [1, 0], [2, "2"]], "label": "car"}],
+            [ok, {"points": [[0, 0], [1, 0], [2, -2]], "label": "car"}],
+            [ok, {"points": [[0, 0], [1, 1], [2, 2], [0.5, 0.5]], "label": "car"}],
+            [ok, {"points": [[0, 0], [0, 0], [0, 0]], "label": "car"}],
+            [ok, {**ok, "label": "dog"}],
+            [ok, {**ok, "score": 1}],
+            [ok, {"label": "car"}],
+            [ok, ok],
+        ],
+    )
+    console.expected_only()
+
+
+def test_keypoints_on_the_stage(
+    db: Session, settings: Settings, server: str, page: Page, requester: User
+) -> None:
+    project, _ = boxes_project(db, settings, requester)
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    start(page, server, amara, project)
+    where = mount_kind(page, "keypoints", tolerance=6)
+    click(page, where, 50, 60)
+    page.keyboard.press("Escape")
+    page.keyboard.press("2")
+    click(page, where, 100, 100)
+    assert value(page) == [
+        {"x": 50, "y": 60, "label": "person"},
+        {"x": 100, "y": 100, "label": "car"},
+    ]
+    drag(page, (50, 60), (55, 70), where=where)  # a point moves
+    page.keyboard.press("Shift+ArrowRight")
+    assert value(page)[0] == {"x": 65, "y": 70, "label": "person"}
+    page.keyboard.press("3")
+    page.keyboard.press("]")
+    page.keyboard.press("Delete")
+    assert value(page) == [{"x": 65, "y": 70, "label": "bus"}]
+    page.keyboard.press("Control+z")
+    assert len(value(page)) == 2
+    page.keyboard.press("n")
+    assert value(page)[2] == {"x": 160, "y": 120, "label": "bus"}
+    page.mouse.move(*screen(page, 200, 200, where))  # placing: the point follows until release
+    page.mouse.down()
+    page.mouse.move(*screen(page, 210, 190, where), steps=4)
+    page.mouse.up()
+    assert value(page)[3] == {"x": 210, "y": 190, "label": "bus"}
+    shoot(page, "keypoints")
+
+    ok = {"x": 1, "y": 2, "label": "car"}
+    same_words(
+        page,
+        "keypoints",
+        {"min_points": 2, "max_points": 2},
+        [
+            [],
+            [ok],
+            [ok, ok, ok],
+            {"x": 1},
+            [ok, []],
+            [ok, {"x": 1, "label": "car"}],
+            [ok, {**ok, "y": "2"}],
+            [ok, {**ok, "x": False}],
+            [ok, {**ok, "x": -0.5}],
+            [ok, {**ok, "label": None}],
+            [ok, {**ok, "visible": True, "z": 0}],
+            [ok, ok],
+        ],
+    )
+    console.expected_only()

@@ -5,7 +5,7 @@
 // pixels. Mirrors labelpool/controls/boxes.py: the same answer shape and the same messages.
 import { AnswerError, listing, quoted, typeName } from "./common.js";
 import { HISTORY_SHORTCUTS } from "./history.js";
-import { clamp, inkOn, mountShapes, stageShortcuts, svg, textWidth } from "./image_stage.js";
+import { clamp, editGesture, mountShapes, stageShortcuts, svg, tag } from "./image_stage.js";
 
 export const showsTarget = true;
 
@@ -61,23 +61,6 @@ function spanned(x0, y0, x1, y1) {
   const y = Math.round(Math.min(y0, y1));
   return { x, y, w: Math.max(1, Math.round(Math.max(x0, x1)) - x), h: Math.max(1, Math.round(Math.max(y0, y1)) - y) };
 }
-
-/** A label tag at a shape's top-left corner (above it, or inside at the view's top edge). */
-export function tag(ed, x, y, text, color) {
-  const { stage } = ed;
-  const th = stage.px(18);
-  const top = y - th >= stage.visible().y ? y - th : y;
-  const g = svg("g", { class: "lbb-tag" });
-  g.append(
-    svg("rect", { x, y: top, width: stage.px(textWidth(text) + 10), height: th, fill: color, rx: stage.px(3) }),
-    svg("text", { x: x + stage.px(5), y: top + th / 2, "font-size": stage.px(12), fill: inkOn(color), "dominant-baseline": "central" }),
-  );
-  g.lastChild.textContent = text;
-  return g;
-}
-
-/** Whether a drag moved far enough (in screen pixels) to be a drag, not a click. */
-const dragged = (state, distance, min) => state.moved || (state.moved = distance >= min);
 
 const BOXES = {
   noun: "box",
@@ -158,26 +141,6 @@ function drawing(ed, p0) {
   };
 }
 
-/** A gesture that changes box i with `change(box, point)` and commits once at the end. */
-function editing(ed, i, min, change, text) {
-  const before = ed.shapes;
-  const state = { moved: false };
-  return {
-    move(p, _e, distance) {
-      if (!dragged(state, distance, min)) return;
-      ed.shapes = before.map((b, j) => (j === i ? change(before[i], p) : b));
-      ed.draw();
-    },
-    end() {
-      if (state.moved) ed.commit(before, text(ed.shapes[i]));
-    },
-    cancel() {
-      ed.shapes = before;
-      ed.draw();
-    },
-  };
-}
-
 function moving(ed, i, p0) {
   if (ed.stage.selected !== i) ed.stage.select(i);
   const move = (b, p) => ({
@@ -185,7 +148,7 @@ function moving(ed, i, p0) {
     x: Math.round(clamp(b.x + p.x - p0.x, 0, Math.max(0, ed.W() - b.w))),
     y: Math.round(clamp(b.y + p.y - p0.y, 0, Math.max(0, ed.H() - b.h))),
   });
-  return editing(ed, i, 3, move, (b) => `Box ${i + 1} moved to ${b.x}, ${b.y}.`);
+  return editGesture(ed, i, 3, move, (b) => `Box ${i + 1} moved to ${b.x}, ${b.y}.`);
 }
 
 function resizing(ed, i, handle) {
@@ -198,7 +161,7 @@ function resizing(ed, i, handle) {
     if (handle.includes("s")) bottom = q.y;
     return { ...spanned(l, t, r, bottom), label: b.label };
   };
-  return editing(ed, i, 2, resize, (b) => `Box ${i + 1} resized to ${b.w} × ${b.h}.`);
+  return editGesture(ed, i, 2, resize, (b) => `Box ${i + 1} resized to ${b.w} × ${b.h}.`);
 }
 
 export function mount(root, config, options = {}) {

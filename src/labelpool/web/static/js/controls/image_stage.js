@@ -61,8 +61,8 @@ export function stageShortcuts(noun) {
 
 /**
  * The stage. Options: config (labels), url, readOnly, host (the widget's root), noun, tools
- * (elements for the bar), plural, draw(), onPress(point, event) → gesture | null, onSelect(index),
- * onLabel(index), onDelete(index). Gestures get move(point, event, distance in screen px),
+ * (elements for the bar), plural, draw(), onPress(point, event) → gesture | null, onHover(point),
+ * onSelect(index), onLabel(index), onDelete(index), count(). Gestures get move(point, event, distance in screen px),
  * end(point, event, distance) and cancel().
  */
 export function createStage(o) {
@@ -262,6 +262,7 @@ export function createStage(o) {
     showGuides(e.pointerType === "mouse" ? p : null);
     const g = st.gesture;
     if (g?.id === e.pointerId) g.move(p, e, Math.hypot(e.clientX - g.x, e.clientY - g.y));
+    else if (!g) o.onHover?.(p, e);
   });
   const finish = (e, cancelled) => {
     touches.delete(e.pointerId);
@@ -404,13 +405,51 @@ export function createStage(o) {
   };
 }
 
+/** A label tag at a shape's top-left corner (above it, or inside at the view's top edge). */
+export function tag(ed, x, y, text, color) {
+  const { stage } = ed;
+  const th = stage.px(18);
+  const top = y - th >= stage.visible().y ? y - th : y;
+  const g = svg("g", { class: "lbb-tag" });
+  g.append(
+    svg("rect", { x, y: top, width: stage.px(textWidth(text) + 10), height: th, fill: color, rx: stage.px(3) }),
+    svg("text", { x: x + stage.px(5), y: top + th / 2, "font-size": stage.px(12), fill: inkOn(color), "dominant-baseline": "central" }),
+  );
+  g.lastChild.textContent = text;
+  return g;
+}
+
+/**
+ * A gesture that changes shape i with `change(shape as it was, point)` once the pointer has
+ * moved `min` screen pixels, and commits once at the end (one step to undo).
+ */
+export function editGesture(ed, i, min, change, text) {
+  const before = ed.shapes;
+  let moved = false;
+  return {
+    move(p, _e, distance) {
+      if (!moved && distance < min) return;
+      moved = true;
+      ed.shapes = before.map((s, j) => (j === i ? change(before[i], p) : s));
+      ed.draw();
+    },
+    end() {
+      if (moved) ed.commit(before, text(ed.shapes[i]));
+    },
+    cancel() {
+      ed.shapes = before;
+      ed.draw();
+    },
+  };
+}
+
 /**
  * A widget of labelled shapes on the stage; returns the widget API (registry.js). `kind` says
  * what differs: noun, plural, help / helpTouch, min / max (config keys), of(answer) → shapes,
  * value(shape) → its answer, el(ed, shape, index | null for a draft, selected) → SVG element,
  * area(shape) (larger drawn first), detail / where(shape) (list text), press(ed, point,
  * event, index, handle) → gesture, create(ed, visible rect) → shape (N), nudge(ed, shape,
- * [dx, dy], step, resize) → shape, key(ed, event) → handled, check. `ed` is the editor the
+ * [dx, dy], step, resize) → shape, key(ed, event) → handled, hover(ed, point), check. `ed` is the editor the
  * kind works with: shapes (settable during a gesture), draft, draw(), add(shape),
  * commit(before, text), stage, clampPoint(p), W(), H(), name(shape).
  */
@@ -439,6 +478,7 @@ export function mountShapes(root, config, { value, onChange, readOnly, data, med
       const s = shapes[i];
       if (s) stage.say(`${Noun} ${i + 1} (${ed.name(s)}) selected: ${kind.where(s)}.`);
     },
+    onHover: (p) => !readOnly && kind.hover?.(ed, p),
     onLabel: relabel,
     onDelete: remove,
     count: () => shapes.length,
