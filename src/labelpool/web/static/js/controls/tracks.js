@@ -340,7 +340,7 @@ export function mount(root, config, { value, onChange, readOnly = false, data = 
     tracks.forEach((t, i) => {
       const on = i === selected;
       let b = drag?.index === i && drag.box ? drag.box : boxAt(t, frame);
-      const ghost = !b && on && !readOnly;
+      const ghost = !b && on && !readOnly && video.paused; // to drag here: a keyframe that extends it
       if (ghost) b = boxOrNearest(t);
       if (!b || !BOX.every((k) => isNumber(b[k]))) return;
       const color = colorOf(t.label);
