@@ -6,7 +6,7 @@ const EXAMPLES = {
   spans: '[{"start": 0, "end": 5, "label": "…"}]',
   boxes: '[{"x": 10, "y": 20, "w": 100, "h": 50, "label": "…"}]',
   regions: '[{"start": 1.5, "end": 3.0, "label": "…"}]',
-  tracks: '[{"id": "1", "label": "…", "frames": [{"t": 0, "x": 0, "y": 0, "w": 10, "h": 10}]}]',
+  tracks: '[{"id": "car-1", "label": "…", "keyframes": [{"frame": 0, "x": 0, "y": 0, "w": 10, "h": 10}]}]',
 };
 
 export const fallback = true;
