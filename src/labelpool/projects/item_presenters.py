@@ -20,10 +20,19 @@ KIND_LABELS = {
     "text": "Text",
     "spans": "Text spans",
     "boxes": "Boxes",
+    "polygons": "Polygons",
+    "keypoints": "Keypoints",
     "regions": "Time regions",
     "tracks": "Tracks",
     "ranking": "Ranking",
     "pairwise": "Pairwise",
+}
+SHAPE_NOUNS = {  # kind: (one, many) for "3 boxes: Car, Car, Person"
+    "boxes": ("box", "boxes"),
+    "polygons": ("polygon", "polygons"),
+    "keypoints": ("point", "points"),
+    "spans": ("span", "spans"),
+    "tracks": ("track", "tracks"),
 }
 SHOWN_CONTROL_KEYS = {
     "name",
@@ -83,14 +92,13 @@ def _answer_text(control: Mapping[str, Any] | None, answer: Any) -> str:
             if isinstance(r, dict)
         ]
         return "; ".join(parts) if parts else "No regions"
-    if kind in ("boxes", "spans", "tracks") and isinstance(answer, list):
-        noun = {"boxes": "box", "spans": "span", "tracks": "track"}[kind]
+    if kind in SHAPE_NOUNS and isinstance(answer, list):
+        noun, nouns = SHAPE_NOUNS[kind]
         labels = ", ".join(
             _label_of(control, a.get("label")) for a in answer if isinstance(a, dict)
         )
-        plural = "es" if noun == "box" else "s"
         count = len(answer)
-        return f"{count} {noun}{'' if count == 1 else plural}" + (f": {labels}" if labels else "")
+        return f"{count} {noun if count == 1 else nouns}" + (f": {labels}" if labels else "")
     if kind == "pairwise" and isinstance(answer, dict) and "winner" in answer:
         winner = answer["winner"]
         verdict = "Tie" if winner == "tie" else f"{str(winner).upper()} is better"
