@@ -618,6 +618,7 @@ def test_read_only_shows_the_spans_and_changes_nothing(
     ]
     assert review.locator(".lbc-sp-del").count() == 0
     assert all(chip.is_disabled() for chip in review.locator(".lbc-sp-chip").all())
+    assert review.locator(".lbc-sp-chip[aria-pressed='true']").count() == 0  # no active label
     assert "2 spans marked" in review.locator(".lbc-sp-tools").inner_text()
     shoot(page, "spans-read-only")
     box = review.locator(".lbc-sp-seg", has_text="visited").bounding_box()

@@ -213,7 +213,7 @@ export function mount(root, config, { value, onChange, readOnly, data } = {}) {
       seg.classList.toggle("is-cursor", seg.unit >= 0 && seg.unit === cursor);
     }
     for (const tag of textEl.querySelectorAll(".lbc-sp-tag")) tag.classList.toggle("is-selected", tag.span === selected);
-    chips.forEach((chip, i) => chip.setAttribute("aria-pressed", String(labels[i].value === active)));
+    chips.forEach((chip, i) => chip.setAttribute("aria-pressed", String(!readOnly && labels[i].value === active)));
     drawTools(p);
     drawList();
   }
