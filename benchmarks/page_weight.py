@@ -11,16 +11,10 @@ STATIC = Path(__file__).resolve().parents[1] / "src" / "labelpool" / "web" / "st
 ENTRY = STATIC / "js" / "labeling" / "page.js"
 CORE_CSS = STATIC / "css" / "labeling.css"
 WIDGET_KINDS = (
-    "choice",
-    "rating",
-    "pairwise",
-    "ranking",
-    "text",
-    "spans",
-    "boxes",
-    "regions",
-    "tracks",
+    *("choice", "rating", "pairwise", "ranking", "text"),
+    *("spans", "boxes", "polygons", "keypoints", "regions", "tracks"),
 )
+STYLESHEETS = {"polygons": "boxes", "keypoints": "boxes"}  # as registry.js loads them
 _IMPORT = re.compile(r"""(?:^|\n)\s*import\s[^"']*?["'](\.{1,2}/[^"']+\.js)["']""")
 
 
@@ -41,7 +35,7 @@ def page_files(kind: str) -> set[Path]:
     """The files a labeling page of one control kind loads (JS modules and stylesheets)."""
     files = module_closure(ENTRY) | {CORE_CSS}
     files |= module_closure(STATIC / "js" / "controls" / f"{kind}.js")
-    css = STATIC / "css" / "controls" / f"{kind}.css"
+    css = STATIC / "css" / "controls" / f"{STYLESHEETS.get(kind, kind)}.css"
     if css.exists():
         files.add(css)
     return files

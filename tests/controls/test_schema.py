@@ -389,11 +389,13 @@ FULL = {
 }
 
 
-def test_the_registry_has_the_nine_kinds() -> None:
+def test_the_registry_has_the_eleven_kinds() -> None:
     assert sorted(KINDS) == [
         "boxes",
         "choice",
+        "keypoints",
         "pairwise",
+        "polygons",
         "ranking",
         "rating",
         "regions",

@@ -69,8 +69,8 @@ def on_one_line(points: Sequence[Sequence[float]]) -> bool:
 def polygon_iou(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
     """Intersection over union of the areas two outlines enclose (self-crossing ones made
     valid first)."""
-    from shapely import make_valid  # type: ignore[import-untyped]
-    from shapely.geometry import Polygon  # type: ignore[import-untyped]
+    from shapely import make_valid
+    from shapely.geometry import Polygon
 
     first = make_valid(Polygon(a["points"]))
     second = make_valid(Polygon(b["points"]))

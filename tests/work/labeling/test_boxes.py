@@ -680,8 +680,33 @@ def test_a_phone_draws_with_a_finger_and_pinches_to_zoom(
 
 
 # --- the stage's other kinds: polygons and keypoints ---------------------------------------------
-# Not in the page's registry yet: mounted into the labeling page by hand (the image and a session
-# are there), their keys given to the widget as the page would.
+# Through the page first (a project whose control is of that kind), then mounted by hand into the
+# labeling page (the image and a session are there), their keys given to the widget as the page
+# would, for the finer points.
+
+
+@pytest.mark.parametrize("kind", ["polygons", "keypoints"])
+def test_a_project_of_polygons_or_keypoints_is_labelled_on_the_page(
+    db: Session, settings: Settings, server: str, page: Page, requester: User, kind: str
+) -> None:
+    project, _ = boxes_project(db, settings, requester, 1, kind=kind)
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    start(page, server, amara, project)
+    assert page.locator(f"[data-control='objects'][data-kind='{kind}']").is_visible()
+    points = [(40, 40), (140, 40), (140, 120)]
+    for x, y in points:
+        click(page, STAGE, x, y)
+    if kind == "polygons":
+        click(page, STAGE, 40.5, 40.5)  # the first vertex closes the outline
+        expected: list[Any] = [{"points": [list(p) for p in points], "label": "person"}]
+    else:
+        expected = [{"x": x, "y": y, "label": "person"} for x, y in points]
+    page.keyboard.press("Control+Enter")
+    stored = wait_for_responses(db, project, 1)
+    assert [r.answers for r in stored] == [{"objects": expected}]
+    console.expected_only("status of 409 (Conflict)")  # one item: then no work
+
 
 LABELS = [
     {"value": "person", "label": "Person", "color": "#e6194b"},

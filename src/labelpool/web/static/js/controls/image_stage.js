@@ -66,10 +66,6 @@ export function stageShortcuts(noun) {
  * end(point, event, distance) and cancel().
  */
 export function createStage(o) {
-  // The stage's styles live in boxes.css (loaded with the boxes kind): the other image kinds
-  // get them from here.
-  const css = "/static/css/controls/boxes.css";
-  if (!document.querySelector(`link[href="${css}"]`)) document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: css }));
   const { config, readOnly, noun = "shape" } = o;
   const plural = o.plural || `${noun}s`;
   const labels = config.labels || [];

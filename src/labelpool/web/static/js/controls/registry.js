@@ -9,12 +9,13 @@
 // stylesheets (css/controls/<kind>.css), of the kinds its controls use.
 import * as json from "./json.js";
 
-export const KINDS = ["choice", "rating", "pairwise", "ranking", "text", "spans", "boxes", "regions", "tracks"];
-const STYLED = new Set(["spans", "boxes", "regions", "tracks"]);
+export const KINDS = ["choice", "rating", "pairwise", "ranking", "text", "spans", "boxes", "polygons", "keypoints", "regions", "tracks"];
+// kind -> its stylesheet in css/controls/ (the image kinds share the stage's, boxes.css)
+const STYLESHEETS = { spans: "spans", boxes: "boxes", polygons: "boxes", keypoints: "boxes", regions: "regions", tracks: "tracks" };
 const loaded = new Map();
 
-function stylesheet(kind) {
-  const href = `/static/css/controls/${kind}.css`;
+function stylesheet(name) {
+  const href = `/static/css/controls/${name}.css`;
   if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
   const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
   const ready = new Promise((resolve) => {
@@ -31,7 +32,8 @@ export async function loadWidgets(kinds) {
   await Promise.all(
     wanted.map(async (kind) => {
       try {
-        const [module] = await Promise.all([import(`./${kind}.js`), STYLED.has(kind) ? stylesheet(kind) : null]);
+        const sheet = STYLESHEETS[kind];
+        const [module] = await Promise.all([import(`./${kind}.js`), sheet ? stylesheet(sheet) : null]);
         loaded.set(kind, module);
       } catch (error) {
         console.error(`The ${kind} widget did not load; its answer is typed as JSON.`, error);
