@@ -23,9 +23,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from labelpool.controls.base import JSON, AnswerError
+from labelpool.controls.base import JSON
 from labelpool.controls.common import (
     LabelledConfig,
+    ShapeCount,
     SimpleKind,
     box_iou,
     check_box_fields,
@@ -35,6 +36,8 @@ from labelpool.controls.common import (
     label_matched_f1,
 )
 
+BOXES = ShapeCount("draw", "drawn", "box", "boxes")
+
 
 class BoxesConfig(LabelledConfig):
     kind: Literal["boxes"] = "boxes"
@@ -43,10 +46,7 @@ class BoxesConfig(LabelledConfig):
 
     @model_validator(mode="after")
     def _bounds(self) -> BoxesConfig:
-        if self.max_boxes is not None and self.min_boxes > self.max_boxes:
-            raise ValueError(
-                f"min_boxes ({self.min_boxes}) is more than max_boxes ({self.max_boxes})"
-            )
+        BOXES.check_bounds(self.min_boxes, self.max_boxes)
         return self
 
 
@@ -63,11 +63,7 @@ class BoxesKind(SimpleKind[BoxesConfig]):
         name = config.name
         boxes = check_list(name, answer, "boxes")
         if not boxes:
-            if config.required:
-                least = max(1, config.min_boxes)
-                raise AnswerError(
-                    name, "draw at least one box" if least == 1 else f"draw at least {least} boxes"
-                )
+            BOXES.none_given(name, config.required, config.min_boxes)
             return []
         labels = config.label_values()
         out: list[dict[str, Any]] = []
@@ -77,10 +73,7 @@ class BoxesKind(SimpleKind[BoxesConfig]):
             fields: dict[str, Any] = dict(check_box_fields(name, what, box))
             fields["label"] = check_label(name, what, box["label"], labels)
             out.append(fields)
-        if len(out) < config.min_boxes:
-            raise AnswerError(name, f"draw at least {config.min_boxes} boxes ({len(out)} drawn)")
-        if config.max_boxes is not None and len(out) > config.max_boxes:
-            raise AnswerError(name, f"draw at most {config.max_boxes} boxes ({len(out)} drawn)")
+        BOXES.check(name, len(out), config.min_boxes, config.max_boxes)
         return out
 
     def similarity(self, config: BoxesConfig, answer: JSON, gold: JSON) -> float:

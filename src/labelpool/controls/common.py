@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -201,6 +202,43 @@ def label_matched_f1(
     scores = np.array([[similarity(a, g) for g in gold] for a in answer]).reshape(shape)
     same = np.array([[a["label"] == g["label"] for g in gold] for a in answer], dtype=bool)
     return matched_f1(scores, same.reshape(shape) & (scores >= MATCH_THRESHOLD))
+
+
+@dataclass(frozen=True)
+class ShapeCount:
+    """How a shape kind words its number of shapes: 'draw at least 2 boxes (1 drawn)'."""
+
+    verb: str  # draw | mark
+    done: str  # drawn | marked
+    one: str  # box
+    many: str  # boxes
+
+    def check_bounds(self, minimum: int, maximum: int | None) -> None:
+        """A config's min_<many> and max_<many> (ValueError when they cross)."""
+        if maximum is not None and minimum > maximum:
+            low, high = f"min_{self.many}", f"max_{self.many}"
+            raise ValueError(f"{low} ({minimum}) is more than {high} ({maximum})")
+
+    def none_given(self, control: str, required: bool, minimum: int) -> None:
+        """An empty answer: an error when the control is required."""
+        if required:
+            least = max(1, minimum)
+            raise AnswerError(
+                control,
+                f"{self.verb} at least one {self.one}"
+                if least == 1
+                else f"{self.verb} at least {least} {self.many}",
+            )
+
+    def check(self, control: str, n: int, minimum: int, maximum: int | None) -> None:
+        if n < minimum:
+            raise AnswerError(
+                control, f"{self.verb} at least {minimum} {self.many} ({n} {self.done})"
+            )
+        if maximum is not None and n > maximum:
+            raise AnswerError(
+                control, f"{self.verb} at most {maximum} {self.many} ({n} {self.done})"
+            )
 
 
 def check_label(control: str, what: str, label: Any, labels: Sequence[Any]) -> Any:

@@ -29,6 +29,7 @@ from pydantic import Field, model_validator
 from labelpool.controls.base import JSON, AnswerError
 from labelpool.controls.common import (
     LabelledConfig,
+    ShapeCount,
     SimpleKind,
     check_label,
     check_list,
@@ -37,6 +38,8 @@ from labelpool.controls.common import (
     label_matched_f1,
     quoted,
 )
+
+POINTS = ShapeCount("mark", "marked", "point", "points")
 
 
 class KeypointsConfig(LabelledConfig):
@@ -47,10 +50,7 @@ class KeypointsConfig(LabelledConfig):
 
     @model_validator(mode="after")
     def _bounds(self) -> KeypointsConfig:
-        if self.max_points is not None and self.min_points > self.max_points:
-            raise ValueError(
-                f"min_points ({self.min_points}) is more than max_points ({self.max_points})"
-            )
+        POINTS.check_bounds(self.min_points, self.max_points)
         return self
 
 
@@ -76,12 +76,7 @@ class KeypointsKind(SimpleKind[KeypointsConfig]):
         name = config.name
         points = check_list(name, answer, "points")
         if not points:
-            if config.required:
-                least = max(1, config.min_points)
-                raise AnswerError(
-                    name,
-                    "mark at least one point" if least == 1 else f"mark at least {least} points",
-                )
+            POINTS.none_given(name, config.required, config.min_points)
             return []
         labels = config.label_values()
         out: list[dict[str, Any]] = []
@@ -97,10 +92,7 @@ class KeypointsKind(SimpleKind[KeypointsConfig]):
                 raise AnswerError(name, f"{what} is outside the image (x and y must be 0 or more)")
             label = check_label(name, what, point["label"], labels)
             out.append({"x": point["x"], "y": point["y"], "label": label})
-        if len(out) < config.min_points:
-            raise AnswerError(name, f"mark at least {config.min_points} points ({len(out)} marked)")
-        if config.max_points is not None and len(out) > config.max_points:
-            raise AnswerError(name, f"mark at most {config.max_points} points ({len(out)} marked)")
+        POINTS.check(name, len(out), config.min_points, config.max_points)
         return out
 
     def similarity(self, config: KeypointsConfig, answer: JSON, gold: JSON) -> float:

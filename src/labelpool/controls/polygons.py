@@ -27,6 +27,7 @@ from pydantic import Field, model_validator
 from labelpool.controls.base import JSON, AnswerError
 from labelpool.controls.common import (
     LabelledConfig,
+    ShapeCount,
     SimpleKind,
     check_label,
     check_list,
@@ -40,6 +41,9 @@ from labelpool.controls.common import (
 MAX_POINTS = 1000
 
 
+POLYGONS = ShapeCount("draw", "drawn", "polygon", "polygons")
+
+
 class PolygonsConfig(LabelledConfig):
     kind: Literal["polygons"] = "polygons"
     min_polygons: int = Field(default=0, ge=0)
@@ -47,11 +51,7 @@ class PolygonsConfig(LabelledConfig):
 
     @model_validator(mode="after")
     def _bounds(self) -> PolygonsConfig:
-        if self.max_polygons is not None and self.min_polygons > self.max_polygons:
-            raise ValueError(
-                f"min_polygons ({self.min_polygons}) is more than max_polygons "
-                f"({self.max_polygons})"
-            )
+        POLYGONS.check_bounds(self.min_polygons, self.max_polygons)
         return self
 
 
@@ -122,14 +122,7 @@ class PolygonsKind(SimpleKind[PolygonsConfig]):
         name = config.name
         polygons = check_list(name, answer, "polygons")
         if not polygons:
-            if config.required:
-                least = max(1, config.min_polygons)
-                raise AnswerError(
-                    name,
-                    "draw at least one polygon"
-                    if least == 1
-                    else f"draw at least {least} polygons",
-                )
+            POLYGONS.none_given(name, config.required, config.min_polygons)
             return []
         labels = config.label_values()
         out: list[dict[str, Any]] = []
@@ -140,14 +133,7 @@ class PolygonsKind(SimpleKind[PolygonsConfig]):
             out.append(
                 {"points": points, "label": check_label(name, what, polygon["label"], labels)}
             )
-        if len(out) < config.min_polygons:
-            raise AnswerError(
-                name, f"draw at least {config.min_polygons} polygons ({len(out)} drawn)"
-            )
-        if config.max_polygons is not None and len(out) > config.max_polygons:
-            raise AnswerError(
-                name, f"draw at most {config.max_polygons} polygons ({len(out)} drawn)"
-            )
+        POLYGONS.check(name, len(out), config.min_polygons, config.max_polygons)
         return out
 
     def similarity(self, config: PolygonsConfig, answer: JSON, gold: JSON) -> float:
