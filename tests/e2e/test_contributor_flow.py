@@ -237,7 +237,7 @@ def test_an_active_contributor_trains_and_qualifies(
         first = page.locator(".item-field", has_text="first").locator(".item-text").inner_text()
         second = page.locator(".item-field", has_text="second").locator(".item-text").inner_text()
         answer = answers[(first.strip(), second.strip())]
-        page.locator(f"input[name=answer][value={answer}]").check()
+        page.locator(f"#question-widget input[value={answer}]").check()
         page.get_by_role("button", name="Check answer").click()
         page.wait_for_url(re.compile(rf"/attempts/\d+/q/{number}$"))
         feedback = page.locator("[aria-labelledby=feedback-title]")
@@ -275,7 +275,7 @@ def test_an_active_contributor_trains_and_qualifies(
             _phone_screenshot(
                 browser, live_server, page.url, "Amara", screenshots / "test-question-phone.png"
             )
-        page.locator(f"input[name=answer][value={answer}]").check()
+        page.locator(f"#question-widget input[value={answer}]").check()
         with page.expect_navigation():
             page.get_by_role("button", name=re.compile("Save")).click()
         assert page.locator("[aria-labelledby=feedback-title]").count() == 0

@@ -32,7 +32,7 @@ def number(value: str, field: str, *, scale: int = 1) -> int | None:
 async def posted_answer(request: Request, control: dict[str, Any]) -> Any:
     form = await request.form()
     shown_as = widget(control)
-    if shown_as == "json" and isinstance(widget_answer := form.get("answer_widget"), str):
+    if isinstance(widget_answer := form.get("answer_widget"), str):
         return _json_answer(widget_answer)  # the labeling widget's answer, as JSON
     if shown_as == "choice" and control.get("multiple"):
         return [v for v in form.getlist("answer") if isinstance(v, str)]

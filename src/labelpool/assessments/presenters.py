@@ -188,6 +188,7 @@ def widget_config(
         "data": data,
         "media": media,
         "answer": question.answer if question.answered else None,
+        "answered": question.answered,
         "locked": question.feedback is not None,
     }
     if question.feedback is not None:
@@ -232,9 +233,7 @@ def question_context(
             "data": question.data,
             "control": question.control,
             "widget": shown_as,
-            "widget_config": widget_config(db, settings, view.test, question)
-            if shown_as == "json"
-            else None,
+            "widget_config": widget_config(db, settings, view.test, question),
             "correct_values": _correct_values(feedback.correct_answer) if feedback else [],
             "section": question.guideline_section,
             "section_title": question.section_title,

@@ -1,8 +1,8 @@
-// A test question answered with the labeling page's widget (the same module per control kind)
-// instead of the JSON box, which stays for pages without JavaScript. The widget's answer is
-// posted as `answer_widget`; the browser checks it first with the server's words. In training
-// mode, once answered, the taker's answer is shown read-only and the correct answer beside it
-// in a second read-only widget.
+// A test question answered with the labeling page's widget (the same module per control kind,
+// keys included) instead of the server's form, which stays for pages without JavaScript. The
+// widget's answer is posted as `answer_widget`; the browser checks it first with the server's
+// words. In training mode, once answered, the taker's answer is shown read-only and the
+// correct answer beside it in a second read-only widget.
 import { h, isTyping } from "../controls/common.js";
 import { loadWidgets, mountControl, targetsShownByWidgets } from "../controls/registry.js";
 
@@ -18,6 +18,7 @@ for (const name of targetsShownByWidgets([cfg.control])) {
 }
 
 const mounted = mountControl(cfg.control, { value: cfg.answer, data: cfg.data, media: cfg.media, readOnly: cfg.locked, onChange: () => showError(null) });
+if (cfg.answered && cfg.answer === null) mounted.widget.setAnsweredNa?.(); // rated "not applicable"
 const error = h("p", { class: "lbc-error", id: "question-widget-error", role: "alert", hidden: true });
 mounted.root.append(error);
 holder.replaceChildren(mounted.root);
@@ -33,7 +34,8 @@ function showError(problem) {
 
 form.addEventListener("submit", (event) => {
   const answer = mounted.widget.getValue();
-  const problem = answer === null && cfg.control.required !== false ? "an answer is required" : mounted.widget.validate();
+  const missing = answer === null && !mounted.widget.answered?.() && cfg.control.required !== false;
+  const problem = missing ? "an answer is required" : mounted.widget.validate();
   if (problem) {
     event.preventDefault();
     showError(problem);
