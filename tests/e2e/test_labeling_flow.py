@@ -1,8 +1,8 @@
 """In a real browser, on the demo as `make run` seeds it: Amara opens every project she may work
 on from /work and gets its labeling page with a real widget for every control (no JSON box), the
-media loaded and no console error, at desktop and at phone width (screenshots under
-test-artifacts/labeling-demo/, to be looked at); on the desktop she answers a task of each, with
-the widgets, and every answer is acknowledged."""
+media loaded, every control named for screen readers and no console error, at desktop and at
+phone width (screenshots under test-artifacts/labeling-demo/, to be looked at); on the desktop
+she answers a task of each, with the widgets, and every answer is acknowledged."""
 
 from __future__ import annotations
 
@@ -67,6 +67,14 @@ def _answer(page: Any) -> None:
                 page.keyboard.press(key)
 
 
+UNNAMED = """() => [...document.querySelectorAll(
+    '#lb-task button, #lb-task input, #lb-task select, #lb-task textarea, #lb-task [tabindex="0"]')]
+  .filter(el => el.offsetParent !== null && el.type !== 'hidden')
+  .filter(el => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+    || el.title || (el.labels && el.labels.length) || el.textContent.trim()))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
@@ -98,6 +106,7 @@ def test_amara_gets_a_labeling_page_for_every_demo_project(
             assert kinds, title
             seen.update(k for k in kinds if k)
             assert page.locator(".lbc-fallback").count() == 0, f"{title}: a JSON box"
+            assert page.evaluate(UNNAMED) == [], f"{title}: controls without a name"
             page.wait_for_function(MEDIA_READY, timeout=15_000)
             overflow = page.evaluate(
                 "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
