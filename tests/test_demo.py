@@ -73,9 +73,22 @@ def test_amara_has_work_of_every_control_kind(db: Session, settings: Settings) -
     }
     widgets = {"choice", "rating", "pairwise", "ranking", "text", "spans", "boxes", "regions"}
     assert widgets | {"tracks"} <= kinds
+    templates = {
+        p.template_key for p in db.scalars(select(Project).where(Project.id.in_(open_ids)))
+    }
+    assert {  # the list: text, boxes, audio, tracks, side by side, chat, search
+        "text-sentiment",
+        "named-entities",
+        "image-bounding-boxes",
+        "speech-segments",
+        "video-object-tracking",
+        "side-by-side-comparison",
+        "conversation-rating",
+        "search-relevance",
+    } <= templates
     assert sorted(p.name for p in work.not_yet) == [
         "Spam detection (weekend team)",
-        "Support chat quality",
+        "Support chat quality (German)",
     ]
     entities = db.scalars(
         select(Item).join(Project).where(Project.template_key == "named-entities", Item.is_gold)

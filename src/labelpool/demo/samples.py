@@ -248,3 +248,26 @@ RANKINGS: list[dict[str, Any]] = [
         "best": [1, 0, 2],
     },
 ]
+
+# A German support project: the demo's contributors do not speak German, so /work explains it.
+GERMAN_CONVERSATIONS: list[dict[str, Any]] = [
+    {
+        "id": "de-conv-1",
+        "assistant_brief": "Kundendienst einer Bahn",
+        "conversation": [
+            {"role": "user", "content": "Mein Zug nach Köln ist ausgefallen. Was nun?"},
+            {
+                "role": "assistant",
+                "content": "Das tut mir leid. Sie können den nächsten Zug nehmen; Ihr Ticket gilt weiter.",
+            },
+        ],
+    },
+    {
+        "id": "de-conv-2",
+        "assistant_brief": "Kochassistent",
+        "conversation": [
+            {"role": "user", "content": "Wie lange kocht ein weiches Ei?"},
+            {"role": "assistant", "content": "Etwa fünf bis sechs Minuten ab dem Kochen."},
+        ],
+    },
+]

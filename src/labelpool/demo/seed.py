@@ -326,8 +326,11 @@ class DemoProjects:
         )
         self.project("News entities", "named-entities", lambda _: _entity_records())
         self.project("Answer ranking", "response-ranking", lambda _: _ranking_records())
-        support = self.project(
-            "Support chat quality", "conversation-rating", lambda _: samples.CONVERSATIONS
+        self.project("Support chat quality", "conversation-rating", lambda _: samples.CONVERSATIONS)
+        german = self.project(
+            "Support chat quality (German)",
+            "conversation-rating",
+            lambda _: samples.GERMAN_CONVERSATIONS,
         )
         spam = self.project(
             "Spam detection (weekend team)",
@@ -337,7 +340,7 @@ class DemoProjects:
         # Two projects the demo contributors do not yet qualify for, so /work shows why; Amara
         # qualifies for every other one: a project of every control kind.
         self.require(
-            support, Requirements(languages=[LanguageRule(language="de", minimum="fluent")])
+            german, Requirements(languages=[LanguageRule(language="de", minimum="fluent")])
         )
         self.require(spam, Requirements(min_weekly_hours=30))
 
