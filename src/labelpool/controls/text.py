@@ -5,6 +5,9 @@ Config::
     {"name": "transcript", "kind": "text", "title": "Type what you hear", "target": "audio",
      "min_length": 1, "max_length": 10000, "multiline": true, "placeholder": "..."}
 
+With `editable_target` the widget offers to start from the target field's text (a correction:
+"copy the text, then fix it"), which the labeler may not be able to select and copy.
+
 Answer: a string, stripped of surrounding whitespace. A required control needs non-blank text;
 `min_length` / `max_length` count characters of the stripped text (an optional control left
 blank is returned as "" and skips `min_length`).
@@ -35,6 +38,9 @@ class TextConfig(ControlConfig):
     max_length: int = Field(default=10000, ge=1, le=1_000_000)
     multiline: bool = False
     placeholder: str | None = Field(default=None, max_length=500)
+    editable_target: bool = Field(
+        default=False, description="Offer to start from the target field's text, to correct it."
+    )
 
     @model_validator(mode="after")
     def _lengths(self) -> TextConfig:

@@ -463,3 +463,25 @@ def test_phone_width_choice_rating_pairwise_text(
     assert [r.answers for r in stored] == [{"sentiment": "positive"}]
     context.close()
     console.expected_only()
+
+
+def test_a_correction_starts_from_the_items_text(
+    db: Session, server: str, page: Page, requester: User
+) -> None:
+    """The grammar template's correction offers the text itself to edit: the spans widget above
+    it marks words on a drag, so the text cannot be selected and copied."""
+    text = "Their going to the libary tomorow."
+    project = make_project(db, requester, "grammar-issues", items=[{"text": text}])
+    (amara,) = contributors(db, 1)
+    console = Console(page)
+    log_in(page, server, amara)
+    open_work(page, server, project)
+    correction = page.locator("[data-control='correction']")
+    correction.get_by_role("button", name="Start from the text").click()
+    box = correction.locator("textarea")
+    assert box.input_value() == text
+    box.fill("They're going to the library tomorrow.")
+    page.keyboard.press("Control+Enter")
+    [stored] = wait_for_responses(db, project, 1)
+    assert stored.answers["correction"] == "They're going to the library tomorrow."
+    console.expected_only("status of 409 (Conflict)")  # one item: then no work

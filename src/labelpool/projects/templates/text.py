@@ -568,6 +568,7 @@ GRAMMAR_ISSUES = ProjectTemplate(
             multiline=True,
             min_length=1,
             max_length=5000,
+            editable_target=True,
             description="Copy the text unchanged if it has no errors.",
             section="3",
         ),

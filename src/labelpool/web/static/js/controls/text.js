@@ -25,13 +25,26 @@ export function shortcuts() {
   return [];
 }
 
-export function mount(root, config, { value, onChange, readOnly } = {}) {
+export function mount(root, config, { value, onChange, readOnly, data } = {}) {
   const labelId = uid("lbc");
   const countId = `${labelId}-count`;
   const attrs = { id: `${labelId}-input`, "aria-labelledby": labelId, "aria-describedby": countId, placeholder: config.placeholder || false, disabled: readOnly, spellcheck: "true" };
   const input = config.multiline ? h("textarea", { ...attrs, rows: "4" }) : h("input", { ...attrs, type: "text", autocomplete: "off" });
   const count = h("p", { class: "lbc-count", id: countId, "aria-live": "polite" });
   root.append(...controlHeader(config, labelId), input, count);
+  const source = config.editable_target && typeof data?.[config.target] === "string" ? data[config.target] : null;
+  if (source !== null && !readOnly) {
+    // A correction starts from the text itself (which a marking widget may not let one copy).
+    const copy = h("button", { type: "button", class: "btn btn-ghost btn-small lbc-copy-target" }, "Start from the text");
+    copy.addEventListener("click", () => {
+      if (input.value.trim() && input.value !== source && !window.confirm("Replace what you typed with the original text?")) return;
+      input.value = source;
+      drawCount();
+      onChange?.(getValue());
+      input.focus();
+    });
+    count.before(copy);
+  }
   const min = config.min_length ?? 0;
   const max = config.max_length ?? 10000;
 
