@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.config import Settings
+from labelpool.controls.base import AnswerError
+from labelpool.controls.registry import kind_for
 from labelpool.media.service import store_media_bytes
 from labelpool.media.storage import storage_from_settings
 from labelpool.projects import service as projects
@@ -152,3 +154,16 @@ def current_data(project: Project, db: Session, user: User) -> dict[str, Any]:
     item = db.get(Item, assignment.item_id)
     assert item is not None
     return dict(item.data)
+
+
+def server_problem(
+    kind_name: str, config: dict[str, Any], answer: Any, data: dict[str, Any] | None = None
+) -> str | None:
+    """What the server says of an answer to a control (its problem), or None when it takes it:
+    the words the browser's check must say too."""
+    kind = kind_for(kind_name)
+    try:
+        kind.validate_answer(kind.parse_config(config), answer, data)
+    except AnswerError as error:
+        return error.problem
+    return None

@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from labelpool.accounts.models import User
 from labelpool.config import Settings
-from labelpool.controls.base import AnswerError
-from labelpool.controls.registry import kind_for
 from labelpool.demo.images import DemoImage, demo_images
 from labelpool.projects.models import Project
 from labelpool.work.draft_models import AssignmentDraft
@@ -27,6 +25,7 @@ from tests.work.labeling.browser import (
     make_project,
     open_work,
     responses,
+    server_problem,
     shoot,
     store_media,
     wait_for_responses,
@@ -140,15 +139,6 @@ def said(page: Page) -> str:
 
 def zoom(page: Page) -> str:
     return page.locator("[data-control='objects'] .lbs-zoom").inner_text()
-
-
-def server_problem(config: dict[str, Any], answer: Any) -> str | None:
-    kind = kind_for("boxes")
-    try:
-        kind.validate_answer(kind.parse_config(config), answer)
-    except AnswerError as error:
-        return error.problem
-    return None
 
 
 # --- the mouse ------------------------------------------------------------------------------------
@@ -489,7 +479,7 @@ def test_the_browser_says_what_the_server_says(
         [config, answers],
     )
     optional = {**config, "required": False, "min_boxes": 0}
-    server_says = [server_problem(c, a) for a in answers for c in (config, optional)]
+    server_says = [server_problem("boxes", c, a) for a in answers for c in (config, optional)]
     assert browser_says == server_says
     assert server_says[-2:] == [None, None]
     assert "box 2: 'dog' is not one of the labels" in str(server_says)
@@ -503,7 +493,11 @@ def test_the_browser_says_what_the_server_says(
     page.keyboard.press("n")
     page.keyboard.press("Control+Enter")
     one = shown(page)
-    assert error.inner_text() == server_problem(config, one) == "draw at least 2 boxes (1 drawn)"
+    assert (
+        error.inner_text()
+        == server_problem("boxes", config, one)
+        == "draw at least 2 boxes (1 drawn)"
+    )
     assert "is-bad" in (count.get_attribute("class") or "")
     assert responses(db, project) == []
     for _ in range(4):
@@ -759,16 +753,7 @@ def same_words(page: Page, kind: str, config: dict[str, Any], answers: list[Any]
         }""",
         [{**full, "required": True, **config}, answers],
     )
-    assert says == [server_problem_of(kind, {**full, **config}, a) for a in answers]
-
-
-def server_problem_of(kind_name: str, config: dict[str, Any], answer: Any) -> str | None:
-    kind = kind_for(kind_name)
-    try:
-        kind.validate_answer(kind.parse_config(config), answer)
-    except AnswerError as error:
-        return error.problem
-    return None
+    assert says == [server_problem(kind, {**full, **config}, a) for a in answers]
 
 
 def test_polygons_on_the_stage(
